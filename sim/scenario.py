@@ -55,10 +55,10 @@ class ActorParams(_Strict):
         0.5, "τ", "Tendency to read the other side's moves as hostile.",
         "Jervis (1976)", ge=0, le=1)  # fmt: skip
     reactivity: float = param(
-        0.04, "κ", "Richardson reaction per unit of perceived hostility (a = κ·(½+r)).",
+        0.02, "κ", "Richardson reaction per unit of perceived hostility (a = κ·(½+r)).",
         "Richardson (1960)", ge=0, le=1)  # fmt: skip
     restraint: float = param(
-        0.05, "m", "Share of hostility that decays each day (war aversion).",
+        0.06, "m", "Share of hostility that decays each day (war aversion).",
         "Richardson (1960)", ge=0, le=1)  # fmt: skip
     grievance: float = param(
         0.0, "g", "Constant daily grievance added to hostility.",
@@ -103,7 +103,7 @@ class World(_Strict):
         0.3, "q", "Quality of the deconfliction line: cuts the chance of misreading.",
         "Pauly & McDermott", ge=0, le=1)  # fmt: skip
     misstep_rate: float = param(
-        0.004, "λ", "Daily incidents per unit of exposure at front intensity 1.",
+        0.0003, "λ", "Daily incidents per unit of exposure at front intensity 1.",
         "Schelling (1966); Posen (1991)", ge=0, le=1)  # fmt: skip
     front_intensity: float = param(
         1.0, "I₀", "Background intensity of fighting on the protégé's front.",
@@ -124,7 +124,7 @@ class World(_Strict):
         0.3, "ν", "Half-width of perception noise at τ = 1.",
         "Jervis (1976)", ge=0, le=10)  # fmt: skip
     misread_shock: float = param(
-        1.5, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
+        3.0, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
         "Jervis (1976)", ge=0, le=100)  # fmt: skip
     accident_shock: float = param(
         0.2, "Sₐ", "Hostility shock of an incident read correctly as an accident.",
