@@ -13,13 +13,12 @@ import mesa
 
 from sim import rules
 from sim.chance import Stream
+from sim.ladder import STRIKE_RUNG, WARNING_RUNG
 from sim.outcomes import Event
 from sim.scenario import ActorParams, Role
 
 if TYPE_CHECKING:
     from sim.model import EscalationModel
-
-STRIKE_RUNG = 4  # limited deliberate strikes and retaliation
 
 
 class Actor(mesa.Agent):
@@ -37,9 +36,10 @@ class Actor(mesa.Agent):
         self.hostility = params.initial_hostility
         self.perceived = 0.0
         self.rung = int(rules.rung_of(self.hostility, model.thresholds, params.nuclear_armed))
+        self.initial_rung = self.rung
         self.troops = params.troops
         self.casualties = 0.0
-        self.commit_day = 0 if params.warned or self.rung >= 1 else -1
+        self.commit_day = 0 if params.warned or self.rung >= WARNING_RUNG else -1
         self.on_offensive = False
         self.pending_shock = 0.0
         self.today: list[str] = []  # the day's events, for the trajectory table
@@ -96,9 +96,9 @@ class Actor(mesa.Agent):
         shock = rules.incident_shock(misread, world.misread_shock, world.accident_shock)
         self.casualties += deaths
         m.shock(self, shock)
-        m.note(Event.MISSTEP, m.front[1 - self.side], self, deaths=deaths, misread=misread)
+        m.note(Event.MISSTEP, self, m.front[1 - self.side], deaths=deaths, misread=misread)
         if misread:
-            m.note(Event.MISREAD, m.front[1 - self.side], self, silent=True)
+            m.note(Event.MISREAD, self, m.front[1 - self.side], silent=True)
 
     def consider_strike(self) -> None:
         """At the strike rung, strike the most hostile opponent deliberately (M9)."""
@@ -121,10 +121,12 @@ class Actor(mesa.Agent):
         opponents = m.opponents[self.index]
         reaction = rules.reaction_coefficient(p.reactivity, p.resolve) if sw.reaction else 0.0
         days = float(m.day - self.commit_day) if (self.committed and sw.lock_in) else 0.0
-        restraint = rules.effective_restraint(p.restraint, p.audience_cost, days, world.lock_in_days)
+        restraint = rules.effective_restraint(
+            p.restraint, p.audience_cost, days, world.lock_in_days
+        )
         framing = hardening = backdown = 0.0
         if sw.framing:
-            framing = rules.framing_grievance(p.framing, sum(o.troops for o in opponents))
+            framing = rules.framing_grievance(p.framing, m.opposing_troops(self))
         if sw.warning:
             warned = float(any(o.committed for o in opponents))
             hardening = rules.hardening_grievance(p.hardening, warned)
@@ -146,9 +148,9 @@ class Actor(mesa.Agent):
         if rung != self.rung:
             m.note_rung(self, self.rung, rung)
         self.rung = rung
-        if not self.committed and rung >= 1:
+        if not self.committed and rung >= WARNING_RUNG:
             self.commit_day = m.day
-            m.note(Event.WARNING, self, None)
+            m.note(Event.WARNING, self, None, troops=m.opposing_troops(self))
         limit = rules.casualty_limit(p.casualty_tolerance, p.resolve)
         if m.switches.withdrawal and rules.withdraws(self.troops, self.casualties, limit):
             m.note(Event.WITHDRAWAL, self, None, deaths=self.casualties, troops=self.troops)

@@ -12,8 +12,8 @@ import numpy as np
 from numba import njit, prange
 
 from sim import rules
-from sim.agents import STRIKE_RUNG
 from sim.chance import Stream, day_key, run_key, uniform_at
+from sim.ladder import STRIKE_RUNG, WARNING_RUNG
 from sim.outcomes import N_METRICS, Event, new_metrics, note_day, note_event
 from sim.scenario import Role, Scenario
 
@@ -85,7 +85,7 @@ def simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, run, 
     casualties[:] = 0.0
     for i in range(n):
         rung[i] = rules.rung_of(hostility[i], thresholds, actors[i, NUCLEAR] > 0.0)
-        if actors[i, WARNED] > 0.0 or rung[i] >= 1:
+        if actors[i, WARNED] > 0.0 or rung[i] >= WARNING_RUNG:
             commit[i] = 0
             note_event(metrics, Event.WARNING, 0)
     if note_day(metrics, 0, rung.max()):
@@ -194,7 +194,7 @@ def simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, run, 
         # settle
         for i in range(n):
             rung[i] = rules.rung_of(hostility[i], thresholds, actors[i, NUCLEAR] > 0.0)
-            if commit[i] < 0 and rung[i] >= 1:
+            if commit[i] < 0 and rung[i] >= WARNING_RUNG:
                 commit[i] = day
                 note_event(metrics, Event.WARNING, day)
             limit = rules.casualty_limit(actors[i, TOLERANCE], actors[i, RESOLVE])

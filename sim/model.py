@@ -16,7 +16,7 @@ import pandas as pd
 from sim import rules
 from sim.agents import Actor
 from sim.chance import check_seed, day_key, run_key, uniform_at
-from sim.outcomes import Event, Outcome, metrics_dict, new_metrics, note_day, note_event, outcome_of
+from sim.outcomes import Event, Outcome, new_metrics, note_day, note_event, outcome_of, run_table
 from sim.scenario import Role, Scenario
 
 
@@ -70,7 +70,7 @@ class EscalationModel(mesa.Model):
         self.events: list[LoggedEvent] = []
         for actor in self.actors:
             if actor.committed:
-                self.note(Event.WARNING, actor, None)
+                self.note(Event.WARNING, actor, None, troops=self.opposing_troops(actor))
         self.terminated = note_day(self.metrics, 0, self.rung)
         self.truncated = False
         self.running = not self.terminated
@@ -102,6 +102,10 @@ class EscalationModel(mesa.Model):
     def rung(self) -> int:
         """The crisis's rung: the highest rung any actor has reached today."""
         return max(a.rung for a in self.actors)
+
+    def opposing_troops(self, actor: Actor) -> int:
+        """Troops the other side has in theatre."""
+        return sum(o.troops for o in self.opponents[actor.index])
 
     def draw(self, stream: int, actor: int) -> float:
         """Today's uniform number for (stream, actor): a pure function of the key (sim.chance)."""
@@ -174,21 +178,13 @@ class EscalationModel(mesa.Model):
         return Outcome(outcome_of(self.metrics))
 
     def result(self) -> dict[str, object]:
-        """The run's metrics (brief section 5) as one flat record."""
-        row: dict[str, object] = {"seed": self.seed, "run": self.run_index}
-        row["outcome"] = int(self.outcome)
-        row |= metrics_dict(self.metrics)
-        row["escalated"] = int(self.metrics_escalated())
-        for actor in self.actors:
-            row[f"casualties_{actor.index}"] = int(actor.casualties)
-        return row
-
-    def metrics_escalated(self) -> bool:
-        """Whether the run reached the scenario's escalation rung."""
-        return int(self.metrics_dict()["max_rung"]) >= self.world.escalation_rung
-
-    def metrics_dict(self) -> dict[str, int]:
-        return metrics_dict(self.metrics)
+        """The run's metrics (brief section 5) as one flat record, as the ensemble gives them."""
+        casualties = np.array([[a.casualties for a in self.actors]])
+        table = run_table(
+            self.metrics[None, :], casualties, [a.name for a in self.actors],
+            self.world.escalation_rung, self.seed, np.array([self.run_index]),
+        )  # fmt: skip
+        return table.iloc[0].to_dict()
 
     def trajectory(self) -> pd.DataFrame:
         """Per day and actor: hostility, perceived hostility, rung, troops, casualties, events."""

@@ -7,7 +7,10 @@ below, so the bookkeeping, like the rules, is written once.
 from enum import IntEnum
 
 import numpy as np
+import pandas as pd
 from numba import njit
+
+from sim.ladder import CLASH_RUNG, NUCLEAR_RUNG, WAR_RUNG
 
 NEVER = -1.0  # the day of an event that did not happen
 
@@ -49,7 +52,7 @@ END_DAY = MAX_RUNG + 2
 TERMINATED = MAX_RUNG + 3  # 1 if the run ended in an absorbing state, 0 if at its horizon
 N_METRICS = MAX_RUNG + 4
 
-CLASH_RUNG, CRISIS_RUNG, WAR_RUNG, NUCLEAR_RUNG = 3, 2, 5, 6
+CRISIS_RUNG = 2  # shows of force: the crisis has started
 
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
@@ -109,6 +112,38 @@ def outcome_of(metrics: np.ndarray) -> int:
     return Outcome.CEASEFIRE_HELD
 
 
-def metrics_dict(metrics: np.ndarray) -> dict[str, int]:
-    """The metrics vector as named integers (days are -1 when the event never happened)."""
-    return {name: int(value) for name, value in zip(METRIC_NAMES, metrics, strict=True)}
+def run_table(
+    metrics: np.ndarray,
+    casualties: np.ndarray,
+    actor_names: list[str],
+    escalation_rung: int,
+    seed: int,
+    runs: np.ndarray,
+    twin_metrics: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """One row a run: outcome, event days (-1: never), counts, casualties by actor, twin.
+
+    A run escalated if it reached `escalation_rung`; with twins, it escalated *because of* a
+    misstep if it escalated and its twin (same numbers, missteps suppressed) did not.
+    """
+    table = pd.DataFrame(metrics.astype(np.int64), columns=list(METRIC_NAMES))
+    table.insert(0, "seed", np.full(len(table), seed, dtype=np.uint64))
+    table.insert(1, "run", np.asarray(runs, dtype=np.int64))
+    table.insert(2, "outcome", _outcomes(metrics))
+    table.insert(3, "escalated", metrics[:, MAX_RUNG] >= escalation_rung)
+    table["misstep_happened"] = metrics[:, COUNT + Event.MISSTEP] > 0
+    for k, name in enumerate(actor_names):
+        table[f"casualties_{name}"] = casualties[:, k].astype(np.int64)
+    if twin_metrics is not None:
+        table["twin_outcome"] = _outcomes(twin_metrics)
+        table["twin_escalated"] = twin_metrics[:, MAX_RUNG] >= escalation_rung
+        table["caused_by_misstep"] = table["escalated"] & ~table["twin_escalated"]
+    return table
+
+
+def _outcomes(metrics: np.ndarray) -> pd.Categorical:
+    codes = np.array([outcome_of(row) for row in metrics], dtype=np.int8)
+    return pd.Categorical.from_codes(codes, categories=OUTCOME_LABELS)
+
+
+OUTCOME_LABELS = [o.label for o in Outcome]

@@ -1,0 +1,165 @@
+"""The command line: `escalation run`, `escalation scenarios`, `escalation ensemble`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.chance import MAX_SEED
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    list_scenario_files,
+    load_scenario,
+    parse_scenario,
+)
+
+app = typer.Typer(
+    help="Escalation under a tripwire and a counter-threat: an agent-based model for "
+    "exploration and teaching. Its numbers follow from illustrative parameters: they are "
+    "not forecasts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+RESULTS = Path("results")
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario TOML file, or the name of one in experiments/ (see `escalation "
+        "scenarios`).",
+        show_default=False,
+    ),
+]
+SeedOpt = Annotated[
+    int, typer.Option(min=0, max=MAX_SEED, help="The seed: the same seed gives the same run.")
+]
+DaysOpt = Annotated[
+    int | None,
+    typer.Option(min=1, max=36_500, help="Horizon in days (default: the scenario's).",
+                 show_default=False),
+]  # fmt: skip
+
+
+def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a bad scenario into one line on stderr and exit code 2, with no traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _scenario(name: str, days: int | None) -> Scenario:
+    scenario = load_scenario(name)
+    if days is None:
+        return scenario
+    data = scenario.model_dump(mode="json")
+    data["world"]["days"] = days
+    return parse_scenario(data)
+
+
+@app.command()
+@fails_cleanly
+def run(
+    scenario: ScenarioArg,
+    seed: SeedOpt = 0,
+    days: DaysOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the outputs (default: results/SCENARIO/seed-N).", show_default=False
+        ),
+    ] = None,  # fmt: skip
+    twin: Annotated[
+        bool,
+        typer.Option(
+            "--twin",
+            help="Also run the twin (missteps suppressed, the same random "
+            "numbers otherwise) and say whether the missteps changed the outcome.",
+        ),
+    ] = False,  # fmt: skip
+) -> None:
+    """Run one crisis and tell it day by day.
+
+    Prints a plain-language timeline, the outcome and a summary; writes the trajectory
+    (trajectory.parquet: day, actor, hostility, perceived hostility, rung, events), a figure
+    (hostility.png) and the timeline (timeline.txt).
+
+    Example: escalation run reassurance --seed 3 --twin
+    """
+    from sim.model import run_model
+    from sim.plots import plot_trajectory, trajectory_data
+    from sim.results import parquet_writer, write_all
+    from sim.timeline import (
+        NOT_A_FORECAST,
+        outcome_line,
+        summary_lines,
+        timeline_lines,
+        twin_lines,
+    )
+
+    spec = _scenario(scenario, days)
+    model = run_model(spec, seed=seed)
+    lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
+    lines += timeline_lines(model) or ["(nothing happened)"]
+    lines += ["", outcome_line(model), *summary_lines(model)]
+    if twin:
+        lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
+    lines += ["", NOT_A_FORECAST]
+    out_dir = out if out is not None else RESULTS / spec.name / f"seed-{seed}"
+    trajectory = model.trajectory()
+    figure = plot_trajectory(
+        trajectory_data(trajectory, model.events), spec.world.thresholds,
+        title=f"{spec.name}, seed {seed}: {model.outcome.label}",
+    )  # fmt: skip
+    written = write_all(
+        out_dir,
+        {
+            "trajectory.parquet": parquet_writer(trajectory),
+            "hostility.png": lambda path: figure.savefig(path, dpi=120),
+            "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
+            "result.json": lambda path: path.write_text(
+                json.dumps(model.result(), default=str, indent=1)
+            ),
+        },
+    )
+    typer.echo("\n".join(lines))
+    typer.echo("\nWrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenario files in experiments/ with a one-line description each.
+
+    Example: escalation scenarios
+    """
+    table = Table("scenario", "actors", "description", box=None)
+    for path in list_scenario_files():
+        try:
+            spec = load_scenario(path)
+        except ScenarioError as error:
+            table.add_row(path.stem, "", f"[red]invalid: {error}[/red]")
+            continue
+        actors = ", ".join(f"{a.name} ({a.role.value})" for a in spec.actors)
+        table.add_row(path.stem, actors, spec.description)
+    console.print(table)
+    console.print("Run one with: escalation run NAME --seed N", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - the console script calls `app` directly
+    app()
