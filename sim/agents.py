@@ -77,7 +77,7 @@ class Actor(mesa.Agent):
             m.note(Event.OFFENSIVE, self, target)
 
     def suffer_incidents(self) -> None:
-        """Suffer an incident with a hazard growing with exposure and fighting (M3), then read it (M4)."""
+        """Suffer an incident, likelier with exposure and fighting (M3); read it (M4)."""
         m, world, p = self.model, self.model.world, self.params
         harm = world.harm_multiplier if (m.offensive_on and m.switches.tripwire) else 1.0
         exposure = rules.exposure_of(p.exposure, self.troops, harm)
@@ -116,7 +116,7 @@ class Actor(mesa.Agent):
         m.note(Event.STRIKE, self, target, deaths=deaths)
 
     def update_hostility(self) -> None:
-        """Apply Richardson's update with framing, warnings, lock-in and the day's shocks (M1-M7)."""
+        """Richardson's update with framing, warnings, lock-in and the day's shocks (M1-M7)."""
         m, world, p, sw = self.model, self.model.world, self.params, self.model.switches
         opponents = m.opponents[self.index]
         reaction = rules.reaction_coefficient(p.reactivity, p.resolve) if sw.reaction else 0.0
@@ -142,7 +142,7 @@ class Actor(mesa.Agent):
         self.pending_shock = 0.0
 
     def settle(self) -> None:
-        """Take the rung hostility has reached; warn on first reaching rung 1 (M6); withdraw (M8)."""
+        """Take the rung reached; warn on first reaching rung 1 (M6); withdraw (M8)."""
         m, p = self.model, self.params
         rung = int(rules.rung_of(self.hostility, m.thresholds, p.nuclear_armed))
         if rung != self.rung:

@@ -84,7 +84,7 @@ def run(
         typer.Option(
             help="Folder for the outputs (default: results/SCENARIO/seed-N).", show_default=False
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     twin: Annotated[
         bool,
         typer.Option(
@@ -92,7 +92,7 @@ def run(
             help="Also run the twin (missteps suppressed, the same random "
             "numbers otherwise) and say whether the missteps changed the outcome.",
         ),
-    ] = False,  # fmt: skip
+    ] = False,
 ) -> None:
     """Run one crisis and tell it day by day.
 

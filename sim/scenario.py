@@ -6,6 +6,7 @@ A scenario file (TOML) names its actors by display name; the code speaks in role
 """
 
 import difflib
+import itertools
 import math
 import tomllib
 from enum import StrEnum
@@ -160,7 +161,7 @@ class World(_Strict):
         t = self.thresholds
         if any(not math.isfinite(x) for x in t):
             raise ValueError("thresholds must be finite numbers")
-        if t[0] <= 0 or any(b <= a for a, b in zip(t, t[1:], strict=False)):
+        if t[0] <= 0 or any(b <= a for a, b in itertools.pairwise(t)):
             raise ValueError("thresholds must be positive and strictly increasing")
         return self
 
