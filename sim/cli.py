@@ -45,9 +45,10 @@ SeedOpt = Annotated[
 ]
 DaysOpt = Annotated[
     int | None,
-    typer.Option(min=1, max=36_500, help="Horizon in days (default: the scenario's).",
-                 show_default=False),
-]  # fmt: skip
+    typer.Option(
+        min=1, max=36_500, help="Horizon in days (default: the scenario's).", show_default=False
+    ),
+]
 
 
 def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,9 +125,10 @@ def run(
     out_dir = out if out is not None else RESULTS / spec.name / f"seed-{seed}"
     trajectory = model.trajectory()
     figure = plot_trajectory(
-        trajectory_data(trajectory, model.events), spec.world.thresholds,
+        trajectory_data(trajectory, model.events),
+        spec.world.thresholds,
         title=f"{spec.name}, seed {seed}: {model.outcome.label}",
-    )  # fmt: skip
+    )
     written = write_all(
         out_dir,
         {

@@ -146,8 +146,14 @@ class EscalationModel(mesa.Model):
                 size, ally.params.resolve, ally.params.solidarity
             )
 
-    def note(self, kind: Event, actor: Actor, other: Actor | None, silent: bool = False,
-             **details: object) -> None:  # fmt: skip
+    def note(
+        self,
+        kind: Event,
+        actor: Actor,
+        other: Actor | None,
+        silent: bool = False,
+        **details: object,
+    ) -> None:
         """Count an event in the run's metrics and, unless silent, log it for the timeline."""
         note_event(self.metrics, kind, self.day)
         if not silent:
@@ -181,9 +187,13 @@ class EscalationModel(mesa.Model):
         """The run's metrics (brief section 5) as one flat record, as the ensemble gives them."""
         casualties = np.array([[a.casualties for a in self.actors]])
         table = run_table(
-            self.metrics[None, :], casualties, [a.name for a in self.actors],
-            self.world.escalation_rung, self.seed, np.array([self.run_index]),
-        )  # fmt: skip
+            self.metrics[None, :],
+            casualties,
+            [a.name for a in self.actors],
+            self.world.escalation_rung,
+            self.seed,
+            np.array([self.run_index]),
+        )
         return table.iloc[0].to_dict()
 
     def trajectory(self) -> pd.DataFrame:
@@ -195,8 +205,11 @@ class EscalationModel(mesa.Model):
 
 
 def run_model(
-    scenario: Scenario, seed: int = 0, run: int = 0, suppress_missteps: bool = False,
+    scenario: Scenario,
+    seed: int = 0,
+    run: int = 0,
+    suppress_missteps: bool = False,
     record: bool = True,
-) -> EscalationModel:  # fmt: skip
+) -> EscalationModel:
     """Run one crisis to its end and return the model."""
     return EscalationModel(scenario, seed, run, suppress_missteps, record).run()

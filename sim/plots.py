@@ -51,21 +51,33 @@ def plot_trajectory(
             break
         ax.axhline(level, color="grey", linestyle=":", linewidth=0.8)
         ax.annotate(
-            f"rung {rung}: {LADDER[rung].name}", (wide.index.min(), level),
-            xytext=(2, 2), textcoords="offset points", fontsize=7, color="dimgrey",
-        )  # fmt: skip
+            f"rung {rung}: {LADDER[rung].name}",
+            (wide.index.min(), level),
+            xytext=(2, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color="dimgrey",
+        )
     steps = data["missteps"]
     for misread, marker, label in ((True, "X", "misstep, misread"), (False, "o", "misstep")):
         chosen = steps[steps["misread"] == misread]
         if len(chosen):
-            ax.scatter(chosen["day"], chosen["hostility"], marker=marker, s=60, zorder=3,
-                       color="black" if misread else "white", edgecolors="black",
-                       label=label)  # fmt: skip
+            ax.scatter(
+                chosen["day"],
+                chosen["hostility"],
+                marker=marker,
+                s=60,
+                zorder=3,
+                color="black" if misread else "white",
+                edgecolors="black",
+                label=label,
+            )
     ax.set_xlabel("day")
     ax.set_ylabel("hostility toward the other side")
     ax.set_ylim(0, top)
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8, ncols=2, framealpha=0.9)
-    ax.text(1.0, -0.1, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7,
-            color="dimgrey")  # fmt: skip
+    ax.text(
+        1.0, -0.1, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    )
     return ax.figure
