@@ -109,7 +109,7 @@ class EscalationModel(mesa.Model):
 
     def draw(self, stream: int, actor: int) -> float:
         """Today's uniform number for (stream, actor): a pure function of the key (sim.chance)."""
-        return uniform_at(self.day_key, stream, actor)
+        return uniform_at(self.day_key, int(stream), actor)  # an IntEnum is slow for numba to type
 
     def step(self) -> None:
         """One day: perceive, offensives, missteps, strikes, then update and settle."""
