@@ -163,5 +163,14 @@ def scenarios() -> None:
     console.print("Run one with: escalation run NAME --seed N", highlight=False)
 
 
-def main() -> None:  # pragma: no cover - the console script calls `app` directly
-    app()
+@app.command()
+def parameters() -> None:
+    """Print every parameter with its symbol, meaning, default, range and source.
+
+    These are the defaults the model, the scenario files and the docs share.
+
+    Example: escalation parameters
+    """
+    from sim.reference import parameter_tables
+
+    typer.echo(parameter_tables())

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Set up the project on a fresh machine: find Python >= 3.12, make .venv, install the
+# project (with its test tools when called with --test). Safe to run again: it reinstalls
+# only when pyproject.toml has changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usable() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }
+
+find_python() {
+    local candidate
+    for candidate in python3.13 python3.12; do
+        if command -v "$candidate" >/dev/null 2>&1 && usable "$candidate"; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    if command -v pyenv >/dev/null 2>&1; then
+        # pyenv's shims answer only for the active version: ask for its installed ones.
+        for candidate in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+' | sort -rV); do
+            candidate="$(pyenv root)/versions/$candidate/bin/python3"
+            if [ -x "$candidate" ] && usable "$candidate"; then
+                echo "$candidate"
+                return
+            fi
+        done
+    fi
+    if command -v python3 >/dev/null 2>&1 && usable python3; then
+        command -v python3
+        return
+    fi
+    echo "error: this project needs Python 3.12 or newer; none found (tried python3.13," \
+        "python3.12, pyenv's versions and python3)" >&2
+    exit 1
+}
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+if [ ! -x .venv/bin/python ] || ! usable .venv/bin/python; then
+    python=$(find_python)
+    echo "Creating .venv with $("$python" --version)"
+    rm -rf .venv
+    "$python" -m venv .venv
+fi
+
+stamp=".venv/.installed${extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "Installing the project${extras:+ with its test tools} into .venv"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet --editable ".${extras}"
+    touch "$stamp"
+fi
