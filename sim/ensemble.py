@@ -9,7 +9,7 @@ tests/integration/test_docking.py checks that they give identical per-run result
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim import rules
 from sim.chance import Stream, day_key, run_key, uniform_at
@@ -75,6 +75,7 @@ def simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, run, 
     n = actors.shape[0]
     key = run_key(seed, run)
     hostility = actors[:, X0].copy()
+    start = np.empty(n)
     perceived = np.zeros(n)
     troops = actors[:, TROOPS].copy()
     pending = np.zeros(n)
@@ -93,7 +94,7 @@ def simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, run, 
     horizon = int(world[DAYS])
     for day in range(1, horizon + 1):
         dkey = day_key(key, day)
-        start = hostility.copy()
+        start[:] = hostility
         # perceive
         noise = world[NOISE] if sw[SW_NOISE] else 0.0
         bias = world[BIAS] if sw[SW_MISPERCEPTION] else 0.0
@@ -205,12 +206,16 @@ def simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, run, 
             return
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def simulate_runs(actors, world, sw, thresholds, is_opponent, fronts, seed, runs, suppress):
-    """Many runs (indices `runs`) of one scenario: metrics and casualties, one row a run."""
+    """Many runs (indices `runs`) of one scenario: metrics and casualties, one row a run.
+
+    One thread: parallelism comes from worker processes over chunks (`sim.runs`), which
+    keeps numba's threading layer out of forked processes.
+    """
     metrics = np.empty((runs.shape[0], N_METRICS))
     casualties = np.empty((runs.shape[0], actors.shape[0]))
-    for k in prange(runs.shape[0]):
+    for k in range(runs.shape[0]):
         simulate_run(actors, world, sw, thresholds, is_opponent, fronts, seed, runs[k],
                      suppress, metrics[k], casualties[k])  # fmt: skip
     return metrics, casualties

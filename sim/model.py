@@ -16,6 +16,7 @@ import pandas as pd
 from sim import rules
 from sim.agents import Actor
 from sim.chance import check_seed, day_key, run_key, uniform_at
+from sim.ladder import NUCLEAR_RUNG
 from sim.outcomes import Event, Outcome, new_metrics, note_day, note_event, outcome_of, run_table
 from sim.scenario import Role, Scenario
 
@@ -25,7 +26,7 @@ class LoggedEvent:
     """One thing that happened, for the plain-language timeline."""
 
     day: int
-    kind: Event | str  # an Event, or "rung" for a change of rung
+    kind: Event | str  # an Event, or "rung", "war", "nuclear" for the narration
     actor: str
     other: str | None = None
     details: dict = field(default_factory=dict)
@@ -134,7 +135,7 @@ class EscalationModel(mesa.Model):
         self.running = not (self.terminated or self.truncated)
         if self.terminated:
             top = max(self.actors, key=lambda a: a.rung)
-            self._log(Event.NUCLEAR if top.rung >= 6 else Event.WAR, top, None)
+            self._log("nuclear" if top.rung >= NUCLEAR_RUNG else "war", top, None)
         if self.record:
             self.datacollector.collect(self)
 

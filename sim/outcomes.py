@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from sim.ladder import CLASH_RUNG, NUCLEAR_RUNG, WAR_RUNG
+from sim.ladder import CLASH_RUNG, LADDER, NUCLEAR_RUNG, WAR_RUNG
 
 NEVER = -1.0  # the day of an event that did not happen
 
@@ -24,9 +24,6 @@ class Event(IntEnum):
     OFFENSIVE = 3
     STRIKE = 4
     WITHDRAWAL = 5
-    CLASH = 6  # the ladder first reaches rung 3 (incidents and harassment)
-    WAR = 7  # rung 5: open war
-    NUCLEAR = 8  # rung 6: nuclear use
 
 
 class Outcome(IntEnum):
@@ -44,9 +41,11 @@ class Outcome(IntEnum):
 
 
 N_EVENTS = len(Event)
+N_RUNGS = len(LADDER) - 1  # rungs above 0
 FIRST = 0  # metrics[FIRST + e]: day of the first event e
 COUNT = N_EVENTS  # metrics[COUNT + e]: how many events e
-MAX_RUNG = 2 * N_EVENTS
+REACHED = 2 * N_EVENTS - 1  # metrics[REACHED + k]: day the crisis first reached rung k ≥ 1
+MAX_RUNG = REACHED + N_RUNGS + 1
 CRISIS_DAYS = MAX_RUNG + 1  # days at rung 2 (shows of force) or above
 END_DAY = MAX_RUNG + 2
 TERMINATED = MAX_RUNG + 3  # 1 if the run ended in an absorbing state, 0 if at its horizon
@@ -57,6 +56,7 @@ CRISIS_RUNG = 2  # shows of force: the crisis has started
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
     *(f"n_{e.name.lower()}" for e in Event),
+    *(f"first_rung_{k}_day" for k in range(1, N_RUNGS + 1)),
     "max_rung",
     "crisis_days",
     "end_day",
@@ -69,6 +69,7 @@ def new_metrics() -> np.ndarray:
     """A fresh metrics vector: no event yet, rung 0, day 0."""
     metrics = np.zeros(N_METRICS)
     metrics[FIRST : FIRST + N_EVENTS] = NEVER
+    metrics[REACHED + 1 : REACHED + 1 + N_RUNGS] = NEVER
     return metrics
 
 
@@ -87,12 +88,10 @@ def note_day(metrics: np.ndarray, day: int, rung: int) -> bool:
     metrics[END_DAY] = day
     if rung >= CRISIS_RUNG:
         metrics[CRISIS_DAYS] += 1.0
-    if rung >= CLASH_RUNG and metrics[FIRST + Event.CLASH] == NEVER:
-        metrics[FIRST + Event.CLASH] = day
+    for k in range(1, rung + 1):
+        if metrics[REACHED + k] == NEVER:
+            metrics[REACHED + k] = day
     if rung >= WAR_RUNG:
-        note_event(metrics, Event.WAR, day)
-        if rung >= NUCLEAR_RUNG:
-            note_event(metrics, Event.NUCLEAR, day)
         metrics[TERMINATED] = 1.0
         return True
     return False
@@ -141,9 +140,17 @@ def run_table(
     return table
 
 
+@njit(cache=True)
+def outcome_codes(metrics: np.ndarray) -> np.ndarray:
+    """The outcome of each row of a metrics matrix."""
+    codes = np.empty(metrics.shape[0], dtype=np.int8)
+    for k in range(metrics.shape[0]):
+        codes[k] = outcome_of(metrics[k])
+    return codes
+
+
 def _outcomes(metrics: np.ndarray) -> pd.Categorical:
-    codes = np.array([outcome_of(row) for row in metrics], dtype=np.int8)
-    return pd.Categorical.from_codes(codes, categories=OUTCOME_LABELS)
+    return pd.Categorical.from_codes(outcome_codes(metrics), categories=OUTCOME_LABELS)
 
 
 OUTCOME_LABELS = [o.label for o in Outcome]

@@ -39,9 +39,9 @@ def describe(event: LoggedEvent) -> str | None:
             return f"{actor} strikes {other} deliberately ({int(d['deaths'])} killed)."
         case Event.WITHDRAWAL:
             return f"{actor} withdraws its {d['troops']:,} troops after {int(d['deaths'])} deaths."
-        case Event.WAR:
+        case "war":
             return f"{actor} goes to open war (rung 5)."
-        case Event.NUCLEAR:
+        case "nuclear":
             return f"{actor} uses nuclear weapons (rung 6)."
         case "rung":
             return f"{actor} climbs to rung {d['new']}: {rung_name(d['new'])}."

@@ -10,11 +10,12 @@ tests are deterministic. The runs use the ensemble engine, docked to the Mesa mo
 import numpy as np
 
 from sim.model import run_model
-from sim.outcomes import CRISIS_DAYS, FIRST, MAX_RUNG, Event
+from sim.outcomes import CRISIS_DAYS, FIRST, MAX_RUNG, REACHED, Event
 from sim.scenario import Role
 from tests.conftest import ensemble
 
 N = 4000
+CLASH = REACHED + 3  # the day the crisis first reached rung 3
 
 
 def share(flags: np.ndarray) -> tuple[float, float]:
@@ -71,7 +72,7 @@ def test_higher_audience_costs_make_crises_last_longer_and_escalate_more_once_st
     se = np.hypot(d_low.std() / np.sqrt(N), d_high.std() / np.sqrt(N))
     assert d_high.mean() - d_low.mean() > 3 * se
     # escalation once a crisis has started (rung 3 reached)
-    started_low, started_high = low[:, FIRST + Event.CLASH] >= 0, high[:, FIRST + Event.CLASH] >= 0
+    started_low, started_high = low[:, CLASH] >= 0, high[:, CLASH] >= 0
     war_low = low[started_low, MAX_RUNG] >= 5
     war_high = high[started_high, MAX_RUNG] >= 5
     assert clearly_greater(war_high, war_low)

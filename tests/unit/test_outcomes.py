@@ -9,6 +9,7 @@ from sim.outcomes import (
     END_DAY,
     FIRST,
     MAX_RUNG,
+    REACHED,
     TERMINATED,
     Event,
     Outcome,
@@ -35,9 +36,7 @@ def test_note_day_tracks_rungs_and_stops_at_war():
     assert not note_day(m, 2, 3)
     assert note_day(m, 3, 5)
     assert (m[MAX_RUNG], m[CRISIS_DAYS], m[END_DAY], m[TERMINATED]) == (5, 3, 3, 1)
-    assert m[FIRST + Event.CLASH] == 2
-    assert m[FIRST + Event.WAR] == 3
-    assert m[FIRST + Event.NUCLEAR] == -1
+    assert [m[REACHED + k] for k in range(1, 7)] == [1, 1, 2, 3, 3, -1]
 
 
 @pytest.mark.parametrize(

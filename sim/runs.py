@@ -1,0 +1,121 @@
+"""Many runs of one scenario, in chunks, on either engine, serially or on an executor.
+
+A chunk is a range of run indices; a run's numbers depend only on (seed, run), so the per-run
+table is the same whatever the chunk size, the number of workers or the executor. Chunks come
+back in run order, so a consumer can stream them to disk and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.ensemble import pack, simulate_runs
+from sim.outcomes import run_table
+from sim.scenario import Scenario
+
+Engine = Literal["ensemble", "agent"]
+ENGINES: tuple[str, ...] = ("ensemble", "agent")
+DEFAULT_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs start..stop-1 of a scenario under one seed, with or without twins."""
+
+    scenario: Scenario
+    seed: int
+    start: int
+    stop: int
+    engine: Engine = "ensemble"
+    twins: bool = True
+
+
+def simulate_chunk(chunk: Chunk) -> pd.DataFrame:
+    """The per-run table of one chunk (runs, then twins: missteps suppressed)."""
+    spec, runs = chunk.scenario, np.arange(chunk.start, chunk.stop, dtype=np.int64)
+    if chunk.engine == "ensemble":
+        packed = pack(spec)
+        metrics, casualties = simulate_runs(*packed, chunk.seed, runs, False)
+        twin = simulate_runs(*packed, chunk.seed, runs, True)[0] if chunk.twins else None
+    elif chunk.engine == "agent":
+        from sim.model import run_model
+
+        models = [run_model(spec, chunk.seed, int(r), record=False) for r in runs]
+        metrics = np.array([m.metrics for m in models])
+        casualties = np.array([[a.casualties for a in m.actors] for m in models])
+        twin = None
+        if chunk.twins:
+            twin = np.array(
+                [run_model(spec, chunk.seed, int(r), True, record=False).metrics for r in runs]
+            )
+    else:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {chunk.engine!r}")
+    names = [a.name for a in spec.actors]
+    return run_table(metrics, casualties, names, spec.world.escalation_rung, chunk.seed, runs,
+                     twin_metrics=twin)  # fmt: skip
+
+
+def chunks(scenario: Scenario, n_runs: int, seed: int, chunk_size: int = DEFAULT_CHUNK,
+           engine: Engine = "ensemble", twins: bool = True, first_run: int = 0) -> list[Chunk]:  # fmt: skip
+    """Runs first_run..first_run+n_runs-1 cut into chunks of at most chunk_size runs."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
+    stops = range(first_run, first_run + n_runs, chunk_size)
+    return [
+        Chunk(scenario, seed, start, min(start + chunk_size, first_run + n_runs), engine, twins)
+        for start in stops
+    ]
+
+
+def in_order(executor: Executor, tasks: list[Chunk], window: int) -> Iterator[pd.DataFrame]:
+    """Results of tasks in task order, with at most `window` tasks in flight."""
+    pending: deque = deque()
+    queue = iter(tasks)
+    for task in queue:
+        pending.append(executor.submit(simulate_chunk, task))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        for task in queue:
+            pending.append(executor.submit(simulate_chunk, task))
+            break
+        yield result
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of worker processes started from a clean server process (no inherited threads)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def iter_tables(tasks: list[Chunk], workers: int = 1,
+                executor: Executor | None = None) -> Iterator[pd.DataFrame]:  # fmt: skip
+    """Per-run tables chunk by chunk, in run order: serially, or on an executor."""
+    if executor is not None:
+        yield from in_order(executor, tasks, window=2 * max(workers, 1))
+    elif workers <= 1:
+        for task in tasks:
+            yield simulate_chunk(task)
+    else:
+        with process_pool(workers) as pool:
+            yield from in_order(pool, tasks, window=2 * workers)
+
+
+def run_many(scenario: Scenario, n_runs: int, seed: int = 0, engine: Engine = "ensemble",
+             twins: bool = True, chunk_size: int = DEFAULT_CHUNK, workers: int = 1,
+             on_chunk: Callable[[pd.DataFrame], None] | None = None) -> pd.DataFrame | None:  # fmt: skip
+    """Run n_runs runs; hand each chunk's table to on_chunk, or return them all as one table."""
+    tables = iter_tables(chunks(scenario, n_runs, seed, chunk_size, engine, twins), workers)
+    if on_chunk is not None:
+        for table in tables:
+            on_chunk(table)
+        return None
+    return pd.concat(list(tables), ignore_index=True)
