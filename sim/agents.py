@@ -52,7 +52,7 @@ class Actor(mesa.Agent):
     def perceive(self) -> None:
         """Read the most hostile opponent's hostility through threat perception (M1, M2)."""
         m, world, p = self.model, self.model.world, self.params
-        threat = rules.opposing_hostility(m.start_hostility, m.is_opponent[self.index])
+        threat = rules.opposing_hostility(m.start_hostility, m.sides, self.side)
         noise = world.perception_noise if m.switches.noise else 0.0
         bias = world.misperception_bias if m.switches.misperception else 0.0
         u = m.draw(Stream.NOISE, self.index) if noise > 0.0 else 0.5
@@ -107,7 +107,7 @@ class Actor(mesa.Agent):
             return
         if m.draw(Stream.STRIKE, self.index) >= self.params.strike_probability:
             return
-        target = m.actors[int(rules.most_hostile(m.start_hostility, m.is_opponent[self.index]))]
+        target = m.actors[int(rules.most_hostile(m.start_hostility, m.sides, self.side))]
         deaths = rules.casualty_count(
             m.world.strike_casualties, m.draw(Stream.STRIKE_CASUALTIES, self.index)
         )

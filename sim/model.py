@@ -57,8 +57,7 @@ class EscalationModel(mesa.Model):
         self.day_key = np.uint64(day_key(self.key, 0))
         self.thresholds = np.asarray(self.world.thresholds, dtype=np.float64)
         self.actors = [Actor(self, i, p) for i, p in enumerate(scenario.actors)]
-        sides = np.array([a.side for a in self.actors])
-        self.is_opponent = [sides != a.side for a in self.actors]
+        self.sides = np.array([a.side for a in self.actors], dtype=np.int64)
         self.opponents = [[o for o in self.actors if o.side != a.side] for a in self.actors]
         self.allies = [
             [o for o in self.actors if o.side == a.side and o is not a] for a in self.actors

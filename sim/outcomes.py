@@ -84,13 +84,13 @@ def note_event(metrics: np.ndarray, event: int, day: int) -> None:
 @njit(cache=True)
 def note_day(metrics: np.ndarray, day: int, rung: int) -> bool:
     """Record the day's highest rung; return True if the run reached an absorbing rung."""
-    metrics[MAX_RUNG] = max(metrics[MAX_RUNG], rung)
     metrics[END_DAY] = day
     if rung >= CRISIS_RUNG:
         metrics[CRISIS_DAYS] += 1.0
-    for k in range(1, rung + 1):
-        if metrics[REACHED + k] == NEVER:
+    if rung > metrics[MAX_RUNG]:  # a rung is first reached only when the maximum rises
+        for k in range(int(metrics[MAX_RUNG]) + 1, rung + 1):
             metrics[REACHED + k] = day
+        metrics[MAX_RUNG] = rung
     if rung >= WAR_RUNG:
         metrics[TERMINATED] = 1.0
         return True

@@ -42,9 +42,8 @@ def simulate_chunk(chunk: Chunk) -> pd.DataFrame:
     """The per-run table of one chunk (runs, then twins: missteps suppressed)."""
     spec, runs = chunk.scenario, np.arange(chunk.start, chunk.stop, dtype=np.int64)
     if chunk.engine == "ensemble":
-        packed = pack(spec)
-        metrics, casualties = simulate_runs(*packed, chunk.seed, runs, False)
-        twin = simulate_runs(*packed, chunk.seed, runs, True)[0] if chunk.twins else None
+        metrics, casualties, twin = simulate_runs(*pack(spec), chunk.seed, runs, False, chunk.twins)
+        twin = twin if chunk.twins else None
     elif chunk.engine == "agent":
         from sim.model import run_model
 
@@ -59,12 +58,20 @@ def simulate_chunk(chunk: Chunk) -> pd.DataFrame:
     else:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {chunk.engine!r}")
     names = [a.name for a in spec.actors]
-    return run_table(metrics, casualties, names, spec.world.escalation_rung, chunk.seed, runs,
-                     twin_metrics=twin)  # fmt: skip
+    return run_table(
+        metrics, casualties, names, spec.world.escalation_rung, chunk.seed, runs, twin_metrics=twin
+    )
 
 
-def chunks(scenario: Scenario, n_runs: int, seed: int, chunk_size: int = DEFAULT_CHUNK,
-           engine: Engine = "ensemble", twins: bool = True, first_run: int = 0) -> list[Chunk]:  # fmt: skip
+def chunks(
+    scenario: Scenario,
+    n_runs: int,
+    seed: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    engine: Engine = "ensemble",
+    twins: bool = True,
+    first_run: int = 0,
+) -> list[Chunk]:
     """Runs first_run..first_run+n_runs-1 cut into chunks of at most chunk_size runs."""
     if chunk_size < 1:
         raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
@@ -96,8 +103,9 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
-def iter_tables(tasks: list[Chunk], workers: int = 1,
-                executor: Executor | None = None) -> Iterator[pd.DataFrame]:  # fmt: skip
+def iter_tables(
+    tasks: list[Chunk], workers: int = 1, executor: Executor | None = None
+) -> Iterator[pd.DataFrame]:
     """Per-run tables chunk by chunk, in run order: serially, or on an executor."""
     if executor is not None:
         yield from in_order(executor, tasks, window=2 * max(workers, 1))
@@ -109,9 +117,16 @@ def iter_tables(tasks: list[Chunk], workers: int = 1,
             yield from in_order(pool, tasks, window=2 * workers)
 
 
-def run_many(scenario: Scenario, n_runs: int, seed: int = 0, engine: Engine = "ensemble",
-             twins: bool = True, chunk_size: int = DEFAULT_CHUNK, workers: int = 1,
-             on_chunk: Callable[[pd.DataFrame], None] | None = None) -> pd.DataFrame | None:  # fmt: skip
+def run_many(
+    scenario: Scenario,
+    n_runs: int,
+    seed: int = 0,
+    engine: Engine = "ensemble",
+    twins: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    on_chunk: Callable[[pd.DataFrame], None] | None = None,
+) -> pd.DataFrame | None:
     """Run n_runs runs; hand each chunk's table to on_chunk, or return them all as one table."""
     tables = iter_tables(chunks(scenario, n_runs, seed, chunk_size, engine, twins), workers)
     if on_chunk is not None:

@@ -69,26 +69,29 @@ class Tally:
         """P(escalation), P(escalation | a misstep), the share of escalations missteps caused."""
         rows = [
             ("P(escalation)", self.escalated, self.runs),
-            ("P(escalation | a misstep happened)", self.escalated_with_misstep,
-             self.with_misstep),
-            ("P(escalation | no misstep)", self.escalated - self.escalated_with_misstep,
-             self.runs - self.with_misstep),
-        ]  # fmt: skip
+            ("P(escalation | a misstep happened)", self.escalated_with_misstep, self.with_misstep),
+            (
+                "P(escalation | no misstep)",
+                self.escalated - self.escalated_with_misstep,
+                self.runs - self.with_misstep,
+            ),
+        ]
         if self.twins:
             rows += [
                 ("share of escalations caused by missteps", self.caused, self.escalated),
                 ("P(escalation caused by a misstep)", self.caused, self.runs),
-                ("P(escalation) in the twins, without missteps", self.twin_escalated,
-                 self.twins),
-            ]  # fmt: skip
+                ("P(escalation) in the twins, without missteps", self.twin_escalated, self.twins),
+            ]
         return _shares(rows)
 
     def outcome_shares(self) -> pd.DataFrame:
         """Each outcome's share of runs with its interval."""
         return _shares(
-            [(label, int(n), self.runs) for label, n in zip(OUTCOME_LABELS, self.outcomes,
-                                                            strict=True)]
-        )  # fmt: skip
+            [
+                (label, int(n), self.runs)
+                for label, n in zip(OUTCOME_LABELS, self.outcomes, strict=True)
+            ]
+        )
 
 
 def _shares(rows: list[tuple[str, int, int]]) -> pd.DataFrame:

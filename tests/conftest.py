@@ -77,8 +77,7 @@ def two_actors(
 
 def ensemble(scenario: Scenario, n: int, seed: int = 1, suppress: bool = False) -> np.ndarray:
     """Metrics of runs 0..n-1 from the ensemble engine (docked to the Mesa model)."""
-    metrics, _ = simulate_runs(*pack(scenario), seed, np.arange(n), suppress)
-    return metrics
+    return simulate_runs(*pack(scenario), seed, np.arange(n), suppress, False)[0]
 
 
 def change(scenario: Scenario, **sections: Any) -> Scenario:

@@ -64,19 +64,30 @@ def test_help_says_what_a_command_does_with_an_example(command):
 
 
 BAD_FILES = {
-    "wrong_type.toml": ('name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\n'
-                        'resolve = "high"\n', "actors['R'].resolve: Input should be a valid"),
-    "out_of_range.toml": ('name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\n'
-                          "resolve = 2.0\n", "less than or equal to 1"),
-    "nan.toml": ('name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\nresolve = nan\n',
-                 "finite number"),
-    "unknown.toml": ('name = "x"\n[world]\nhotline_qualty = 0.5\n',
-                     "world.hotline_qualty: unknown key (did you mean 'hotline_quality'?)"),
+    "wrong_type.toml": (
+        'name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\nresolve = "high"\n',
+        "actors['R'].resolve: Input should be a valid",
+    ),
+    "out_of_range.toml": (
+        'name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\nresolve = 2.0\n',
+        "less than or equal to 1",
+    ),
+    "nan.toml": (
+        'name = "x"\n[[actors]]\nname = "R"\nrole = "challenger"\nresolve = nan\n',
+        "finite number",
+    ),
+    "unknown.toml": (
+        'name = "x"\n[world]\nhotline_qualty = 0.5\n',
+        "world.hotline_qualty: unknown key (did you mean 'hotline_quality'?)",
+    ),
     "missing.toml": ('name = "x"\n', "actors: required field is missing"),
-    "dupes.toml": ('name = "x"\n[[actors]]\nname = "A"\nrole = "challenger"\n'
-                   '[[actors]]\nname = "A"\nrole = "protege"\n', "duplicate actor names: A"),
+    "dupes.toml": (
+        'name = "x"\n[[actors]]\nname = "A"\nrole = "challenger"\n'
+        '[[actors]]\nname = "A"\nrole = "protege"\n',
+        "duplicate actor names: A",
+    ),
     "not_toml.toml": ("this is { not toml", "not valid TOML"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("filename", sorted(BAD_FILES))

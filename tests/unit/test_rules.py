@@ -141,12 +141,14 @@ def test_rung_six_needs_nuclear_weapons():
 
 def test_opposing_hostility_is_the_most_hostile_opponent():
     h = np.array([3.0, 1.0, 2.0, 9.0])
-    assert rules.opposing_hostility(h, np.array([False, True, True, False])) == 2.0
+    assert rules.opposing_hostility(h, np.array([0, 1, 1, 0]), 0) == 2.0
+    assert rules.opposing_hostility(h, np.array([0, 1, 1, 0]), 1) == 9.0
 
 
 def test_most_hostile_picks_the_first_on_a_tie():
     h = np.array([3.0, 2.0, 2.0])
-    assert rules.most_hostile(h, np.array([False, True, True])) == 1
+    assert rules.most_hostile(h, np.array([0, 1, 1]), 0) == 1
+    assert rules.most_hostile(h, np.array([0, 1, 1]), 1) == 0
 
 
 def test_rules_accept_arrays_as_well_as_scalars():
