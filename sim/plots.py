@@ -10,11 +10,13 @@ import matplotlib
 matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a screen
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.ladder import LADDER
 from sim.outcomes import Event
+from sim.summaries import Tally
 
 NOT_A_FORECAST = "Illustrative parameters; a teaching model, not a forecast."
 
@@ -79,5 +81,85 @@ def plot_trajectory(
     ax.legend(loc="upper right", fontsize=8, ncols=2, framealpha=0.9)
     ax.text(
         1.0, -0.1, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    )
+    return ax.figure
+
+
+def outcome_data(tally: Tally) -> pd.DataFrame:
+    """Each outcome's share of runs with its 95% Wilson interval."""
+    return tally.outcome_shares()[["quantity", "share", "low", "high"]].rename(
+        columns={"quantity": "outcome"}
+    )
+
+
+def plot_outcomes(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+    """The outcome distribution as bars with their 95% intervals."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    x = range(len(data))
+    errors = [data["share"] - data["low"], data["high"] - data["share"]]
+    ax.bar(x, data["share"], yerr=errors, capsize=4, color="tab:blue", alpha=0.8)
+    ax.set_xticks(list(x), data["outcome"], rotation=15)
+    ax.set_ylabel("share of runs (95% Wilson interval)")
+    ax.set_ylim(0, 1)
+    for k, share in enumerate(data["share"]):
+        ax.annotate(
+            f"{share:.1%}",
+            (k, share),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    ax.set_title(title)
+    ax.text(
+        1.0, -0.2, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    )
+    return ax.figure
+
+
+def escalation_day_data(tally: Tally, bin_days: int = 7) -> pd.DataFrame:
+    """Escalated runs by the day they escalated, in bins of `bin_days`, and cumulatively."""
+    counts = tally.escalation_days
+    edges = np.arange(0, len(counts) + bin_days, bin_days)
+    binned = np.add.reduceat(counts, edges[:-1][edges[:-1] < len(counts)])
+    frame = pd.DataFrame({"from_day": edges[: len(binned)], "runs": binned})
+    frame["cumulative_share"] = frame["runs"].cumsum() / max(tally.runs, 1)
+    return frame
+
+
+def plot_escalation_days(
+    data: pd.DataFrame, bin_days: int = 7, title: str = "", ax: plt.Axes | None = None
+) -> Figure:
+    """How many runs escalated in each week, and the cumulative share of all runs."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    ax.bar(
+        data["from_day"],
+        data["runs"],
+        width=bin_days,
+        align="edge",
+        color="tab:red",
+        alpha=0.7,
+        label=f"runs escalating ({bin_days}-day bins)",
+    )
+    ax.set_xlabel("day of escalation")
+    ax.set_ylabel("runs")
+    share = ax.twinx()
+    share.step(
+        data["from_day"] + bin_days,
+        data["cumulative_share"],
+        where="pre",
+        color="black",
+        label="cumulative share of all runs",
+    )
+    share.set_ylabel("cumulative share of all runs")
+    share.set_ylim(0, max(0.01, float(data["cumulative_share"].max()) * 1.15))
+    lines = ax.get_legend_handles_labels()
+    more = share.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=8)
+    ax.set_title(title)
+    ax.text(
+        1.0, -0.15, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
     )
     return ax.figure

@@ -69,7 +69,7 @@ class Tally:
         """P(escalation), P(escalation | a misstep), the share of escalations missteps caused."""
         rows = [
             ("P(escalation)", self.escalated, self.runs),
-            ("P(escalation | a misstep happened)", self.escalated_with_misstep, self.with_misstep),
+            ("P(escalation | misstep)", self.escalated_with_misstep, self.with_misstep),
             (
                 "P(escalation | no misstep)",
                 self.escalated - self.escalated_with_misstep,
@@ -78,9 +78,9 @@ class Tally:
         ]
         if self.twins:
             rows += [
-                ("share of escalations caused by missteps", self.caused, self.escalated),
+                ("escalations caused by missteps", self.caused, self.escalated),
                 ("P(escalation caused by a misstep)", self.caused, self.runs),
-                ("P(escalation) in the twins, without missteps", self.twin_escalated, self.twins),
+                ("P(escalation) in twins", self.twin_escalated, self.twins),
             ]
         return _shares(rows)
 

@@ -118,3 +118,68 @@ def test_a_negative_seed_is_refused(tmp_path: Path):
     assert result.exit_code == 2
     assert "--seed" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
+    result = invoke(
+        "ensemble",
+        "reassurance",
+        "--runs",
+        "3000",
+        "--seed",
+        "2",
+        "--workers",
+        "1",
+        "--chunk-size",
+        "1000",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    for line in (
+        "P(escalation)",
+        "P(escalation | misstep)",
+        "escalations caused by missteps",
+        "ceasefire held",
+        "not a forecast",
+    ):
+        assert line in result.stdout
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert len(runs) == 3000 and runs["run"].tolist() == list(range(3000))
+    attribution = pd.read_csv(tmp_path / "attribution.csv").set_index("quantity")
+    assert attribution.loc["P(escalation)", "count"] == runs["escalated"].sum()
+    assert attribution.loc["escalations caused by missteps", "count"] == (
+        runs["caused_by_misstep"].sum()
+    )
+    for name in ("outcomes.png", "escalation_days.png", "outcomes.csv"):
+        assert (tmp_path / name).exists()
+
+
+def test_ensemble_on_the_agent_engine_gives_the_same_runs(tmp_path: Path):
+    for engine in ("agent", "ensemble"):
+        result = invoke(
+            "ensemble",
+            "hardline",
+            "--runs",
+            "20",
+            "--engine",
+            engine,
+            "--days",
+            "60",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / engine),
+        )
+        assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "agent" / "runs.parquet"),
+        pd.read_parquet(tmp_path / "ensemble" / "runs.parquet"),
+    )
+
+
+def test_ensemble_refuses_an_unknown_engine_in_one_line(tmp_path: Path):
+    result = invoke("ensemble", "baseline", "--engine", "quantum", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --engine must be one of ensemble, agent, got 'quantum'"
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,74 @@
+"""Many runs: the same table whatever the chunk size, the workers or the executor."""
+
+from concurrent.futures import Future
+
+import pandas as pd
+import pytest
+
+from sim.runs import Chunk, chunks, in_order, run_many, simulate_chunk
+
+
+def test_the_table_does_not_depend_on_chunk_size(reassurance):
+    whole = run_many(reassurance, 3000, seed=9, chunk_size=3000)
+    for size in (1, 7, 1000, 4096):
+        if size == 1:
+            part = run_many(reassurance, 40, seed=9, chunk_size=1)
+            pd.testing.assert_frame_equal(part, whole.iloc[:40], check_exact=True)
+        else:
+            other = run_many(reassurance, 3000, seed=9, chunk_size=size)
+            pd.testing.assert_frame_equal(other, whole, check_exact=True)
+
+
+def test_the_table_does_not_depend_on_the_number_of_worker_processes(reassurance):
+    serial = run_many(reassurance, 6000, seed=4, chunk_size=1000, workers=1)
+    parallel = run_many(reassurance, 6000, seed=4, chunk_size=700, workers=2)
+    pd.testing.assert_frame_equal(serial, parallel, check_exact=True)
+
+
+def test_runs_can_start_anywhere(reassurance):
+    whole = simulate_chunk(Chunk(reassurance, 3, 0, 500))
+    tail = simulate_chunk(Chunk(reassurance, 3, 200, 500))
+    pd.testing.assert_frame_equal(tail, whole.iloc[200:].reset_index(drop=True), check_exact=True)
+
+
+def test_chunks_cover_every_run_once(reassurance):
+    parts = chunks(reassurance, 10_001, seed=0, chunk_size=1000, first_run=5)
+    covered = [r for c in parts for r in range(c.start, c.stop)]
+    assert covered == list(range(5, 10_006))
+    with pytest.raises(ValueError, match="chunk size"):
+        chunks(reassurance, 10, seed=0, chunk_size=0)
+
+
+def test_an_unknown_engine_is_refused(reassurance):
+    with pytest.raises(ValueError, match="engine must be one of"):
+        simulate_chunk(Chunk(reassurance, 0, 0, 2, engine="fast"))  # type: ignore[arg-type]
+
+
+class CountingExecutor:
+    """Runs tasks at once but records how many results are held at the most."""
+
+    def __init__(self):
+        self.in_flight = 0
+        self.most = 0
+
+    def submit(self, fn, *args):
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        future = Future()
+        future.set_result(fn(*args))
+        original = future.result
+
+        def result():
+            self.in_flight -= 1
+            return original()
+
+        future.result = result
+        return future
+
+
+def test_memory_stays_flat_at_most_a_window_of_chunks_in_flight(reassurance):
+    executor = CountingExecutor()
+    tasks = chunks(reassurance, 200, seed=0, chunk_size=10)
+    tables = list(in_order(executor, tasks, window=3))
+    assert len(tables) == 20 and executor.most <= 3
+    assert [t["run"].iloc[0] for t in tables] == list(range(0, 200, 10))
