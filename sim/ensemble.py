@@ -142,57 +142,45 @@ def _shock(pending, actors, sides, victim, size):
             pending[j] += rules.felt_shock(size, actors[j, RESOLVE], actors[j, SOLIDARITY])
 
 
+# Rows of a run's float state, int state; with a bool row (on offensive) and the metrics,
+# this is everything a day reads and writes, so a twin forks by copying four arrays.
+HOSTILITY, START, PERCEIVED, TROOPS_NOW, PENDING, DEATHS = range(6)
+COMMIT, RUNG = range(2)
+
+
 @njit(cache=True, error_model="numpy")
-def _start(actors, thresholds, hostility, troops, commit, rung, metrics, casualties):
+def _start(actors, thresholds, real, whole, on_offensive, metrics):
     """Day 0: initial hostility, rungs and commitments (EscalationModel.__init__)."""
     n = actors.shape[0]
-    hostility[:] = actors[:, X0]
-    troops[:] = actors[:, TROOPS]
-    commit[:] = -1
+    real[:] = 0.0
+    real[HOSTILITY] = actors[:, X0]
+    real[TROOPS_NOW] = actors[:, TROOPS]
+    whole[COMMIT] = -1
+    on_offensive[:] = False
     metrics[:] = new_metrics()
-    casualties[:] = 0.0
     for i in range(n):
-        rung[i] = rules.rung_of(hostility[i], thresholds, actors[i, NUCLEAR] > 0.0)
-        if actors[i, WARNED] > 0.0 or rung[i] >= WARNING_RUNG:
-            commit[i] = 0
+        whole[RUNG, i] = rules.rung_of(real[HOSTILITY, i], thresholds, actors[i, NUCLEAR] > 0.0)
+        if actors[i, WARNED] > 0.0 or whole[RUNG, i] >= WARNING_RUNG:
+            whole[COMMIT, i] = 0
             note_event(metrics, Event.WARNING, 0)
-    return note_day(metrics, 0, rung.max())
+    return note_day(metrics, 0, whole[RUNG].max())
 
 
 @njit(cache=True, error_model="numpy")
 def _days(
-    actors,
-    world,
-    sw,
-    thresholds,
-    sides,
-    fronts,
-    key,
-    suppress,
-    first_day,
-    resume,
-    hostility,
-    start,
-    perceived,
-    troops,
-    pending,
-    on_offensive,
-    commit,
-    rung,
-    casualties,
-    metrics,
-    snap_f,
-    snap_b,
-    snap_i,
-    snap_metrics,
+    actors, world, sw, thresholds, sides, fronts, key, suppress, first_day, resume, state, snapshot
 ):
     """Days first_day..H, phase by phase as in EscalationModel.step.
 
-    With `resume`, the first day starts at the strikes phase (a twin forked from its run).
-    Unless `suppress`, the state just before the run's first misstep is copied into the snap_
-    arrays and its day returned (−1 if no misstep): until then the twin, which differs only
-    by its missteps, is the run itself.
+    `state` and `snapshot` are (real, whole, on_offensive, metrics). With `resume`, the first
+    day starts at the strikes phase (a twin forked from its run). Unless `suppress`, the state
+    just before the run's first misstep is copied into `snapshot` and its day returned (−1 if
+    no misstep): until then the twin, which differs only by its missteps, is the run itself.
     """
+    real, whole, on_offensive, metrics = state
+    hostility, start, perceived = real[HOSTILITY], real[START], real[PERCEIVED]
+    troops, pending, casualties = real[TROOPS_NOW], real[PENDING], real[DEATHS]
+    commit, rung = whole[COMMIT], whole[RUNG]
     n = actors.shape[0]
     snap_day = -1
     # per-run constants: the same rule calls the agents make each day, made once
@@ -274,16 +262,7 @@ def _days(
                         continue
                     if snap_day < 0:
                         snap_day = day
-                        snap_f[0] = hostility
-                        snap_f[1] = start
-                        snap_f[2] = perceived
-                        snap_f[3] = troops
-                        snap_f[4] = pending
-                        snap_f[5] = casualties
-                        snap_b[:] = on_offensive
-                        snap_i[0] = commit
-                        snap_i[1] = rung
-                        snap_metrics[:] = metrics
+                        _copy(state, snapshot)
                     deaths = rules.casualty_count(
                         world[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, v)
                     )
@@ -352,33 +331,13 @@ def _days(
     return snap_day
 
 
-@njit(cache=True, error_model="numpy")
-def _restore(
-    snap_f,
-    snap_b,
-    snap_i,
-    snap_metrics,
-    hostility,
-    start,
-    perceived,
-    troops,
-    pending,
-    on_offensive,
-    commit,
-    rung,
-    casualties,
-    metrics,
-):
-    hostility[:] = snap_f[0]
-    start[:] = snap_f[1]
-    perceived[:] = snap_f[2]
-    troops[:] = snap_f[3]
-    pending[:] = snap_f[4]
-    casualties[:] = snap_f[5]
-    on_offensive[:] = snap_b
-    commit[:] = snap_i[0]
-    rung[:] = snap_i[1]
-    metrics[:] = snap_metrics
+@njit(cache=True)
+def _copy(source, target):
+    """Copy one run state (real, whole, on_offensive, metrics) into another."""
+    target[0][:] = source[0]
+    target[1][:] = source[1]
+    target[2][:] = source[2]
+    target[3][:] = source[3]
 
 
 @njit(cache=True, error_model="numpy")
@@ -395,21 +354,22 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
     metrics = np.empty((m, N_METRICS))
     casualties = np.empty((m, n))
     twin_metrics = np.empty((m if twins else 0, N_METRICS))
-    hostility, start, perceived = np.empty(n), np.empty(n), np.empty(n)
-    troops, pending, on_offensive = np.empty(n), np.empty(n), np.empty(n, dtype=np.bool_)
-    commit, rung = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
-    snap_f, snap_b = np.empty((6, n)), np.empty(n, dtype=np.bool_)
-    snap_i, snap_metrics = np.empty((2, n), dtype=np.int64), np.empty(N_METRICS)
-    twin_casualties = np.empty(n)
+    state = (
+        np.empty((6, n)),
+        np.empty((2, n), np.int64),
+        np.empty(n, np.bool_),
+        np.empty(N_METRICS),
+    )
+    snapshot = (
+        np.empty((6, n)),
+        np.empty((2, n), np.int64),
+        np.empty(n, np.bool_),
+        np.empty(N_METRICS),
+    )
     for k in range(m):
         key = run_key(seed, runs[k])
-        pending[:] = 0.0
-        perceived[:] = 0.0
-        on_offensive[:] = False
         snap_day = -1
-        if not _start(
-            actors, thresholds, hostility, troops, commit, rung, metrics[k], casualties[k]
-        ):
+        if not _start(actors, thresholds, state[0], state[1], state[2], state[3]):
             snap_day = _days(
                 actors,
                 world,
@@ -421,66 +381,28 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
                 suppress,
                 1,
                 False,
-                hostility,
-                start,
-                perceived,
-                troops,
-                pending,
-                on_offensive,
-                commit,
-                rung,
-                casualties[k],
-                metrics[k],
-                snap_f,
-                snap_b,
-                snap_i,
-                snap_metrics,
+                state,
+                snapshot,
             )
+        metrics[k] = state[3]
+        casualties[k] = state[0][DEATHS]
         if not twins:
             continue
-        if snap_day < 0:
-            twin_metrics[k] = metrics[k]
-            continue
-        _restore(
-            snap_f,
-            snap_b,
-            snap_i,
-            snap_metrics,
-            hostility,
-            start,
-            perceived,
-            troops,
-            pending,
-            on_offensive,
-            commit,
-            rung,
-            twin_casualties,
-            twin_metrics[k],
-        )
-        _days(
-            actors,
-            world,
-            sw,
-            thresholds,
-            sides,
-            fronts,
-            key,
-            True,
-            snap_day,
-            True,
-            hostility,
-            start,
-            perceived,
-            troops,
-            pending,
-            on_offensive,
-            commit,
-            rung,
-            twin_casualties,
-            twin_metrics[k],
-            snap_f,
-            snap_b,
-            snap_i,
-            snap_metrics,
-        )
+        if snap_day >= 0:
+            _copy(snapshot, state)
+            _days(
+                actors,
+                world,
+                sw,
+                thresholds,
+                sides,
+                fronts,
+                key,
+                True,
+                snap_day,
+                True,
+                state,
+                snapshot,
+            )
+        twin_metrics[k] = state[3]
     return metrics, casualties, twin_metrics
