@@ -167,16 +167,16 @@ def _start(actors, thresholds, real, whole, on_offensive, metrics):
 
 
 @njit(cache=True, error_model="numpy")
-def _days(
-    actors, world, sw, thresholds, sides, fronts, key, suppress, first_day, resume, state, snapshot
-):
+def _days(packed, key, suppress, first_day, resume, state, snapshot):
     """Days first_day..H, phase by phase as in EscalationModel.step.
 
-    `state` and `snapshot` are (real, whole, on_offensive, metrics). With `resume`, the first
+    `packed` is what `pack` returns; `state` and `snapshot` are (real, whole, on_offensive,
+    metrics). With `resume`, the first
     day starts at the strikes phase (a twin forked from its run). Unless `suppress`, the state
     just before the run's first misstep is copied into `snapshot` and its day returned (−1 if
     no misstep): until then the twin, which differs only by its missteps, is the run itself.
     """
+    actors, world, sw, thresholds, sides, fronts = packed
     real, whole, on_offensive, metrics = state
     hostility, start, perceived = real[HOSTILITY], real[START], real[PERCEIVED]
     troops, pending, casualties = real[TROOPS_NOW], real[PENDING], real[DEATHS]
@@ -350,6 +350,7 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
     One thread: parallelism comes from worker processes over chunks (`sim.runs`), which keeps
     numba's threading layer out of forked processes.
     """
+    packed = (actors, world, sw, thresholds, sides, fronts)
     n, m = actors.shape[0], runs.shape[0]
     metrics = np.empty((m, N_METRICS))
     casualties = np.empty((m, n))
@@ -370,39 +371,13 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
         key = run_key(seed, runs[k])
         snap_day = -1
         if not _start(actors, thresholds, state[0], state[1], state[2], state[3]):
-            snap_day = _days(
-                actors,
-                world,
-                sw,
-                thresholds,
-                sides,
-                fronts,
-                key,
-                suppress,
-                1,
-                False,
-                state,
-                snapshot,
-            )
+            snap_day = _days(packed, key, suppress, 1, False, state, snapshot)
         metrics[k] = state[3]
         casualties[k] = state[0][DEATHS]
         if not twins:
             continue
         if snap_day >= 0:
             _copy(snapshot, state)
-            _days(
-                actors,
-                world,
-                sw,
-                thresholds,
-                sides,
-                fronts,
-                key,
-                True,
-                snap_day,
-                True,
-                state,
-                snapshot,
-            )
+            _days(packed, key, True, snap_day, True, state, snapshot)
         twin_metrics[k] = state[3]
     return metrics, casualties, twin_metrics
