@@ -272,6 +272,122 @@ def ensemble(
 
 
 @app.command()
+@fails_cleanly
+def sweep(
+    experiment: Annotated[
+        str,
+        typer.Argument(
+            help="An experiment TOML file, or the name of one in experiments/.", show_default=False
+        ),
+    ],
+    workers: Annotated[
+        int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
+    ] = 0,
+    executor: Annotated[
+        str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the address of a running scheduler, e.g. "
+            "tcp://10.0.0.5:8786 (default: start a local cluster).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Results folder (default: results/EXPERIMENT).", show_default=False),
+    ] = None,
+) -> None:
+    """Run a parameter sweep declared in an experiment file, resumably.
+
+    Tasks are chunks of runs, each written to its own Parquet file as it finishes; running
+    the same command again resumes an interrupted sweep, and a changed experiment is refused
+    rather than mixed in. When every chunk is there, summary.csv gives each point's outcome
+    probabilities with 95% intervals. Then: escalation report RESULTS_DIR.
+
+    Example: escalation sweep troops_threat --workers 2
+    """
+    import os
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from sim.experiment import load_experiment
+    from sim.sweep import executor_for, finish, missing_tasks, prepare, run_sweep, tasks_of
+
+    if executor not in ("local", "dask"):
+        raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
+    spec, base, text = load_experiment(experiment)
+    out_dir = out if out is not None else RESULTS / spec.name
+    prepare(out_dir, spec, base, text)
+    tasks = tasks_of(spec, base)
+    todo = missing_tasks(out_dir, tasks)
+    total = sum(t.chunk.stop - t.chunk.start for t in tasks)
+    left = sum(t.chunk.stop - t.chunk.start for t in todo)
+    if left < total:
+        typer.echo(f"Resuming: {total - left:,} of {total:,} runs are already done.")
+    workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    try:
+        with (
+            executor_for(executor, workers, scheduler) as pool,
+            Progress(*columns, console=Console(stderr=True)) as progress,
+        ):
+            bar = progress.add_task("runs", total=total, completed=total - left)
+            run_sweep(spec, base, text, out_dir, pool,
+                      on_progress=lambda n: progress.advance(bar, n))  # fmt: skip
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: finished chunks are saved; run the same command to resume.",
+                   err=True)  # fmt: skip
+        raise typer.Exit(130) from None
+    summary = finish(out_dir, base)
+    typer.echo(f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
+               f"replicates = {total:,} runs with twins, in {out_dir}/")  # fmt: skip
+    typer.echo(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
+
+
+ResultsArg = Annotated[
+    Path, typer.Argument(help="A sweep's results folder, e.g. results/troops_threat.",
+                         show_default=False),
+]  # fmt: skip
+
+
+@app.command()
+@fails_cleanly
+def plot(results: ResultsArg) -> None:
+    """Draw every figure of a finished sweep into RESULTS/figures.
+
+    Heatmaps of the headline probability and of the misstep-caused share over two swept
+    parameters, lines with 95% bands, the outcome mix, Kaplan-Meier curves of the time to
+    escalation, and Sobol indices for a Sobol design.
+
+    Example: escalation plot results/troops_threat
+    """
+    from sim.report import make_figures
+
+    for path in make_figures(results):
+        typer.echo(f"Wrote {path}")
+
+
+@app.command()
+@fails_cleanly
+def report(results: ResultsArg) -> None:
+    """Write RESULTS/report.md: the experiment, its tables and its figures.
+
+    Example: escalation report results/troops_threat
+    """
+    from sim.report import write_report
+
+    typer.echo(f"Report: {write_report(results)}")
+
+
+@app.command()
 def parameters() -> None:
     """Print every parameter with its symbol, meaning, default, range and source.
 

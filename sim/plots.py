@@ -163,3 +163,100 @@ def plot_escalation_days(
         1.0, -0.15, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
     )
     return ax.figure
+
+
+def plot_heatmap(
+    data: pd.DataFrame, label: str, title: str = "", ax: plt.Axes | None = None
+) -> Figure:
+    """A quantity over two swept parameters, as a colour grid with the values written in."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 6), layout="constrained")
+    image = ax.imshow(data.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(data.columns)), [f"{v:g}" for v in data.columns], rotation=45)
+    ax.set_yticks(range(len(data.index)), [f"{v:g}" for v in data.index])
+    ax.set_xlabel(str(data.columns.name))
+    ax.set_ylabel(str(data.index.name))
+    if data.size <= 150:
+        for (row, col), value in np.ndenumerate(data.to_numpy()):
+            ax.text(
+                col,
+                row,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if value < np.nanmax(data.to_numpy()) / 2 else "black",
+            )
+    ax.figure.colorbar(image, ax=ax, label=label)
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_lines(
+    data: pd.DataFrame,
+    x: str,
+    quantity: str,
+    by: str | None = None,
+    label: str = "",
+    title: str = "",
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """A quantity over one parameter with its 95% band, one line per level of `by`."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
+    if len(groups) > 6:  # keep the figure readable: six evenly spaced levels
+        groups = [groups[k] for k in np.linspace(0, len(groups) - 1, 6).round().astype(int)]
+    for level, part in groups:
+        name = quantity if level is None else f"{by} = {level:g}"
+        ax.plot(part[x], part[quantity], marker="o", markersize=3, label=name)
+        ax.fill_between(part[x], part[f"{quantity}_low"], part[f"{quantity}_high"], alpha=0.2)
+    ax.set_xlabel(x)
+    ax.set_ylabel(label or quantity)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    ax.text(
+        1.0, -0.15, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    )
+    return ax.figure
+
+
+def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+    """The outcome distribution over one parameter, as stacked shares."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    ax.stackplot(data.index, data.to_numpy().T, labels=data.columns, alpha=0.85)
+    ax.set_xlabel(str(data.index.name))
+    ax.set_ylabel("share of runs")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", fontsize=8, bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_survival(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+    """Kaplan-Meier curves: the share of runs not yet escalated, by day."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for group, curve in data.groupby("group", sort=False):
+        ax.step(curve["day"], curve["survival"], where="post", label=group)
+    ax.set_xlabel("day")
+    ax.set_ylabel("share of runs not escalated (Kaplan-Meier)")
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_sobol(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+    """Sobol first-order and total indices with their 95% intervals."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    x = np.arange(len(data))
+    ax.bar(x - 0.2, data["S1"], 0.4, yerr=data["S1_conf"], capsize=3, label="first order S1")
+    ax.bar(x + 0.2, data["ST"], 0.4, yerr=data["ST_conf"], capsize=3, label="total ST")
+    ax.set_xticks(x, data["parameter"], rotation=20)
+    ax.set_ylabel("Sobol index")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure

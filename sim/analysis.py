@@ -1,0 +1,145 @@
+"""Analysis of a sweep: per-point summaries, survival curves, Sobol indices, figure data.
+
+Every function here prepares numbers (tested for exact values); `sim.plots` draws them.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment import BOOLEAN_OUTCOMES, Design, Experiment, salib_problem
+from sim.outcomes import OUTCOME_LABELS
+from sim.summaries import wilson_interval
+
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+def slug(outcome: str) -> str:
+    """A column-friendly name: 'open war' -> 'open_war'."""
+    return outcome.replace(" ", "_")
+
+
+def _share(row: dict, name: str, hits: int, trials: int) -> None:
+    low, high = wilson_interval(hits, trials)
+    row[name] = hits / trials if trials else math.nan
+    row[f"{name}_low"], row[f"{name}_high"] = low, high
+
+
+def _spread(row: dict, name: str, values: pd.Series) -> None:
+    row[f"{name}_mean"] = float(values.mean()) if len(values) else math.nan
+    for q in QUANTILES:
+        row[f"{name}_q{int(q * 100)}"] = float(values.quantile(q)) if len(values) else math.nan
+
+
+def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, float]:
+    """One point's runs: every outcome's probability with its 95% Wilson interval, the
+    misstep-caused share of escalations, and mean and quantiles of event days and casualties."""
+    n = len(table)
+    row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
+    for label in OUTCOME_LABELS:
+        _share(row, f"p_{slug(label)}", int((table["outcome"] == label).sum()), n)
+    for name in BOOLEAN_OUTCOMES:
+        _share(row, f"p_{name}", int(table[name].sum()), n)
+    _share(row, "caused_share", int(table["caused_by_misstep"].sum()),
+           int(table["escalated"].sum()))  # fmt: skip
+    for name, column in (("escalation_day", f"first_rung_{escalation_rung}_day"),
+                         ("misstep_day", "first_misstep_day"),
+                         ("offensive_day", "first_offensive_day")):  # fmt: skip
+        days = table[column]
+        _spread(row, name, days[days >= 0])
+    deaths = table[[c for c in table.columns if c.startswith("casualties_")]].sum(axis=1)
+    _spread(row, "casualties", deaths)
+    return row
+
+
+def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
+    """Kaplan-Meier survival: S(t) = Π over event days u ≤ t of (1 − d_u / n_u).
+
+    durations: the day a run escalated, or the last day observed (censored); events: whether
+    it escalated. Runs that never escalate are censored at their horizon.
+    """
+    durations = np.asarray(durations, dtype=np.int64)
+    events = np.asarray(events, dtype=bool)
+    days = np.unique(durations)
+    at_risk = np.array([(durations >= d).sum() for d in days])
+    deaths = np.array([(events & (durations == d)).sum() for d in days])
+    survival = np.cumprod(1.0 - deaths / at_risk)
+    start = pd.DataFrame({"day": [0], "at_risk": [len(durations)], "escalated": [0],
+                          "survival": [1.0]})  # fmt: skip
+    curve = pd.DataFrame({"day": days, "at_risk": at_risk, "escalated": deaths,
+                          "survival": survival})  # fmt: skip
+    return pd.concat([start, curve[curve["day"] > 0]], ignore_index=True)
+
+
+def survival_data(runs: pd.DataFrame, parameter: str, escalation_rung: int,
+                  horizon: int, groups: int = 4) -> pd.DataFrame:  # fmt: skip
+    """Kaplan-Meier curves of the time to escalation, one per level (or quantile bin) of a
+    parameter, pooling the other parameters."""
+    day = runs[f"first_rung_{escalation_rung}_day"]
+    escalated = day >= 0
+    duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
+    levels = runs[parameter]
+    distinct = np.sort(levels.unique())
+    if len(distinct) <= 12:  # a grid's levels: keep a few, evenly spaced
+        keep = distinct[np.linspace(0, len(distinct) - 1, min(groups, len(distinct))).round()
+                        .astype(int)]  # fmt: skip
+        chosen = levels[levels.isin(keep)]
+    else:  # continuous designs: quantile bins
+        chosen = pd.qcut(levels, groups, duplicates="drop").astype(str)
+    curves = []
+    for level, index in chosen.groupby(chosen, sort=True).groups.items():
+        index = np.asarray(index)
+        curve = kaplan_meier(duration[index], escalated.to_numpy()[index])
+        shown = f"{level:g}" if isinstance(level, float | int) else level
+        curve.insert(0, "group", f"{parameter} = {shown}")
+        curves.append(curve)
+    return pd.concat(curves, ignore_index=True)
+
+
+def heatmap_data(summary: pd.DataFrame, x: str, y: str, quantity: str) -> pd.DataFrame:
+    """A quantity over two parameters (rows y, columns x), averaged over any others."""
+    return summary.pivot_table(index=y, columns=x, values=quantity, aggfunc="mean")
+
+
+def line_data(summary: pd.DataFrame, x: str, quantity: str,
+              by: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """A quantity with its interval over one parameter, one line per level of `by`."""
+    columns = [quantity, f"{quantity}_low", f"{quantity}_high"]
+    keys = [x] if by is None else [by, x]
+    return summary.groupby(keys, sort=True)[columns].mean().reset_index()
+
+
+def outcome_mix(summary: pd.DataFrame, x: str) -> pd.DataFrame:
+    """The five outcomes' shares over one parameter, averaged over any others."""
+    columns = [f"p_{slug(label)}" for label in OUTCOME_LABELS]
+    mix = summary.groupby(x, sort=True)[columns].mean()
+    mix.columns = OUTCOME_LABELS
+    return mix
+
+
+def sobol_indices(summary: pd.DataFrame, experiment: Experiment,
+                  quantity: str) -> pd.DataFrame:  # fmt: skip
+    """Sobol first-order (S1) and total (ST) indices of a quantity, with 95% intervals."""
+    if experiment.design != Design.SOBOL:
+        raise ValueError("Sobol indices need a sobol design")
+    from SALib.analyze import sobol
+
+    values = summary.sort_values("point")[quantity].to_numpy(dtype=float)
+    result = sobol.analyze(salib_problem(experiment), values, calc_second_order=False,
+                           conf_level=0.95, seed=experiment.seed % 2**32)  # fmt: skip
+    return pd.DataFrame({"parameter": [p.path for p in experiment.parameters],
+                         "S1": result["S1"], "S1_conf": result["S1_conf"],
+                         "ST": result["ST"], "ST_conf": result["ST_conf"]})  # fmt: skip
+
+
+def read_runs(out_dir: Path, columns: list[str]) -> pd.DataFrame:
+    """Some columns of every run, with the point's parameter values (memory: those columns)."""
+    files = sorted(Path(out_dir, "chunks").glob("p*-r*.parquet"))
+    runs = pd.concat([pd.read_parquet(f, columns=["point", *columns]) for f in files],
+                     ignore_index=True)  # fmt: skip
+    design = pd.read_parquet(Path(out_dir, "points.parquet")).reset_index()
+    return design.merge(runs, on="point")

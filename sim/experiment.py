@@ -1,0 +1,255 @@
+"""Experiments declared as data: a base scenario, the parameters to vary, a design.
+
+An experiment file (TOML, `kind = "experiment"`) names its base scenario, each parameter to
+vary by a path, the design (a full grid, a Latin hypercube, or Sobol's design via SALib), the
+replicates per point, the horizon, the seed and the outcomes to report. `points` turns it into
+a table of points; `scenario_at` gives the validated scenario of one point.
+
+Parameter paths: `world.FIELD`; `ROLE.FIELD` (every actor with that role: challenger,
+protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor with that display
+name, e.g. `France.troops`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.outcomes import OUTCOME_LABELS
+from sim.scenario import (
+    EXPERIMENTS_DIR,
+    ActorParams,
+    Role,
+    Scenario,
+    ScenarioError,
+    World,
+    load_scenario,
+    parse_scenario,
+)
+
+BOOLEAN_OUTCOMES = ("escalated", "misstep_happened", "caused_by_misstep", "twin_escalated")
+KNOWN_OUTCOMES = (*OUTCOME_LABELS, *BOOLEAN_OUTCOMES)
+
+
+class Design(StrEnum):
+    GRID = "grid"
+    LHS = "lhs"
+    SOBOL = "sobol"
+
+
+class Parameter(BaseModel):
+    """One varied parameter: a path, and a range (low, high; steps for a grid) or values."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    path: str = Field(min_length=3)
+    low: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
+    steps: int | None = Field(None, ge=2, le=10_000)
+    values: list[float] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _range_or_values(self) -> Self:
+        if self.values is not None:
+            if self.low is not None or self.high is not None:
+                raise ValueError("give either values or low and high, not both")
+            if any(not np.isfinite(v) for v in self.values):
+                raise ValueError("values must be finite numbers")
+        elif self.low is None or self.high is None:
+            raise ValueError("give low and high (or values)")
+        elif self.high <= self.low:
+            raise ValueError(f"high ({self.high:g}) must be above low ({self.low:g})")
+        return self
+
+    def grid(self) -> np.ndarray:
+        """The values of this parameter on a full grid."""
+        if self.values is not None:
+            return np.asarray(self.values, dtype=float)
+        if self.steps is None:
+            raise ValueError(f"parameter {self.path!r}: a grid needs steps (or values)")
+        return np.linspace(self.low, self.high, self.steps)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.values is not None:
+            return (min(self.values), max(self.values))
+        return (float(self.low), float(self.high))  # type: ignore[arg-type]
+
+
+class Experiment(BaseModel):
+    """A sweep: a base scenario varied over a design, each point run `replicates` times."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    base: str = Field(min_length=1, description="A scenario name in experiments/, or a path.")
+    design: Design = Field(Design.GRID, strict=False)
+    parameters: list[Parameter] = Field(min_length=1)
+    samples: int = Field(64, ge=1, le=1_000_000, description="lhs points; sobol base samples.")
+    replicates: int = Field(100, ge=1, le=10_000_000)
+    days: int | None = Field(None, ge=1, le=36_500)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    chunk_size: int = Field(1000, ge=1, le=10_000_000, description="Runs per task at most.")
+    outcomes: list[str] = Field(default_factory=lambda: ["open war", "escalated",
+                                                          "caused_by_misstep"])  # fmt: skip
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        paths = [p.path for p in self.parameters]
+        dupes = sorted({p for p in paths if paths.count(p) > 1})
+        if dupes:
+            raise ValueError(f"parameter paths appear twice: {', '.join(dupes)}")
+        for outcome in self.outcomes:
+            if outcome not in KNOWN_OUTCOMES:
+                hint = difflib.get_close_matches(outcome, KNOWN_OUTCOMES, n=1)
+                more = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise ValueError(f"unknown outcome {outcome!r}{more}")
+        if self.design == Design.SOBOL and self.samples & (self.samples - 1):
+            raise ValueError(f"a sobol design needs samples to be a power of 2, got "
+                             f"{self.samples}")  # fmt: skip
+        if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
+            raise ValueError(f"a {self.design.value} design needs low and high, not values")
+        return self
+
+
+def _apply(data: dict[str, Any], path: str, value: float) -> None:
+    """Set one parameter path to `value` in a scenario's dict form (see module docstring)."""
+    head, _, field = path.partition(".")
+    if not field:
+        raise ScenarioError(f"parameter path {path!r} needs the form WHERE.FIELD")
+    if head == "world":
+        targets, known = [data["world"]], World.model_fields
+    else:
+        actors = data["actors"]
+        if head == "actors":
+            targets = actors
+        elif head in {r.value for r in Role}:
+            targets = [a for a in actors if a["role"] == head]
+        else:
+            targets = [a for a in actors if a["name"] == head]
+        if not targets:
+            names = ["world", "actors", *(r.value for r in Role), *(a["name"] for a in actors)]
+            hint = difflib.get_close_matches(head, names, n=1)
+            more = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise ScenarioError(f"parameter path {path!r}: no actor or section {head!r}{more}")
+        known = ActorParams.model_fields
+    if field not in known or field in ("name", "role", "thresholds"):
+        hint = difflib.get_close_matches(field, list(known), n=1)
+        more = f" (did you mean '{hint[0]}'?)" if hint else ""
+        raise ScenarioError(f"parameter path {path!r}: unknown field {field!r}{more}")
+    annotation = known[field].annotation
+    for target in targets:
+        target[field] = round(value) if annotation is int else (
+            bool(value) if annotation is bool else float(value)
+        )  # fmt: skip
+
+
+def scenario_at(base: Scenario, experiment: Experiment, point: pd.Series) -> Scenario:
+    """The validated scenario of one point of the design."""
+    data = base.model_dump(mode="json")
+    if experiment.days is not None:
+        data["world"]["days"] = experiment.days
+    for parameter in experiment.parameters:
+        _apply(data, parameter.path, float(point[parameter.path]))
+    try:
+        return parse_scenario(data)
+    except ScenarioError as error:
+        raise ScenarioError(f"point {int(point.name)}: {error}") from None
+
+
+def points(experiment: Experiment) -> pd.DataFrame:
+    """The design: one row a point, one column a parameter path."""
+    paths = [p.path for p in experiment.parameters]
+    if experiment.design == Design.GRID:
+        rows = list(itertools.product(*(p.grid() for p in experiment.parameters)))
+        return pd.DataFrame(rows, columns=paths).rename_axis("point")
+    problem = salib_problem(experiment)
+    if experiment.design == Design.LHS:
+        from SALib.sample import latin
+
+        values = latin.sample(problem, experiment.samples, seed=experiment.seed % 2**32)
+    else:
+        from SALib.sample import sobol
+
+        values = sobol.sample(problem, experiment.samples, calc_second_order=False,
+                              seed=experiment.seed % 2**32)  # fmt: skip
+    return pd.DataFrame(values, columns=paths).rename_axis("point")
+
+
+def salib_problem(experiment: Experiment) -> dict[str, Any]:
+    """The SALib problem definition of the varied parameters."""
+    return {
+        "num_vars": len(experiment.parameters),
+        "names": [p.path for p in experiment.parameters],
+        "bounds": [list(p.bounds) for p in experiment.parameters],
+    }
+
+
+def _explain(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "experiment"
+    if first["type"] == "extra_forbidden":
+        known = list(Parameter.model_fields if "parameters" in first["loc"] else
+                     Experiment.model_fields)  # fmt: skip
+        hint = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
+        return f"{where}: unknown key" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+    if first["type"] == "missing":
+        return f"{where}: required field is missing"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
+    return f"{where}: {message}{shown}"
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
+    """Read and validate an experiment file: the experiment, its base scenario, its text.
+
+    Every point's scenario is validated too, so a bad range fails here, before any run.
+    """
+    path = Path(path)
+    if not path.exists() and not path.suffix:
+        path = EXPERIMENTS_DIR / f"{path.name}.toml"
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such experiment file")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{path}: cannot read: {error}") from None
+    if data.pop("kind", "experiment") != "experiment":
+        raise ScenarioError(f"{path}: not an experiment file (kind is not 'experiment')")
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(f"{path}: {_explain(error)}") from None
+    base_path = Path(experiment.base)
+    if not base_path.is_absolute() and (path.parent / base_path).exists():
+        base_path = path.parent / base_path
+    try:
+        base = load_scenario(base_path if base_path.exists() else experiment.base)
+        design = points(experiment)
+        for _, point in design.iterrows():
+            scenario_at(base, experiment, point)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    return experiment, base, text
+
+
+def fingerprint(experiment: Experiment, base: Scenario) -> str:
+    """A hash of everything that decides the runs: the experiment and its base scenario."""
+    payload = {"experiment": experiment.model_dump(mode="json"),
+               "base": base.model_dump(mode="json")}  # fmt: skip
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,127 @@
+"""Figures and a Markdown report for a finished sweep (`escalation plot`, `escalation report`)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from sim import analysis, plots
+from sim.experiment import Design, Experiment
+from sim.scenario import Scenario, ScenarioError
+from sim.sweep import write_atomically
+
+NOTE = (
+    "Every number here follows from illustrative parameters of a teaching model: it shows "
+    "what the mechanisms imply, not what will happen. This is not a forecast."
+)
+
+
+def _load(out_dir: Path) -> tuple[Experiment, Scenario, pd.DataFrame]:
+    manifest_path, summary_path = out_dir / "manifest.json", out_dir / "summary.parquet"
+    if not manifest_path.exists() or not summary_path.exists():
+        raise ScenarioError(f"{out_dir}: not a finished sweep (no manifest.json or "
+                            "summary.parquet); run `escalation sweep` first")  # fmt: skip
+    manifest = json.loads(manifest_path.read_text())
+    data = tomllib.loads(manifest["experiment_file"])
+    data.pop("kind", None)
+    experiment = Experiment.model_validate(data)
+    base = Scenario.model_validate(manifest["base_scenario"], strict=False)
+    return experiment, base, pd.read_parquet(summary_path)
+
+
+def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A Markdown table; numbers to `digits` significant figures."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |",
+             "|" + "---|" * len(frame.columns)]  # fmt: skip
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines)
+
+
+def headline(experiment: Experiment) -> str:
+    """The first outcome the experiment asks for, as its summary column."""
+    return f"p_{analysis.slug(experiment.outcomes[0])}"
+
+
+def make_figures(out_dir: str | Path) -> list[Path]:
+    """Draw every figure the design allows into out_dir/figures; return their paths."""
+    out_dir = Path(out_dir)
+    experiment, base, summary = _load(out_dir)
+    figures_dir = out_dir / "figures"
+    figures_dir.mkdir(exist_ok=True)
+    params = [p.path for p in experiment.parameters]
+    quantity = headline(experiment)
+    label = f"P({experiment.outcomes[0]})"
+    drawn: dict[str, object] = {}
+    grid = experiment.design == Design.GRID
+    if grid and len(params) >= 2:
+        for q, name in ((quantity, label), ("caused_share", "share of escalations caused by "
+                                                            "missteps")):  # fmt: skip
+            data = analysis.heatmap_data(summary, params[0], params[1], q)
+            drawn[f"heatmap_{q}.png"] = plots.plot_heatmap(data, name, title=name)
+    if grid:
+        by = params[1] if len(params) >= 2 else None
+        data = analysis.line_data(summary, params[0], quantity, by=by)
+        drawn[f"lines_{quantity}.png"] = plots.plot_lines(data, params[0], quantity, by=by,
+                                                          label=label, title=label)  # fmt: skip
+        drawn["outcomes.png"] = plots.plot_outcome_mix(
+            analysis.outcome_mix(summary, params[0]), title="Outcomes"
+        )
+    rung = base.world.escalation_rung
+    runs = analysis.read_runs(out_dir, [f"first_rung_{rung}_day", "end_day"])
+    curves = analysis.survival_data(runs, params[0], rung, experiment.days or base.world.days)
+    drawn["survival.png"] = plots.plot_survival(curves, title="Time to escalation")
+    if experiment.design == Design.SOBOL:
+        indices = analysis.sobol_indices(summary, experiment, quantity)
+        write_atomically(figures_dir / "sobol.csv", lambda p: indices.to_csv(p, index=False))
+        drawn["sobol.png"] = plots.plot_sobol(indices, title=f"Sobol indices of {label}")
+    paths = []
+    for name, figure in drawn.items():
+        path = figures_dir / name
+        write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+        paths.append(path)
+    return paths
+
+
+def write_report(out_dir: str | Path) -> Path:
+    """Write out_dir/report.md: the experiment, its tables and its figures."""
+    out_dir = Path(out_dir)
+    experiment, base, summary = _load(out_dir)
+    figures = make_figures(out_dir)
+    params = [p.path for p in experiment.parameters]
+    runs = int(summary["runs"].sum())
+    lines = [
+        f"# {experiment.name}", "", experiment.description, "", f"> {NOTE}", "",
+        f"Base scenario `{base.name}`; {experiment.design.value} design over "
+        f"{', '.join(f'`{p}`' for p in params)}; {len(summary):,} points × "
+        f"{experiment.replicates:,} replicates = {runs:,} runs, each with its twin; seed "
+        f"{experiment.seed}. Escalation means reaching rung {base.world.escalation_rung}. "
+        "Intervals are 95% Wilson intervals.", "",
+    ]  # fmt: skip
+    columns = [*params]
+    for outcome in experiment.outcomes:
+        columns.append(f"p_{analysis.slug(outcome)}")
+    columns.append("caused_share")
+    table = summary[columns].copy()
+    if len(table) > 40:
+        lines.append(f"The 40 points with the highest {headline(experiment)} (all "
+                     f"{len(table):,} are in summary.csv):")  # fmt: skip
+        lines.append("")
+        table = table.sort_values(headline(experiment), ascending=False).head(40)
+    lines.append(markdown_table(table))
+    sobol_csv = out_dir / "figures" / "sobol.csv"
+    if sobol_csv.exists():
+        lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
+    lines += ["", "## Figures", ""]
+    lines += [f"![{f.stem}](figures/{f.name})" for f in figures]
+    path = out_dir / "report.md"
+    write_atomically(path, lambda p: p.write_text("\n".join(lines) + "\n"))
+    return path

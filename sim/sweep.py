@@ -1,0 +1,247 @@
+"""Running an experiment: tasks on an executor, results saved first and analysed second.
+
+Layout of a results folder (`results/<experiment>/`):
+
+- `manifest.json`: the experiment file, its fingerprint, the resolved design, the seed,
+  package versions, start and end times;
+- `points.parquet`: the design, one row a point;
+- `chunks/p<point>-r<first run>.parquet`: the per-run tables, one file a task, each written
+  atomically (a scratch name, then a rename), so a file is there whole or not at all;
+- `summary.parquet` and `summary.csv`: per point, written when every chunk is there.
+
+Running the same experiment into the same folder again resumes it: chunks already there are
+kept and only the missing ones run. Every run of every point depends only on (seed, run),
+so the results are the same, to the bit, however the sweep was cut, interrupted or spread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import itertools
+import json
+import os
+import platform
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.experiment import Experiment, fingerprint, points, scenario_at
+from sim.runs import Chunk, process_pool, simulate_chunk
+from sim.scenario import Scenario, ScenarioError
+
+PACKAGES = ("escalation-sim", "mesa", "numpy", "numba", "pandas", "pyarrow", "pydantic",
+            "SALib", "distributed")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Task:
+    """One chunk of runs of one point."""
+
+    point: int
+    chunk: Chunk
+
+    @property
+    def filename(self) -> str:
+        return f"p{self.point:05d}-r{self.chunk.start:09d}.parquet"
+
+
+def run_point_chunk(task: Task) -> pd.DataFrame:
+    """The per-run table of one task, with its point's index in front."""
+    table = simulate_chunk(task.chunk)
+    table.insert(0, "point", task.point)
+    return table
+
+
+def tasks_of(experiment: Experiment, base: Scenario) -> list[Task]:
+    """Every task of the experiment: each point's replicates cut into chunks.
+
+    Every point runs the same run indices 0..replicates-1 under the experiment's seed (common
+    random numbers), so differences between points come from the parameters, not from luck.
+    """
+    tasks = []
+    size = min(experiment.chunk_size, experiment.replicates)
+    for index, point in points(experiment).iterrows():
+        scenario = scenario_at(base, experiment, point)
+        for start in range(0, experiment.replicates, size):
+            stop = min(start + size, experiment.replicates)
+            tasks.append(Task(int(index), Chunk(scenario, experiment.seed, start, stop)))
+    return tasks
+
+
+def versions() -> dict[str, str]:
+    """Python's and the main packages' versions, for the manifest."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a hidden scratch name beside `path`, then rename: whole or not at all."""
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        write(scratch)
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) -> dict:
+    """Create or check the results folder; refuse a folder made by a different experiment."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "chunks").mkdir(exist_ok=True)
+    manifest_path = out_dir / "manifest.json"
+    mark = fingerprint(experiment, base)
+    if manifest_path.exists():
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise ScenarioError(f"{manifest_path}: unreadable manifest: {error}") from None
+        if manifest.get("fingerprint") != mark:
+            raise ScenarioError(
+                f"{out_dir} holds results of a different experiment (or base scenario); "
+                "give another --out, or delete that folder to start again"
+            )
+        manifest["resumed"] = manifest.get("resumed", 0) + 1
+    else:
+        manifest = {
+            "experiment": experiment.name,
+            "fingerprint": mark,
+            "experiment_file": text,
+            "base_scenario": base.model_dump(mode="json"),
+            "design": experiment.design.value,
+            "parameters": [p.path for p in experiment.parameters],
+            "seed": experiment.seed,
+            "replicates": experiment.replicates,
+            "runs": "0..replicates-1 at every point (common random numbers)",
+            "versions": versions(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "finished": None,
+        }
+        design = points(experiment)
+        write_atomically(out_dir / "points.parquet", lambda p: design.to_parquet(p))
+    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=1)))
+    return manifest
+
+
+def as_completed_window(executor: Executor, tasks: list[Task],
+                        window: int) -> Iterator[tuple[Task, pd.DataFrame]]:  # fmt: skip
+    """(task, table) as tasks finish, with at most `window` in flight (flat memory)."""
+    queue = iter(tasks)
+    running = {executor.submit(run_point_chunk, t): t for t in itertools.islice(queue, window)}
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            task = running.pop(future)
+            yield task, future.result()
+            for more in itertools.islice(queue, 1):
+                running[executor.submit(run_point_chunk, more)] = more
+
+
+@contextmanager
+def executor_for(kind: str, workers: int, scheduler: str | None) -> Iterator[Executor]:
+    """A concurrent.futures executor: a local process pool, or a Dask cluster's executor."""
+    if kind == "local":
+        with process_pool(workers) as pool:
+            try:
+                yield pool
+            except BaseException:  # Ctrl-C: drop the queued tasks rather than run them
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise ScenarioError(
+            "--executor dask needs dask.distributed: pip install 'escalation-sim[dask]'"
+        ) from None
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client.get_executor()
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,  # fmt: skip
+        Client(cluster) as client,
+    ):
+        yield client.get_executor()
+
+
+def missing_tasks(out_dir: Path, tasks: list[Task]) -> list[Task]:
+    """The tasks whose chunk file is not there yet."""
+    have = {p.name for p in (out_dir / "chunks").glob("p*-r*.parquet")}
+    return [t for t in tasks if t.filename not in have]
+
+
+def run_sweep(
+    experiment: Experiment,
+    base: Scenario,
+    text: str,
+    out_dir: Path,
+    executor: Executor | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Run the experiment's missing chunks into out_dir; return how many runs were done now.
+
+    With no executor, chunks run in this process. Each finished chunk is written at once, so
+    an interruption loses at most the chunks in flight.
+    """
+    prepare(out_dir, experiment, base, text)
+    todo = missing_tasks(out_dir, tasks_of(experiment, base))
+    done = 0
+    results = (
+        ((t, run_point_chunk(t)) for t in todo)
+        if executor is None
+        else as_completed_window(executor, todo, window=4 * max(os.cpu_count() or 1, 1))
+    )
+    for task, table in results:
+        write_atomically(out_dir / "chunks" / task.filename,
+                         lambda p, table=table: table.to_parquet(p, index=False))  # fmt: skip
+        runs = task.chunk.stop - task.chunk.start
+        done += runs
+        if on_progress:
+            on_progress(runs)
+    return done
+
+
+def point_runs(out_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each point's runs in run order, one point at a time (memory: one point's runs)."""
+    files = sorted(Path(out_dir, "chunks").glob("p*-r*.parquet"))
+    for point, group in itertools.groupby(files, key=lambda f: int(f.name[1:6])):
+        yield point, pd.concat([pd.read_parquet(f) for f in group], ignore_index=True)
+
+
+def load_results(out_dir: str | Path) -> pd.DataFrame:
+    """Every run of a sweep, in (point, run) order, with the point's parameter values."""
+    out_dir = Path(out_dir)
+    tables = [table for _, table in point_runs(out_dir)]
+    if not tables:
+        raise ScenarioError(f"{out_dir}: no results (no chunks/*.parquet)")
+    design = pd.read_parquet(out_dir / "points.parquet").reset_index()
+    return design.merge(pd.concat(tables, ignore_index=True), on="point")
+
+
+def finish(out_dir: Path, base: Scenario) -> pd.DataFrame:
+    """Summarise a complete sweep into summary.parquet and summary.csv; stamp the manifest."""
+    from sim.analysis import summarise_point
+
+    design = pd.read_parquet(out_dir / "points.parquet")
+    rung = base.world.escalation_rung
+    rows = [summarise_point(table, rung) for _, table in point_runs(out_dir)]
+    summary = design.reset_index().merge(pd.DataFrame(rows), on="point")
+    write_atomically(out_dir / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
+    write_atomically(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    manifest_path = out_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=1)))
+    return summary
