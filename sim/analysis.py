@@ -29,10 +29,15 @@ def _share(row: dict, name: str, hits: int, trials: int) -> None:
     row[f"{name}_low"], row[f"{name}_high"] = low, high
 
 
-def _spread(row: dict, name: str, values: pd.Series) -> None:
-    row[f"{name}_mean"] = float(values.mean()) if len(values) else math.nan
-    for q in QUANTILES:
-        row[f"{name}_q{int(q * 100)}"] = float(values.quantile(q)) if len(values) else math.nan
+def _spread(row: dict, name: str, values: np.ndarray) -> None:
+    if len(values) == 0:
+        row[f"{name}_mean"] = math.nan
+        for q in QUANTILES:
+            row[f"{name}_q{int(q * 100)}"] = math.nan
+        return
+    row[f"{name}_mean"] = float(values.mean())
+    for q, value in zip(QUANTILES, np.quantile(values, QUANTILES), strict=True):
+        row[f"{name}_q{int(q * 100)}"] = float(value)
 
 
 def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, float]:
@@ -40,19 +45,26 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
     misstep-caused share of escalations, and mean and quantiles of event days and casualties."""
     n = len(table)
     row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
-    for label in OUTCOME_LABELS:
-        _share(row, f"p_{slug(label)}", int((table["outcome"] == label).sum()), n)
+    codes = np.bincount(table["outcome"].cat.codes.to_numpy(), minlength=len(OUTCOME_LABELS))
+    for label, hits in zip(OUTCOME_LABELS, codes, strict=True):
+        _share(row, f"p_{slug(label)}", int(hits), n)
     for name in BOOLEAN_OUTCOMES:
-        _share(row, f"p_{name}", int(table[name].sum()), n)
-    _share(row, "caused_share", int(table["caused_by_misstep"].sum()),
-           int(table["escalated"].sum()))  # fmt: skip
-    for name, column in (("escalation_day", f"first_rung_{escalation_rung}_day"),
-                         ("misstep_day", "first_misstep_day"),
-                         ("offensive_day", "first_offensive_day")):  # fmt: skip
-        days = table[column]
+        _share(row, f"p_{name}", int(np.count_nonzero(table[name].to_numpy())), n)
+    _share(
+        row,
+        "caused_share",
+        int(np.count_nonzero(table["caused_by_misstep"].to_numpy())),
+        int(np.count_nonzero(table["escalated"].to_numpy())),
+    )
+    for name, column in (
+        ("escalation_day", f"first_rung_{escalation_rung}_day"),
+        ("misstep_day", "first_misstep_day"),
+        ("offensive_day", "first_offensive_day"),
+    ):
+        days = table[column].to_numpy()
         _spread(row, name, days[days >= 0])
-    deaths = table[[c for c in table.columns if c.startswith("casualties_")]].sum(axis=1)
-    _spread(row, "casualties", deaths)
+    deaths = table[[c for c in table.columns if c.startswith("casualties_")]].to_numpy()
+    _spread(row, "casualties", deaths.sum(axis=1))
     return row
 
 
@@ -68,15 +80,18 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     at_risk = np.array([(durations >= d).sum() for d in days])
     deaths = np.array([(events & (durations == d)).sum() for d in days])
     survival = np.cumprod(1.0 - deaths / at_risk)
-    start = pd.DataFrame({"day": [0], "at_risk": [len(durations)], "escalated": [0],
-                          "survival": [1.0]})  # fmt: skip
-    curve = pd.DataFrame({"day": days, "at_risk": at_risk, "escalated": deaths,
-                          "survival": survival})  # fmt: skip
+    start = pd.DataFrame(
+        {"day": [0], "at_risk": [len(durations)], "escalated": [0], "survival": [1.0]}
+    )
+    curve = pd.DataFrame(
+        {"day": days, "at_risk": at_risk, "escalated": deaths, "survival": survival}
+    )
     return pd.concat([start, curve[curve["day"] > 0]], ignore_index=True)
 
 
-def survival_data(runs: pd.DataFrame, parameter: str, escalation_rung: int,
-                  horizon: int, groups: int = 4) -> pd.DataFrame:  # fmt: skip
+def survival_data(
+    runs: pd.DataFrame, parameter: str, escalation_rung: int, horizon: int, groups: int = 4
+) -> pd.DataFrame:
     """Kaplan-Meier curves of the time to escalation, one per level (or quantile bin) of a
     parameter, pooling the other parameters."""
     day = runs[f"first_rung_{escalation_rung}_day"]
@@ -85,8 +100,9 @@ def survival_data(runs: pd.DataFrame, parameter: str, escalation_rung: int,
     levels = runs[parameter]
     distinct = np.sort(levels.unique())
     if len(distinct) <= 12:  # a grid's levels: keep a few, evenly spaced
-        keep = distinct[np.linspace(0, len(distinct) - 1, min(groups, len(distinct))).round()
-                        .astype(int)]  # fmt: skip
+        keep = distinct[
+            np.linspace(0, len(distinct) - 1, min(groups, len(distinct))).round().astype(int)
+        ]
         chosen = levels[levels.isin(keep)]
     else:  # continuous designs: quantile bins
         chosen = pd.qcut(levels, groups, duplicates="drop").astype(str)
@@ -105,8 +121,7 @@ def heatmap_data(summary: pd.DataFrame, x: str, y: str, quantity: str) -> pd.Dat
     return summary.pivot_table(index=y, columns=x, values=quantity, aggfunc="mean")
 
 
-def line_data(summary: pd.DataFrame, x: str, quantity: str,
-              by: str | None = None) -> pd.DataFrame:  # fmt: skip
+def line_data(summary: pd.DataFrame, x: str, quantity: str, by: str | None = None) -> pd.DataFrame:
     """A quantity with its interval over one parameter, one line per level of `by`."""
     columns = [quantity, f"{quantity}_low", f"{quantity}_high"]
     keys = [x] if by is None else [by, x]
@@ -121,25 +136,36 @@ def outcome_mix(summary: pd.DataFrame, x: str) -> pd.DataFrame:
     return mix
 
 
-def sobol_indices(summary: pd.DataFrame, experiment: Experiment,
-                  quantity: str) -> pd.DataFrame:  # fmt: skip
+def sobol_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) -> pd.DataFrame:
     """Sobol first-order (S1) and total (ST) indices of a quantity, with 95% intervals."""
     if experiment.design != Design.SOBOL:
         raise ValueError("Sobol indices need a sobol design")
     from SALib.analyze import sobol
 
     values = summary.sort_values("point")[quantity].to_numpy(dtype=float)
-    result = sobol.analyze(salib_problem(experiment), values, calc_second_order=False,
-                           conf_level=0.95, seed=experiment.seed % 2**32)  # fmt: skip
-    return pd.DataFrame({"parameter": [p.path for p in experiment.parameters],
-                         "S1": result["S1"], "S1_conf": result["S1_conf"],
-                         "ST": result["ST"], "ST_conf": result["ST_conf"]})  # fmt: skip
+    result = sobol.analyze(
+        salib_problem(experiment),
+        values,
+        calc_second_order=False,
+        conf_level=0.95,
+        seed=experiment.seed % 2**32,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": [p.path for p in experiment.parameters],
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        }
+    )
 
 
 def read_runs(out_dir: Path, columns: list[str]) -> pd.DataFrame:
     """Some columns of every run, with the point's parameter values (memory: those columns)."""
     files = sorted(Path(out_dir, "chunks").glob("p*-r*.parquet"))
-    runs = pd.concat([pd.read_parquet(f, columns=["point", *columns]) for f in files],
-                     ignore_index=True)  # fmt: skip
+    runs = pd.concat(
+        [pd.read_parquet(f, columns=["point", *columns]) for f in files], ignore_index=True
+    )
     design = pd.read_parquet(Path(out_dir, "points.parquet")).reset_index()
     return design.merge(runs, on="point")
