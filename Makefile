@@ -1,12 +1,13 @@
 # The two commands of the README. Each sets everything up first (scripts/setup.sh).
 .PHONY: run test
 
-# The main job: the default experiment, written into results/: one run told day by day,
-# then 100,000 runs with their twins and the misstep attribution.
+# The main job: the headline experiment (troops per guarantor against the challenger's
+# threat perception), with its report, after one run told day by day. Writes into results/.
 run:
 	@bash scripts/setup.sh
 	.venv/bin/escalation run reassurance --seed 1 --twin
-	.venv/bin/escalation ensemble reassurance --runs 100000 --seed 1
+	.venv/bin/escalation sweep troops_threat
+	.venv/bin/escalation report results/troops_threat
 
 # The full suite: lint, format check, tests.
 test:
