@@ -143,13 +143,14 @@ def sobol_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) 
     from SALib.analyze import sobol
 
     values = summary.sort_values("point")[quantity].to_numpy(dtype=float)
-    result = sobol.analyze(
-        salib_problem(experiment),
-        values,
-        calc_second_order=False,
-        conf_level=0.95,
-        seed=experiment.seed % 2**32,
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant quantity gives NaN
+        result = sobol.analyze(
+            salib_problem(experiment),
+            values,
+            calc_second_order=False,
+            conf_level=0.95,
+            seed=experiment.seed % 2**32,
+        )
     return pd.DataFrame(
         {
             "parameter": [p.path for p in experiment.parameters],

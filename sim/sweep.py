@@ -98,6 +98,8 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
     """Create or check the results folder; refuse a folder made by a different experiment."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "chunks").mkdir(exist_ok=True)
+    for stale in (out_dir / "chunks").glob(".*.partial"):  # left by a kill -9 mid-write
+        stale.unlink(missing_ok=True)
     manifest_path = out_dir / "manifest.json"
     mark = fingerprint(experiment, base)
     if manifest_path.exists():

@@ -256,3 +256,22 @@ def test_a_missing_experiment_file_is_one_line(tmp_path):
     with pytest.raises(ScenarioError, match="no such experiment file"):
         load_experiment(tmp_path / "none.toml")
     assert np.isfinite(1.0)
+
+
+def test_a_sobol_sweep_reports_its_indices(tmp_path):
+    text = (
+        SMALL.format(replicates=20, chunk=20, days=60)
+        .replace('design = "grid"', 'design = "sobol"\nsamples = 8')
+        .replace("steps = 3\n", "")
+        .replace("values = [0.2, 0.9]", "low = 0.2\nhigh = 0.9")
+    )
+    path = tmp_path / "sobol.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    sweep_with(None, path, out)
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    indices = pd.read_csv(out / "figures" / "sobol.csv")
+    assert indices["parameter"].tolist() == ["guarantor.troops", "challenger.threat_perception"]
+    assert "## Sobol indices" in (out / "report.md").read_text()
+    assert (out / "figures" / "sobol.png").exists()

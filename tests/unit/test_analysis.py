@@ -76,3 +76,28 @@ def test_heatmap_line_and_mix_data():
     mix = analysis.outcome_mix(summary, "x")
     assert mix.loc[0].tolist() == [0.2] * 5
     assert isinstance(plots.plot_outcome_mix(mix), Figure)
+
+
+def test_sobol_indices_find_the_one_parameter_that_matters():
+    from sim.experiment import Experiment, points
+
+    experiment = Experiment.model_validate(
+        {
+            "name": "s",
+            "base": "reassurance",
+            "design": "sobol",
+            "samples": 256,
+            "seed": 1,
+            "parameters": [
+                {"path": "world.hotline_quality", "low": 0.0, "high": 1.0},
+                {"path": "challenger.resolve", "low": 0.0, "high": 1.0},
+            ],
+        }
+    )
+    design = points(experiment).reset_index()
+    design["p"] = design["world.hotline_quality"] ** 2  # depends on the first parameter only
+    indices = analysis.sobol_indices(design, experiment, "p").set_index("parameter")
+    # tolerance: SALib's own 95% intervals at 256 base samples are about ±0.1
+    assert indices.loc["world.hotline_quality", "S1"] == pytest.approx(1.0, abs=0.1)
+    assert indices.loc["world.hotline_quality", "ST"] == pytest.approx(1.0, abs=0.1)
+    assert abs(indices.loc["challenger.resolve", "ST"]) < 0.05
