@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up the project on a fresh machine: find Python >= 3.12, make .venv, install the
-# project (with its test tools when called with --test). Safe to run again: it reinstalls
-# only when pyproject.toml has changed.
+# project and its teaching app (with the test tools when called with --test), and put the
+# app's front-end files in place for offline use. Safe to run again: it reinstalls only when
+# pyproject.toml has changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ find_python() {
     exit 1
 }
 
-extras=""
+extras="[app]"
 [ "${1:-}" = "--test" ] && extras="[test]"
 
 if [ ! -x .venv/bin/python ] || ! usable .venv/bin/python; then
@@ -51,3 +52,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --editable ".${extras}"
     touch "$stamp"
 fi
+# The teaching app works offline: Solara's front-end files into its local cache.
+.venv/bin/python scripts/solara_offline.py

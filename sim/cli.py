@@ -340,22 +340,28 @@ def sweep(
             Progress(*columns, console=Console(stderr=True)) as progress,
         ):
             bar = progress.add_task("runs", total=total, completed=total - left)
-            run_sweep(spec, base, text, out_dir, pool,
-                      on_progress=lambda n: progress.advance(bar, n))  # fmt: skip
+            run_sweep(
+                spec, base, text, out_dir, pool, on_progress=lambda n: progress.advance(bar, n)
+            )
     except KeyboardInterrupt:
-        typer.echo("Interrupted: finished chunks are saved; run the same command to resume.",
-                   err=True)  # fmt: skip
+        typer.echo(
+            "Interrupted: finished chunks are saved; run the same command to resume.", err=True
+        )
         raise typer.Exit(130) from None
     summary = finish(out_dir, base)
-    typer.echo(f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
-               f"replicates = {total:,} runs with twins, in {out_dir}/")  # fmt: skip
+    typer.echo(
+        f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
+        f"replicates = {total:,} runs with twins, in {out_dir}/"
+    )
     typer.echo(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
 
 
 ResultsArg = Annotated[
-    Path, typer.Argument(help="A sweep's results folder, e.g. results/troops_threat.",
-                         show_default=False),
-]  # fmt: skip
+    Path,
+    typer.Argument(
+        help="A sweep's results folder, e.g. results/troops_threat.", show_default=False
+    ),
+]
 
 
 @app.command()
@@ -385,6 +391,43 @@ def report(results: ResultsArg) -> None:
     from sim.report import write_report
 
     typer.echo(f"Report: {write_report(results)}")
+
+
+@app.command(name="app")
+def teaching_app(
+    port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8765,
+) -> None:
+    """Start the teaching app in the browser, on 127.0.0.1 (works offline).
+
+    Sliders for troops, resolve, threat perception, hotline quality, misstep rate and
+    audience costs, a switch for each mechanism, the hostility plot, the actors, the event
+    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C.
+
+    Example: escalation app --port 8765
+    """
+    import subprocess
+    import sys
+
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        typer.echo("error: the app needs its extra: pip install 'escalation-sim[app]'", err=True)
+        raise typer.Exit(2) from None
+    app_file = Path(__file__).with_name("app.py")
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(app_file),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-open",
+        "--production",
+    ]
+    raise typer.Exit(subprocess.call(command))
 
 
 @app.command()
