@@ -146,6 +146,7 @@ def EventLog(model: TeachingModel):
 def ManyRuns(model: TeachingModel):
     """Run a few hundred runs of the current settings with the ensemble engine."""
     result, set_result = solara.use_state(None)
+    solara.use_effect(lambda: set_result(None), [model])  # new settings: old results go
 
     def run() -> None:
         tally = Tally(model.world.days, model.world.escalation_rung)
@@ -177,14 +178,15 @@ def ManyRuns(model: TeachingModel):
     solara.Markdown(f"*{NOT_A_FORECAST}*")
 
 
-def _many_runs(model: TeachingModel):
-    return ManyRuns(model)
-
-
-page = SolaraViz(
-    TeachingModel(),
-    components=[HostilityPlot, ActorsPicture, EventLog, _many_runs],
-    model_params=model_params(load_scenario(BASE)),
-    name="Escalation under a tripwire: a teaching model, not a forecast",
-    play_interval=150,
-)
+@solara.component
+def Page():
+    """The app; each browser session gets its own model (a class shares none)."""
+    model = solara.use_memo(TeachingModel, [])
+    SolaraViz(
+        model,
+        # ManyRuns is a component already, so Mesa keeps its state between renders
+        components=[HostilityPlot, ActorsPicture, EventLog, ManyRuns],
+        model_params=model_params(load_scenario(BASE)),
+        name="Escalation under a tripwire: a teaching model, not a forecast",
+        play_interval=150,
+    )

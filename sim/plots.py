@@ -97,7 +97,8 @@ def plot_outcomes(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = Non
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     x = range(len(data))
-    errors = [data["share"] - data["low"], data["high"] - data["share"]]
+    # rounding can leave a Wilson bound a hair past the share at 0 or 1
+    errors = np.clip([data["share"] - data["low"], data["high"] - data["share"]], 0, None)
     ax.bar(x, data["share"], yerr=errors, capsize=4, color="tab:blue", alpha=0.8)
     ax.set_xticks(list(x), data["outcome"], rotation=15)
     ax.set_ylabel("share of runs (95% Wilson interval)")

@@ -56,3 +56,12 @@ def test_escalation_day_data_bins_weeks_and_accumulates():
     assert data["runs"].tolist() == [2, 1, 0]
     assert data["cumulative_share"].tolist() == [0.2, 0.3, 0.3]
     assert isinstance(plot_escalation_days(data), Figure)
+
+
+def test_outcome_bars_accept_shares_at_zero_and_one():
+    # with 3 runs the Wilson bound of a zero share rounds to a hair above zero
+    t = Tally(horizon=5, escalation_rung=5)
+    t.runs = 3
+    t.outcomes = np.array([3, 0, 0, 0, 0])
+    assert outcome_data(t)["low"].iloc[1] > 0.0
+    assert isinstance(plot_outcomes(outcome_data(t)), Figure)
