@@ -38,6 +38,22 @@ find_python() {
 extras="[app]"
 [ "${1:-}" = "--test" ] && extras="[test]"
 
+# Debian packages: npm (the app's offline front-end files) and, for the tests, chromium (the
+# browser tests drive Debian's build; Playwright's own download is not reachable here).
+need=()
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ] && need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Debian packages: ${need[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    else
+        echo "error: please install these Debian packages first: ${need[*]}" >&2
+        exit 1
+    fi
+fi
+
 if [ ! -x .venv/bin/python ] || ! usable .venv/bin/python; then
     python=$(find_python)
     echo "Creating .venv with $("$python" --version)"
