@@ -104,7 +104,7 @@ def run(
     Example: escalation run reassurance --seed 3 --twin
     """
     from sim.model import run_model
-    from sim.plots import plot_trajectory, trajectory_data
+    from sim.plots import plot_trajectory, plt, trajectory_data
     from sim.results import parquet_writer, write_all
     from sim.timeline import (
         NOT_A_FORECAST,
@@ -140,6 +140,7 @@ def run(
             ),
         },
     )
+    plt.close(figure)
     typer.echo("\n".join(lines))
     typer.echo("\nWrote " + ", ".join(str(p) for p in written))
 
@@ -226,7 +227,13 @@ def ensemble(
         TimeRemainingColumn,
     )
 
-    from sim.plots import escalation_day_data, outcome_data, plot_escalation_days, plot_outcomes
+    from sim.plots import (
+        escalation_day_data,
+        outcome_data,
+        plot_escalation_days,
+        plot_outcomes,
+        plt,
+    )
     from sim.results import ParquetStream, staging
     from sim.runs import ENGINES, chunks, iter_tables
     from sim.summaries import Tally
@@ -254,10 +261,12 @@ def ensemble(
         attribution.to_csv(scratch / "attribution.csv", index=False)
         outcomes.to_csv(scratch / "outcomes.csv", index=False)
         title = f"{spec.name}: {runs:,} runs, seed {seed}"
-        plot_outcomes(outcome_data(tally), title=title).savefig(scratch / "outcomes.png", dpi=120)
-        plot_escalation_days(escalation_day_data(tally), title=title).savefig(
-            scratch / "escalation_days.png", dpi=120
-        )
+        for name, figure in (
+            ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
+            ("escalation_days.png", plot_escalation_days(escalation_day_data(tally), title=title)),
+        ):
+            figure.savefig(scratch / name, dpi=120)
+            plt.close(figure)
     typer.echo(
         f"Scenario '{spec.name}': {runs:,} runs with twins, seed {seed}, engine "
         f"{engine}; escalation = reaching rung {spec.world.escalation_rung}."

@@ -87,6 +87,7 @@ def make_figures(out_dir: str | Path) -> list[Path]:
     for name, figure in drawn.items():
         path = figures_dir / name
         write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+        plots.plt.close(figure)
         paths.append(path)
     return paths
 

@@ -85,6 +85,15 @@ def change(scenario: Scenario, **sections: Any) -> Scenario:
     return scenario.with_changes(**sections)
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test's figures are closed after it, as a long-lived process would need."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(params=SHIPPED)
 def shipped(request: pytest.FixtureRequest) -> Scenario:
     """Each scenario shipped in experiments/."""
