@@ -16,7 +16,6 @@ import difflib
 import hashlib
 import itertools
 import json
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
@@ -33,8 +32,10 @@ from sim.scenario import (
     Scenario,
     ScenarioError,
     World,
+    explain,
     load_scenario,
     parse_scenario,
+    read_toml,
 )
 
 BOOLEAN_OUTCOMES = ("escalated", "misstep_happened", "caused_by_misstep", "twin_escalated")
@@ -197,19 +198,9 @@ def salib_problem(experiment: Experiment) -> dict[str, Any]:
 
 
 def _explain(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "experiment"
-    if first["type"] == "extra_forbidden":
-        known = list(Parameter.model_fields if "parameters" in first["loc"] else
-                     Experiment.model_fields)  # fmt: skip
-        hint = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
-        return f"{where}: unknown key" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-    if first["type"] == "missing":
-        return f"{where}: required field is missing"
-    message = first["msg"].removeprefix("Value error, ")
-    value = first.get("input")
-    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
-    return f"{where}: {message}{shown}"
+    loc = error.errors()[0]["loc"]
+    known = Parameter.model_fields if "parameters" in loc else Experiment.model_fields
+    return explain(error, ".".join(str(p) for p in loc) or "experiment", list(known))
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
@@ -222,13 +213,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
         path = EXPERIMENTS_DIR / f"{path.name}.toml"
     if not path.exists():
         raise ScenarioError(f"{path}: no such experiment file")
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{path}: cannot read: {error}") from None
+    text, data = read_toml(path)
     if data.pop("kind", "experiment") != "experiment":
         raise ScenarioError(f"{path}: not an experiment file (kind is not 'experiment')")
     try:

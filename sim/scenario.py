@@ -252,22 +252,36 @@ def _model_for(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return {"world": World, "mechanisms": Mechanisms, "actors": ActorParams}.get(head[0])
 
 
-def _explain(error: ValidationError, data: dict[str, Any]) -> str:
+def explain(error: ValidationError, where: str, known: list[str]) -> str:
+    """The first validation error as one line: `where: problem`; `known` feeds the hint."""
     first = error.errors()[0]
-    loc = tuple(p for p in first["loc"] if p not in ("function-after",))
-    where = _location(loc, data) if loc else "scenario"
     if first["type"] == "extra_forbidden":
-        model = _model_for(loc)
-        known = list(model.model_fields) if model else []
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"{where}: unknown key{suffix}"
+        hint = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
+        return f"{where}: unknown key" + (f" (did you mean '{hint[0]}'?)" if hint else "")
     if first["type"] == "missing":
         return f"{where}: required field is missing"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
     shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
     return f"{where}: {message}{shown}"
+
+
+def _explain(error: ValidationError, data: dict[str, Any]) -> str:
+    loc = tuple(p for p in error.errors()[0]["loc"] if p not in ("function-after",))
+    model = _model_for(loc)
+    known = list(model.model_fields) if model else []
+    return explain(error, _location(loc, data) if loc else "scenario", known)
+
+
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """A TOML file's text and data, or ScenarioError with one line naming the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{path}: cannot read: {error}") from None
 
 
 def parse_scenario(data: dict[str, Any]) -> Scenario:
@@ -293,12 +307,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if not path.exists():
         known = ", ".join(p.stem for p in list_scenario_files())
         raise ScenarioError(f"{path}: no such scenario file (known: {known})")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{path}: cannot read: {error}") from None
+    _, data = read_toml(path)
     data.pop("kind", None)
     try:
         return parse_scenario(data)
