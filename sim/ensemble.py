@@ -167,7 +167,30 @@ def _start(actors, thresholds, real, whole, on_offensive, metrics):
 
 
 @njit(cache=True, error_model="numpy")
-def _days(packed, key, suppress, first_day, resume, state, snapshot):
+def constants(packed):
+    """What the agents compute from fixed parameters, computed once for a chunk of runs:
+    reaction coefficients, casualty limits, misreading chances, and each actor's restraint
+    for every number of days since a commitment (the lock-in rule, tabulated)."""
+    actors, world, sw, _, _, _ = packed
+    n, horizon = actors.shape[0], int(world[DAYS])
+    reaction = np.zeros(n)
+    limit = np.empty(n)
+    misread_chance = np.zeros(n)
+    restraint = np.empty((n, horizon + 1))
+    for i in range(n):
+        if sw[SW_REACTION]:
+            reaction[i] = rules.reaction_coefficient(actors[i, KAPPA], actors[i, RESOLVE])
+        limit[i] = rules.casualty_limit(actors[i, TOLERANCE], actors[i, RESOLVE])
+        misread_chance[i] = rules.misread_probability(actors[i, TAU], world[HOTLINE])
+        for d in range(horizon + 1):
+            restraint[i, d] = rules.effective_restraint(
+                actors[i, RESTRAINT], actors[i, AUDIENCE], float(d), world[LOCK_IN]
+            )
+    return reaction, limit, misread_chance, restraint
+
+
+@njit(cache=True, error_model="numpy")
+def _days(packed, fixed, key, suppress, first_day, resume, state, snapshot):
     """Days first_day..H, phase by phase as in EscalationModel.step.
 
     `packed` is what `pack` returns; `state` and `snapshot` are (real, whole, on_offensive,
@@ -183,15 +206,7 @@ def _days(packed, key, suppress, first_day, resume, state, snapshot):
     commit, rung = whole[COMMIT], whole[RUNG]
     n = actors.shape[0]
     snap_day = -1
-    # per-run constants: the same rule calls the agents make each day, made once
-    reaction = np.zeros(n)
-    limit = np.empty(n)
-    misread_chance = np.zeros(n)
-    for i in range(n):
-        if sw[SW_REACTION]:
-            reaction[i] = rules.reaction_coefficient(actors[i, KAPPA], actors[i, RESOLVE])
-        limit[i] = rules.casualty_limit(actors[i, TOLERANCE], actors[i, RESOLVE])
-        misread_chance[i] = rules.misread_probability(actors[i, TAU], world[HOTLINE])
+    reaction, limit, misread_chance, restraint_after = fixed
     # Quantities that change only when troops do (a withdrawal) or when an offensive puts
     # troops in harm's way are recomputed only then: the same rule calls, far fewer divisions.
     side_troops = np.zeros(2)
@@ -291,10 +306,8 @@ def _days(packed, key, suppress, first_day, resume, state, snapshot):
                 note_event(metrics, Event.STRIKE, day)
         # update_hostility: troops and commitments change only when the day settles
         for i in range(n):
-            days = float(day - commit[i]) if (commit[i] >= 0 and sw[SW_LOCK_IN]) else 0.0
-            restraint = rules.effective_restraint(
-                actors[i, RESTRAINT], actors[i, AUDIENCE], days, world[LOCK_IN]
-            )
+            days = day - commit[i] if (commit[i] >= 0 and sw[SW_LOCK_IN]) else 0
+            restraint = restraint_after[i, days]
             framing = framing_term[i]
             hardening = 0.0
             backdown = 0.0
@@ -351,6 +364,7 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
     numba's threading layer out of forked processes.
     """
     packed = (actors, world, sw, thresholds, sides, fronts)
+    fixed = constants(packed)
     n, m = actors.shape[0], runs.shape[0]
     metrics = np.empty((m, N_METRICS))
     casualties = np.empty((m, n))
@@ -371,13 +385,13 @@ def simulate_runs(actors, world, sw, thresholds, sides, fronts, seed, runs, supp
         key = run_key(seed, runs[k])
         snap_day = -1
         if not _start(actors, thresholds, state[0], state[1], state[2], state[3]):
-            snap_day = _days(packed, key, suppress, 1, False, state, snapshot)
+            snap_day = _days(packed, fixed, key, suppress, 1, False, state, snapshot)
         metrics[k] = state[3]
         casualties[k] = state[0][DEATHS]
         if not twins:
             continue
         if snap_day >= 0:
             _copy(snapshot, state)
-            _days(packed, key, True, snap_day, True, state, snapshot)
+            _days(packed, fixed, key, True, snap_day, True, state, snapshot)
         twin_metrics[k] = state[3]
     return metrics, casualties, twin_metrics
