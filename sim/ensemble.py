@@ -193,11 +193,11 @@ def constants(packed):
 def _days(packed, fixed, key, suppress, first_day, resume, state, snapshot):
     """Days first_day..H, phase by phase as in EscalationModel.step.
 
-    `packed` is what `pack` returns; `state` and `snapshot` are (real, whole, on_offensive,
-    metrics). With `resume`, the first
-    day starts at the strikes phase (a twin forked from its run). Unless `suppress`, the state
-    just before the run's first misstep is copied into `snapshot` and its day returned (−1 if
-    no misstep): until then the twin, which differs only by its missteps, is the run itself.
+    `packed` is what `pack` returns, `fixed` what `constants` returns; `state` and `snapshot`
+    are (real, whole, on_offensive, metrics). With `resume`, the first day starts at the
+    strikes phase (a twin forked from its run). Unless `suppress`, the state just before the
+    run's first misstep is copied into `snapshot` and its day returned (−1 if no misstep):
+    until then the twin, which differs only by its missteps, is the run itself.
     """
     actors, world, sw, thresholds, sides, fronts = packed
     real, whole, on_offensive, metrics = state
@@ -329,8 +329,10 @@ def _days(packed, fixed, key, suppress, first_day, resume, state, snapshot):
             )
             pending[i] = 0.0
         # settle
+        top = 0
         for i in range(n):
             rung[i] = rules.rung_of(hostility[i], thresholds, actors[i, NUCLEAR] > 0.0)
+            top = max(top, rung[i])
             if commit[i] < 0 and rung[i] >= WARNING_RUNG:
                 commit[i] = day
                 side_warned[sides[i]] = 1.0
@@ -339,7 +341,7 @@ def _days(packed, fixed, key, suppress, first_day, resume, state, snapshot):
                 note_event(metrics, Event.WITHDRAWAL, day)
                 troops[i] = 0.0
                 refresh = True
-        if note_day(metrics, day, rung.max()):
+        if note_day(metrics, day, top):
             return snap_day
     return snap_day
 
