@@ -50,7 +50,7 @@ class Actor(mesa.Agent):
         return self.commit_day >= 0
 
     def perceive(self) -> None:
-        """Read the most hostile opponent's hostility through threat perception (M1, M2)."""
+        """Read the most hostile opponent's hostility through threat perception (M1)."""
         m, world, p = self.model, self.model.world, self.params
         threat = rules.opposing_hostility(m.start_hostility, m.sides, self.side)
         noise = world.perception_noise if m.switches.noise else 0.0

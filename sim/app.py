@@ -16,37 +16,31 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.experiment import apply_path, read_path
 from sim.ladder import LADDER
 from sim.model import EscalationModel
 from sim.plots import outcome_data, plot_outcomes, plot_trajectory, trajectory_data
 from sim.runs import Chunk, simulate_chunk
-from sim.scenario import ActorParams, Mechanisms, Scenario, World, load_scenario
+from sim.scenario import Mechanisms, Scenario, field_bounds, load_scenario
 from sim.summaries import Tally
 from sim.timeline import NOT_A_FORECAST, timeline_lines
 
 BASE = "reassurance"
 MANY_RUNS = 300
 
-# Slider name -> (role or "world", field). Roles set every actor with that role.
-SLIDERS: dict[str, tuple[str, str]] = {
-    "troops": ("guarantor", "troops"),
-    "challenger_resolve": ("challenger", "resolve"),
-    "challenger_threat_perception": ("challenger", "threat_perception"),
-    "guarantor_resolve": ("guarantor", "resolve"),
-    "guarantor_threat_perception": ("guarantor", "threat_perception"),
-    "hotline_quality": ("world", "hotline_quality"),
-    "misstep_rate": ("world", "misstep_rate"),
-    "audience_cost": ("actors", "audience_cost"),
+# Slider name -> parameter path (the paths of experiment files: sim.experiment).
+SLIDERS: dict[str, str] = {
+    "troops": "guarantor.troops",
+    "challenger_resolve": "challenger.resolve",
+    "challenger_threat_perception": "challenger.threat_perception",
+    "guarantor_resolve": "guarantor.resolve",
+    "guarantor_threat_perception": "guarantor.threat_perception",
+    "hotline_quality": "world.hotline_quality",
+    "misstep_rate": "world.misstep_rate",
+    "audience_cost": "actors.audience_cost",
 }
 STEPS = {"troops": 500, "misstep_rate": 0.0001}
 SLIDER_MAX = {"troops": 20_000, "misstep_rate": 0.003}  # a useful span of the allowed range
-
-
-def _value(base: Scenario, where: str, field: str) -> float:
-    if where == "world":
-        return getattr(base.world, field)
-    actors = base.actors if where == "actors" else [a for a in base.actors if a.role == where]
-    return getattr(actors[0], field)
 
 
 def scenario_for(base: Scenario, **values: float | bool) -> Scenario:
@@ -54,13 +48,7 @@ def scenario_for(base: Scenario, **values: float | bool) -> Scenario:
     data = base.model_dump(mode="json")
     for name, value in values.items():
         if name in SLIDERS:
-            where, field = SLIDERS[name]
-            if where == "world":
-                data["world"][field] = value
-            else:
-                for actor in data["actors"]:
-                    if where in ("actors", actor["role"]):
-                        actor[field] = round(value) if field == "troops" else value
+            apply_path(data, SLIDERS[name], value)
         elif name in Mechanisms.model_fields:
             data["mechanisms"][name] = bool(value)
     return Scenario.model_validate(data, strict=False)
@@ -69,12 +57,11 @@ def scenario_for(base: Scenario, **values: float | bool) -> Scenario:
 def model_params(base: Scenario) -> dict:
     """SolaraViz inputs: a slider per SLIDERS entry and a checkbox per mechanism."""
     params: dict = {"seed": {"type": "InputText", "value": 1, "label": "Seed"}}
-    for name, (where, field) in SLIDERS.items():
-        info = (World if where == "world" else ActorParams).model_fields[field]
-        low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
-        high = next(m.le for m in info.metadata if hasattr(m, "le"))
-        value = _value(base, where, field)
-        is_int = isinstance(value, int) and not isinstance(value, bool)
+    data = base.model_dump(mode="json")
+    for name, path in SLIDERS.items():
+        value, info = read_path(data, path)
+        low, high = field_bounds(info)
+        is_int = info.annotation is int
         params[name] = {
             "type": "SliderInt" if is_int else "SliderFloat",
             "value": value,

@@ -164,6 +164,20 @@ def scenarios() -> None:
     console.print("Run one with: escalation run NAME --seed N", highlight=False)
 
 
+def _progress(transient: bool = False):
+    """A progress bar on stderr: done of total runs, time taken, time left."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    return Progress(*columns, console=Console(stderr=True), transient=transient)
+
+
 def _print_shares(title: str, frame, label: str) -> None:
     table = Table(title=title, title_justify="left", box=None)
     for column in (label, "runs", "share", "95% interval"):
@@ -219,14 +233,6 @@ def ensemble(
     """
     import os
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from sim.plots import (
         escalation_day_data,
         outcome_data,
@@ -246,11 +252,10 @@ def ensemble(
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     out_dir = out if out is not None else RESULTS / spec.name / f"ensemble-seed-{seed}"
     tally = Tally(spec.world.days, spec.world.escalation_rung)
-    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with (
         staging(out_dir) as scratch,
         ParquetStream(scratch / "runs.parquet") as sink,
-        Progress(*columns, console=Console(stderr=True), transient=True) as progress,
+        _progress(transient=True) as progress,
     ):
         bar = progress.add_task("runs", total=runs)
         for table in iter_tables(tasks, workers):
@@ -319,14 +324,6 @@ def sweep(
     """
     import os
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from sim.experiment import load_experiment
     from sim.sweep import executor_for, finish, missing_tasks, prepare, run_sweep, tasks_of
 
@@ -342,15 +339,17 @@ def sweep(
     if left < total:
         typer.echo(f"Resuming: {total - left:,} of {total:,} runs are already done.")
     workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
-    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     try:
-        with (
-            executor_for(executor, workers, scheduler) as pool,
-            Progress(*columns, console=Console(stderr=True)) as progress,
-        ):
+        with executor_for(executor, workers, scheduler) as pool, _progress() as progress:
             bar = progress.add_task("runs", total=total, completed=total - left)
             run_sweep(
-                spec, base, text, out_dir, pool, on_progress=lambda n: progress.advance(bar, n)
+                spec,
+                base,
+                text,
+                out_dir,
+                pool,
+                on_progress=lambda n: progress.advance(bar, n),
+                tasks=tasks,
             )
     except KeyboardInterrupt:
         typer.echo(

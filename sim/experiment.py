@@ -102,8 +102,9 @@ class Experiment(BaseModel):
     days: int | None = Field(None, ge=1, le=36_500)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     chunk_size: int = Field(1000, ge=1, le=10_000_000, description="Runs per task at most.")
-    outcomes: list[str] = Field(default_factory=lambda: ["open war", "escalated",
-                                                          "caused_by_misstep"])  # fmt: skip
+    outcomes: list[str] = Field(
+        default_factory=lambda: ["open war", "escalated", "caused_by_misstep"]
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -117,15 +118,14 @@ class Experiment(BaseModel):
                 more = f" (did you mean {hint[0]!r}?)" if hint else ""
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
-            raise ValueError(f"a sobol design needs samples to be a power of 2, got "
-                             f"{self.samples}")  # fmt: skip
+            raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
         if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
             raise ValueError(f"a {self.design.value} design needs low and high, not values")
         return self
 
 
-def _apply(data: dict[str, Any], path: str, value: float) -> None:
-    """Set one parameter path to `value` in a scenario's dict form (see module docstring)."""
+def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
+    """The dicts a parameter path names in a scenario's dict form, its field and field info."""
     head, _, field = path.partition(".")
     if not field:
         raise ScenarioError(f"parameter path {path!r} needs the form WHERE.FIELD")
@@ -149,11 +149,24 @@ def _apply(data: dict[str, Any], path: str, value: float) -> None:
         hint = difflib.get_close_matches(field, list(known), n=1)
         more = f" (did you mean '{hint[0]}'?)" if hint else ""
         raise ScenarioError(f"parameter path {path!r}: unknown field {field!r}{more}")
-    annotation = known[field].annotation
+    return targets, field, known[field]
+
+
+def apply_path(data: dict[str, Any], path: str, value: float) -> None:
+    """Set one parameter path to `value` in a scenario's dict form (see module docstring)."""
+    targets, field, info = _targets(data, path)
     for target in targets:
-        target[field] = round(value) if annotation is int else (
-            bool(value) if annotation is bool else float(value)
-        )  # fmt: skip
+        target[field] = (
+            round(value)
+            if info.annotation is int
+            else (bool(value) if info.annotation is bool else float(value))
+        )
+
+
+def read_path(data: dict[str, Any], path: str) -> tuple[Any, Any]:
+    """The value a parameter path has (its first target's) and the field's info."""
+    targets, field, info = _targets(data, path)
+    return targets[0][field], info
 
 
 def scenario_at(base: Scenario, experiment: Experiment, point: pd.Series) -> Scenario:
@@ -162,7 +175,7 @@ def scenario_at(base: Scenario, experiment: Experiment, point: pd.Series) -> Sce
     if experiment.days is not None:
         data["world"]["days"] = experiment.days
     for parameter in experiment.parameters:
-        _apply(data, parameter.path, float(point[parameter.path]))
+        apply_path(data, parameter.path, float(point[parameter.path]))
     try:
         return parse_scenario(data)
     except ScenarioError as error:
@@ -183,8 +196,9 @@ def points(experiment: Experiment) -> pd.DataFrame:
     else:
         from SALib.sample import sobol
 
-        values = sobol.sample(problem, experiment.samples, calc_second_order=False,
-                              seed=experiment.seed % 2**32)  # fmt: skip
+        values = sobol.sample(
+            problem, experiment.samples, calc_second_order=False, seed=experiment.seed % 2**32
+        )
     return pd.DataFrame(values, columns=paths).rename_axis("point")
 
 
@@ -235,6 +249,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
 
 def fingerprint(experiment: Experiment, base: Scenario) -> str:
     """A hash of everything that decides the runs: the experiment and its base scenario."""
-    payload = {"experiment": experiment.model_dump(mode="json"),
-               "base": base.model_dump(mode="json")}  # fmt: skip
+    payload = {
+        "experiment": experiment.model_dump(mode="json"),
+        "base": base.model_dump(mode="json"),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

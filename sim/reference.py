@@ -8,16 +8,11 @@ markers; a test keeps them equal, so the docs cannot drift from the code.
 from pydantic import BaseModel
 
 from sim.ladder import LADDER
-from sim.scenario import ActorParams, Mechanisms, World
+from sim.scenario import ActorParams, Mechanisms, World, field_bounds
 
 
 def _range(field) -> str:
-    low = high = None
-    for m in field.metadata:
-        low = getattr(m, "ge", getattr(m, "gt", low))
-        high = getattr(m, "le", getattr(m, "lt", high))
-    if low is None and high is None:
-        return ""
+    low, high = field_bounds(field)
     return f"{low:g} to {high:g}" if low is not None and high is not None else ""
 
 

@@ -7,6 +7,7 @@ back in run order, so a consumer can stream them to disk and memory stays flat.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -84,17 +85,12 @@ def chunks(
 
 def in_order(executor: Executor, tasks: list[Chunk], window: int) -> Iterator[pd.DataFrame]:
     """Results of tasks in task order, with at most `window` tasks in flight."""
-    pending: deque = deque()
     queue = iter(tasks)
-    for task in queue:
-        pending.append(executor.submit(simulate_chunk, task))
-        if len(pending) >= window:
-            break
+    pending = deque(executor.submit(simulate_chunk, t) for t in itertools.islice(queue, window))
     while pending:
         result = pending.popleft().result()
-        for task in queue:
+        for task in itertools.islice(queue, 1):
             pending.append(executor.submit(simulate_chunk, task))
-            break
         yield result
 
 

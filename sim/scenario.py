@@ -227,6 +227,15 @@ class Scenario(_Strict):
         return Scenario.model_validate(data, strict=False)
 
 
+def field_bounds(field: Any) -> tuple[float | None, float | None]:
+    """The (low, high) a parameter field allows, None where it sets no bound."""
+    low = high = None
+    for m in field.metadata:
+        low = getattr(m, "ge", getattr(m, "gt", low))
+        high = getattr(m, "le", getattr(m, "lt", high))
+    return low, high
+
+
 class ScenarioError(ValueError):
     """A scenario that cannot be used; its message is one line naming the problem."""
 

@@ -34,8 +34,17 @@ from sim.experiment import Experiment, fingerprint, points, scenario_at
 from sim.runs import Chunk, process_pool, simulate_chunk
 from sim.scenario import Scenario, ScenarioError
 
-PACKAGES = ("escalation-sim", "mesa", "numpy", "numba", "pandas", "pyarrow", "pydantic",
-            "SALib", "distributed")  # fmt: skip
+PACKAGES = (
+    "escalation-sim",
+    "mesa",
+    "numpy",
+    "numba",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "SALib",
+    "distributed",
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +103,21 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         scratch.unlink(missing_ok=True)
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _write_manifest(out_dir: Path, manifest: dict) -> None:
+    write_atomically(
+        out_dir / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=1))
+    )
+
+
 def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) -> dict:
-    """Create or check the results folder; refuse a folder made by a different experiment."""
+    """Create or check the results folder; refuse a folder made by a different experiment.
+
+    Idempotent: on a folder this experiment made, it only checks (and clears scratch files).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "chunks").mkdir(exist_ok=True)
     for stale in (out_dir / "chunks").glob(".*.partial"):  # left by a kill -9 mid-write
@@ -112,30 +134,30 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
                 f"{out_dir} holds results of a different experiment (or base scenario); "
                 "give another --out, or delete that folder to start again"
             )
-        manifest["resumed"] = manifest.get("resumed", 0) + 1
-    else:
-        manifest = {
-            "experiment": experiment.name,
-            "fingerprint": mark,
-            "experiment_file": text,
-            "base_scenario": base.model_dump(mode="json"),
-            "design": experiment.design.value,
-            "parameters": [p.path for p in experiment.parameters],
-            "seed": experiment.seed,
-            "replicates": experiment.replicates,
-            "runs": "0..replicates-1 at every point (common random numbers)",
-            "versions": versions(),
-            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "finished": None,
-        }
-        design = points(experiment)
-        write_atomically(out_dir / "points.parquet", lambda p: design.to_parquet(p))
-    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=1)))
+        return manifest
+    manifest = {
+        "experiment": experiment.name,
+        "fingerprint": mark,
+        "experiment_file": text,
+        "base_scenario": base.model_dump(mode="json"),
+        "design": experiment.design.value,
+        "parameters": [p.path for p in experiment.parameters],
+        "seed": experiment.seed,
+        "replicates": experiment.replicates,
+        "runs": "0..replicates-1 at every point (common random numbers)",
+        "versions": versions(),
+        "started": _now(),
+        "finished": None,
+    }
+    design = points(experiment)
+    write_atomically(out_dir / "points.parquet", lambda p: design.to_parquet(p))
+    _write_manifest(out_dir, manifest)
     return manifest
 
 
-def as_completed_window(executor: Executor, tasks: list[Task],
-                        window: int) -> Iterator[tuple[Task, pd.DataFrame]]:  # fmt: skip
+def as_completed_window(
+    executor: Executor, tasks: list[Task], window: int
+) -> Iterator[tuple[Task, pd.DataFrame]]:
     """(task, table) as tasks finish, with at most `window` in flight (flat memory)."""
     queue = iter(tasks)
     running = {executor.submit(run_point_chunk, t): t for t in itertools.islice(queue, window)}
@@ -172,7 +194,7 @@ def executor_for(kind: str, workers: int, scheduler: str | None) -> Iterator[Exe
     with (
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,  # fmt: skip
+        ) as cluster,
         Client(cluster) as client,
     ):
         yield client.get_executor()
@@ -191,14 +213,19 @@ def run_sweep(
     out_dir: Path,
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
+    tasks: list[Task] | None = None,
 ) -> int:
     """Run the experiment's missing chunks into out_dir; return how many runs were done now.
 
     With no executor, chunks run in this process. Each finished chunk is written at once, so
-    an interruption loses at most the chunks in flight.
+    an interruption loses at most the chunks in flight. `tasks`, if given, saves making them.
     """
-    prepare(out_dir, experiment, base, text)
-    todo = missing_tasks(out_dir, tasks_of(experiment, base))
+    manifest = prepare(out_dir, experiment, base, text)
+    tasks = tasks_of(experiment, base) if tasks is None else tasks
+    todo = missing_tasks(out_dir, tasks)
+    if 0 < len(todo) < len(tasks):  # a resumed sweep: the manifest says when
+        manifest.setdefault("resumed", []).append(_now())
+        _write_manifest(out_dir, manifest)
     done = 0
     results = (
         ((t, run_point_chunk(t)) for t in todo)
@@ -206,8 +233,10 @@ def run_sweep(
         else as_completed_window(executor, todo, window=4 * max(os.cpu_count() or 1, 1))
     )
     for task, table in results:
-        write_atomically(out_dir / "chunks" / task.filename,
-                         lambda p, table=table: table.to_parquet(p, index=False))  # fmt: skip
+        write_atomically(
+            out_dir / "chunks" / task.filename,
+            lambda p, table=table: table.to_parquet(p, index=False),
+        )
         runs = task.chunk.stop - task.chunk.start
         done += runs
         if on_progress:
@@ -242,8 +271,7 @@ def finish(out_dir: Path, base: Scenario) -> pd.DataFrame:
     summary = design.reset_index().merge(pd.DataFrame(rows), on="point")
     write_atomically(out_dir / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     write_atomically(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    manifest_path = out_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, indent=1)))
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    manifest["finished"] = _now()
+    _write_manifest(out_dir, manifest)
     return summary

@@ -1,5 +1,6 @@
 """Sweeps: declared experiments, the same results everywhere, nothing lost on interruption."""
 
+import json
 import os
 import signal
 import subprocess
@@ -97,6 +98,8 @@ def test_serial_process_pool_and_dask_give_identical_results(tmp_path):
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
     runs = load_results(tmp_path / "serial")
     pd.testing.assert_frame_equal(runs, load_results(tmp_path / "dask"), check_exact=True)
+    manifest = json.loads((tmp_path / "serial" / "manifest.json").read_text())
+    assert manifest["finished"] and "resumed" not in manifest
     assert len(runs) == 6 * 120 and not runs.duplicated(["point", "run"]).any()
 
 
@@ -162,6 +165,7 @@ def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
     runs = load_results(out)
     assert len(runs) == 6 * 3000 and not runs.duplicated(["point", "run"]).any()
     assert not list((out / "chunks").glob(".*"))  # no scratch file left behind
+    assert len(json.loads((out / "manifest.json").read_text())["resumed"]) == 1
 
 
 def test_a_changed_experiment_is_refused_in_its_results_folder(tmp_path):
