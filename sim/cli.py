@@ -241,7 +241,7 @@ def ensemble(
         plt,
     )
     from sim.results import ParquetStream, staging
-    from sim.runs import ENGINES, chunks, iter_tables
+    from sim.runs import ENGINES, chunks, iter_tables, stop_on_interrupt
     from sim.summaries import Tally
     from sim.timeline import NOT_A_FORECAST
 
@@ -252,26 +252,34 @@ def ensemble(
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     out_dir = out if out is not None else RESULTS / spec.name / f"ensemble-seed-{seed}"
     tally = Tally(spec.world.days, spec.world.escalation_rung)
-    with (
-        staging(out_dir) as scratch,
-        ParquetStream(scratch / "runs.parquet") as sink,
-        _progress(transient=True) as progress,
-    ):
-        bar = progress.add_task("runs", total=runs)
-        for table in iter_tables(tasks, workers):
-            sink.write(table)
-            tally.add(table)
-            progress.advance(bar, len(table))
-        attribution, outcomes = tally.attribution(), tally.outcome_shares()
-        attribution.to_csv(scratch / "attribution.csv", index=False)
-        outcomes.to_csv(scratch / "outcomes.csv", index=False)
-        title = f"{spec.name}: {runs:,} runs, seed {seed}"
-        for name, figure in (
-            ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
-            ("escalation_days.png", plot_escalation_days(escalation_day_data(tally), title=title)),
+    try:
+        with (
+            stop_on_interrupt() as stop,
+            staging(out_dir) as scratch,
+            ParquetStream(scratch / "runs.parquet") as sink,
+            _progress(transient=True) as progress,
         ):
-            figure.savefig(scratch / name, dpi=120)
-            plt.close(figure)
+            bar = progress.add_task("runs", total=runs)
+            for table in iter_tables(tasks, workers, stop=stop):
+                sink.write(table)
+                tally.add(table)
+                progress.advance(bar, len(table))
+            attribution, outcomes = tally.attribution(), tally.outcome_shares()
+            attribution.to_csv(scratch / "attribution.csv", index=False)
+            outcomes.to_csv(scratch / "outcomes.csv", index=False)
+            title = f"{spec.name}: {runs:,} runs, seed {seed}"
+            for name, figure in (
+                ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
+                (
+                    "escalation_days.png",
+                    plot_escalation_days(escalation_day_data(tally), title=title),
+                ),
+            ):
+                figure.savefig(scratch / name, dpi=120)
+                plt.close(figure)
+    except KeyboardInterrupt:
+        typer.echo(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        raise typer.Exit(130) from None
     typer.echo(
         f"Scenario '{spec.name}': {runs:,} runs with twins, seed {seed}, engine "
         f"{engine}; escalation = reaching rung {spec.world.escalation_rung}."
@@ -317,14 +325,16 @@ def sweep(
 
     Tasks are chunks of runs, each written to its own Parquet file as it finishes; running
     the same command again resumes an interrupted sweep, and a changed experiment is refused
-    rather than mixed in. When every chunk is there, summary.csv gives each point's outcome
-    probabilities with 95% intervals. Then: escalation report RESULTS_DIR.
+    rather than mixed in. Ctrl-C stops after saving the chunks already running (a second
+    Ctrl-C does not wait to save them). When every chunk is there, summary.csv gives each
+    point's outcome probabilities with 95% intervals. Then: escalation report RESULTS_DIR.
 
     Example: escalation sweep troops_threat --workers 2
     """
     import os
 
     from sim.experiment import load_experiment
+    from sim.runs import stop_on_interrupt
     from sim.sweep import executor_for, finish, missing_tasks, prepare, run_sweep, tasks_of
 
     if executor not in ("local", "dask"):
@@ -340,7 +350,11 @@ def sweep(
         typer.echo(f"Resuming: {total - left:,} of {total:,} runs are already done.")
     workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
     try:
-        with executor_for(executor, workers, scheduler) as pool, _progress() as progress:
+        with (
+            stop_on_interrupt() as stop,
+            executor_for(executor, workers, scheduler) as pool,
+            _progress() as progress,
+        ):
             bar = progress.add_task("runs", total=total, completed=total - left)
             run_sweep(
                 spec,
@@ -350,6 +364,7 @@ def sweep(
                 pool,
                 on_progress=lambda n: progress.advance(bar, n),
                 tasks=tasks,
+                stop=stop,
             )
     except KeyboardInterrupt:
         typer.echo(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +28,7 @@ from sim.scenario import Scenario
 Engine = Literal["ensemble", "agent"]
 ENGINES: tuple[str, ...] = ("ensemble", "agent")
 DEFAULT_CHUNK = 10_000
+POLL_SECONDS = 0.2  # how often a wait for chunks looks at the stop flag
 
 
 @dataclass(frozen=True)
@@ -83,34 +87,96 @@ def chunks(
     ]
 
 
-def in_order(executor: Executor, tasks: list[Chunk], window: int) -> Iterator[pd.DataFrame]:
-    """Results of tasks in task order, with at most `window` tasks in flight."""
+@contextmanager
+def stop_on_interrupt() -> Iterator[threading.Event]:
+    """Inside, the first Ctrl-C sets the event instead of raising; a second one raises at once.
+
+    A KeyboardInterrupt raised at an arbitrary moment can land inside concurrent.futures' own
+    locks and leave a pool that never shuts down; a flag read between chunks cannot.
+    """
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    # Handlers can be set only in the main thread; an ignored Ctrl-C stays ignored.
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
+        yield stop
+        return
+    previous = signal.default_int_handler if previous is None else previous
+
+    def first_interrupt(signum: int, frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, first_interrupt)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stopping(stop: threading.Event | None) -> bool:
+    """Whether a stop has been asked for."""
+    return stop is not None and stop.is_set()
+
+
+def in_order(
+    executor: Executor, tasks: list[Chunk], window: int, stop: threading.Event | None = None
+) -> Iterator[pd.DataFrame]:
+    """Results of tasks in task order, with at most `window` tasks in flight.
+
+    When `stop` is set, the queued tasks are cancelled, the running ones are let finish (so
+    the pool shuts down calmly) and KeyboardInterrupt is raised.
+    """
     queue = iter(tasks)
     pending = deque(executor.submit(simulate_chunk, t) for t in itertools.islice(queue, window))
     while pending:
+        done = False
+        while not (done or stopping(stop)):
+            done = bool(wait([pending[0]], timeout=POLL_SECONDS).done)
+        if stopping(stop):
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            raise KeyboardInterrupt
         result = pending.popleft().result()
         for task in itertools.islice(queue, 1):
             pending.append(executor.submit(simulate_chunk, task))
         yield result
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them between chunks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of worker processes started from a clean server process (no inherited threads)."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_ignore_interrupts,
+    )
 
 
 def iter_tables(
-    tasks: list[Chunk], workers: int = 1, executor: Executor | None = None
+    tasks: list[Chunk],
+    workers: int = 1,
+    executor: Executor | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Per-run tables chunk by chunk, in run order: serially, or on an executor."""
+    """Per-run tables chunk by chunk, in run order: serially, or on an executor.
+
+    Setting `stop` ends the work at the next chunk boundary with KeyboardInterrupt.
+    """
     if executor is not None:
-        yield from in_order(executor, tasks, window=2 * max(workers, 1))
+        yield from in_order(executor, tasks, 2 * max(workers, 1), stop)
     elif workers <= 1:
         for task in tasks:
+            if stopping(stop):
+                raise KeyboardInterrupt
             yield simulate_chunk(task)
     else:
         with process_pool(workers) as pool:
-            yield from in_order(pool, tasks, window=2 * workers)
+            yield from in_order(pool, tasks, 2 * workers, stop)
 
 
 def run_many(

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import platform
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment import Experiment, fingerprint, points, scenario_at
-from sim.runs import Chunk, process_pool, simulate_chunk
+from sim.runs import POLL_SECONDS, Chunk, process_pool, simulate_chunk, stopping
 from sim.scenario import Scenario, ScenarioError
 
 PACKAGES = (
@@ -156,18 +157,39 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
 
 
 def as_completed_window(
-    executor: Executor, tasks: list[Task], window: int
+    executor: Executor, tasks: list[Task], window: int, stop: threading.Event | None = None
 ) -> Iterator[tuple[Task, pd.DataFrame]]:
-    """(task, table) as tasks finish, with at most `window` in flight (flat memory)."""
+    """(task, table) as tasks finish, with at most `window` in flight (flat memory).
+
+    When `stop` is set, the queued tasks are cancelled, the running ones still come back (so
+    their work is kept) and KeyboardInterrupt is raised.
+    """
     queue = iter(tasks)
     running = {executor.submit(run_point_chunk, t): t for t in itertools.islice(queue, window)}
     while running:
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        if stopping(stop):
+            queue = iter(())
+            for future in running:
+                future.cancel()  # only a task not started yet can be cancelled
+        done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         for future in done:
             task = running.pop(future)
-            yield task, future.result()
+            if not future.cancelled():
+                yield task, future.result()
             for more in itertools.islice(queue, 1):
                 running[executor.submit(run_point_chunk, more)] = more
+    if stopping(stop):
+        raise KeyboardInterrupt
+
+
+def serially(
+    tasks: list[Task], stop: threading.Event | None = None
+) -> Iterator[tuple[Task, pd.DataFrame]]:
+    """(task, table) one task after another in this process, until `stop` is set."""
+    for task in tasks:
+        if stopping(stop):
+            raise KeyboardInterrupt
+        yield task, run_point_chunk(task)
 
 
 @contextmanager
@@ -214,11 +236,14 @@ def run_sweep(
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
     tasks: list[Task] | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """Run the experiment's missing chunks into out_dir; return how many runs were done now.
 
     With no executor, chunks run in this process. Each finished chunk is written at once, so
     an interruption loses at most the chunks in flight. `tasks`, if given, saves making them.
+    Setting `stop` (see sim.runs.stop_on_interrupt) ends the sweep with KeyboardInterrupt
+    once the chunks in flight are saved.
     """
     manifest = prepare(out_dir, experiment, base, text)
     tasks = tasks_of(experiment, base) if tasks is None else tasks
@@ -228,9 +253,9 @@ def run_sweep(
         _write_manifest(out_dir, manifest)
     done = 0
     results = (
-        ((t, run_point_chunk(t)) for t in todo)
+        serially(todo, stop)
         if executor is None
-        else as_completed_window(executor, todo, window=4 * max(os.cpu_count() or 1, 1))
+        else as_completed_window(executor, todo, 4 * max(os.cpu_count() or 1, 1), stop)
     )
     for task, table in results:
         write_atomically(

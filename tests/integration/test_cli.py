@@ -1,5 +1,9 @@
 """The `escalation` command: outputs, help, and clean failures on bad input."""
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -153,6 +157,36 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
     )
     for name in ("outcomes.png", "escalation_days.png", "outcomes.csv"):
         assert (tmp_path / name).exists()
+
+
+def ctrl_c_once_listening() -> threading.Thread:
+    """A thread that presses Ctrl-C once the command has put its own handler in place."""
+
+    def press() -> None:
+        while signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=press, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_path, workers):
+    presser = ctrl_c_once_listening()
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = invoke(
+        "ensemble", "reassurance", "--runs", "100000000", "--workers", workers, "--out", str(out)
+    )
+    presser.join()
+    assert result.exit_code == 130, result.output
+    assert "Interrupted" in result.stderr
+    assert time.monotonic() - started < 60  # 100 million runs would take over an hour
+    assert not any(out.iterdir())
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_ensemble_on_the_agent_engine_gives_the_same_runs(tmp_path: Path):

@@ -1,11 +1,22 @@
 """Many runs: the same table whatever the chunk size, the workers or the executor."""
 
-from concurrent.futures import Future
+import signal
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
 import pytest
 
-from sim.runs import Chunk, chunks, in_order, run_many, simulate_chunk
+from sim.runs import (
+    Chunk,
+    chunks,
+    in_order,
+    iter_tables,
+    process_pool,
+    run_many,
+    simulate_chunk,
+    stop_on_interrupt,
+)
 
 
 def test_the_table_does_not_depend_on_chunk_size(reassurance):
@@ -72,3 +83,50 @@ def test_memory_stays_flat_at_most_a_window_of_chunks_in_flight(reassurance):
     tables = list(in_order(executor, tasks, window=3))
     assert len(tables) == 20 and executor.most <= 3
     assert [t["run"].iloc[0] for t in tables] == list(range(0, 200, 10))
+
+
+def test_the_first_ctrl_c_asks_to_stop_and_the_second_raises():
+    before = signal.getsignal(signal.SIGINT)
+    with stop_on_interrupt() as stop:
+        signal.raise_signal(signal.SIGINT)  # runs the handler before returning
+        assert stop.is_set()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_outside_the_main_thread_ctrl_c_is_left_alone():
+    before, seen = signal.getsignal(signal.SIGINT), []
+
+    def look() -> None:
+        with stop_on_interrupt() as stop:
+            seen.append((stop.is_set(), signal.getsignal(signal.SIGINT)))
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    assert seen == [(False, before)]
+
+
+POOLS = {
+    "serial": lambda: None,
+    "threads": lambda: ThreadPoolExecutor(1),
+    "processes": lambda: process_pool(1),
+}
+
+
+@pytest.mark.parametrize("how", POOLS)
+def test_a_stop_ends_the_work_at_the_next_chunk_boundary(reassurance, how):
+    tasks = chunks(reassurance, 2000, seed=0, chunk_size=100)
+    stop, got = threading.Event(), []
+    pool = POOLS[how]()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for table in iter_tables(tasks, workers=1, executor=pool, stop=stop):
+                got.append(table)
+                stop.set()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)  # the chunks in flight end; the queued were cancelled
+    assert len(got) == 1
+    pd.testing.assert_frame_equal(got[0], simulate_chunk(tasks[0]), check_exact=True)

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -139,24 +140,57 @@ def test_a_dask_worker_that_dies_mid_sweep_loses_and_duplicates_nothing(tmp_path
     assert len(runs) == 6 * 600 and not runs.duplicated(["point", "run"]).any()
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("kind", [None, "local", "dask"])
+def test_a_stopped_sweep_saves_the_chunks_in_flight_and_resumes_identically(tmp_path, kind):
+    path = experiment_file(tmp_path, replicates=300, chunk=30)  # 60 tasks
+    expected = sweep_with(None, path, tmp_path / "expected")
+    experiment, base, text = load_experiment(path)
+    out, stop, saved = tmp_path / "stopped", threading.Event(), []
+
+    def first_chunk_then_stop(runs: int) -> None:
+        saved.append(runs)
+        stop.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        if kind is None:
+            run_sweep(experiment, base, text, out, None, first_chunk_then_stop, stop=stop)
+        else:
+            with executor_for(kind, 1, None) as pool:
+                run_sweep(experiment, base, text, out, pool, first_chunk_then_stop, stop=stop)
+    kept = list((out / "chunks").glob("p*.parquet"))
+    assert len(kept) == len(saved) and 1 <= len(saved) < 60  # what came back was saved
+    if kind is None:
+        assert len(saved) == 1  # serially, the stop comes before the next chunk starts
+    assert not json.loads((out / "manifest.json").read_text())["finished"]
+    run_sweep(experiment, base, text, out)
+    pd.testing.assert_frame_equal(finish(out, base), expected, check_exact=True)
+
+
+# kill -9; SIGINT to the main process alone; Ctrl-C in a terminal (the whole process group).
+@pytest.mark.parametrize("how", ["kill -9", "sigint", "ctrl-c"])
 def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
     path = experiment_file(tmp_path, replicates=3000, chunk=50)
     expected = sweep_with(None, path, tmp_path / "expected")
     out = tmp_path / "interrupted"
-    command = [ESCALATION, "sweep", str(path), "--workers", "1", "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers = "2" if how == "ctrl-c" else "1"
+    command = [ESCALATION, "sweep", str(path), "--workers", workers, "--out", str(out)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while len(list((out / "chunks").glob("*.parquet"))) < 40:
         assert process.poll() is None, "the sweep finished before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    process.send_signal(how)
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGKILL if how == "kill -9" else signal.SIGINT)
     process.wait(timeout=60)
     done = len(list((out / "chunks").glob("p*.parquet")))
     assert 40 <= done < 6 * 60
-    if how == signal.SIGINT:
-        assert process.returncode == 130
+    if how != "kill -9":
+        assert process.returncode == 130, process.stderr.read()
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "Resuming" in again.stdout
