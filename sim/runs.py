@@ -123,8 +123,8 @@ def in_order(
 ) -> Iterator[pd.DataFrame]:
     """Results of tasks in task order, with at most `window` tasks in flight.
 
-    When `stop` is set, the queued tasks are cancelled, the running ones are let finish (so
-    the pool shuts down calmly) and KeyboardInterrupt is raised.
+    When `stop` is set, the tasks that can still be cancelled are, the others are let finish
+    (so the pool shuts down calmly) and KeyboardInterrupt is raised.
     """
     queue = iter(tasks)
     pending = deque(executor.submit(simulate_chunk, t) for t in itertools.islice(queue, window))
@@ -133,9 +133,8 @@ def in_order(
         while not (done or stopping(stop)):
             done = bool(wait([pending[0]], timeout=POLL_SECONDS).done)
         if stopping(stop):
-            for future in pending:
-                future.cancel()
-            wait(pending)
+            # A cancelled future may never count as done in wait(): wait for the others only.
+            wait([f for f in pending if not f.cancel()])
             raise KeyboardInterrupt
         result = pending.popleft().result()
         for task in itertools.islice(queue, 1):

@@ -161,7 +161,7 @@ def as_completed_window(
 ) -> Iterator[tuple[Task, pd.DataFrame]]:
     """(task, table) as tasks finish, with at most `window` in flight (flat memory).
 
-    When `stop` is set, the queued tasks are cancelled, the running ones still come back (so
+    When `stop` is set, the tasks that can still be cancelled are, the others come back (so
     their work is kept) and KeyboardInterrupt is raised.
     """
     queue = iter(tasks)
@@ -169,13 +169,12 @@ def as_completed_window(
     while running:
         if stopping(stop):
             queue = iter(())
-            for future in running:
-                future.cancel()  # only a task not started yet can be cancelled
+            # A cancelled future may never count as done in wait(): forget it at once.
+            running = {f: t for f, t in running.items() if not f.cancel()}
         done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         for future in done:
             task = running.pop(future)
-            if not future.cancelled():
-                yield task, future.result()
+            yield task, future.result()
             for more in itertools.islice(queue, 1):
                 running[executor.submit(run_point_chunk, more)] = more
     if stopping(stop):

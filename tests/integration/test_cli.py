@@ -160,10 +160,17 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
 
 
 def ctrl_c_once_listening() -> threading.Thread:
-    """A thread that presses Ctrl-C once the command has put its own handler in place."""
+    """A thread that presses Ctrl-C once the command has put its own handler in place.
+
+    It presses after 30 s in any case, so a command that never listens fails the test
+    rather than running on.
+    """
 
     def press() -> None:
+        deadline = time.monotonic() + 30
         while signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            if time.monotonic() > deadline:
+                break
             time.sleep(0.01)
         time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGINT)
