@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import select
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, wait
@@ -142,9 +145,26 @@ def in_order(
         yield result
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them between chunks."""
+def _exit_with(pid: int) -> None:
+    """Wait until process `pid` has ended, then end this one."""
+    try:
+        handle = os.pidfd_open(pid)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(1.0)
+    else:
+        select.select([handle], [], [])
+    os._exit(1)
+
+
+def _start_worker(main: int) -> None:
+    """Workers leave Ctrl-C to the main process, and end with it, even after its kill -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(main,), daemon=True).start()
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -152,7 +172,8 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_ignore_interrupts,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 

@@ -166,6 +166,23 @@ def test_a_stopped_sweep_saves_the_chunks_in_flight_and_resumes_identically(tmp_
     pd.testing.assert_frame_equal(finish(out, base), expected, check_exact=True)
 
 
+def processes_left_in_session(session: int, within: float = 30.0) -> list[int]:
+    """The live processes of a session (Linux /proc) once they have had `within` s to end."""
+    deadline = time.monotonic() + within
+    while True:
+        left = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                state, _, _, sid = stat.read_text().rsplit(")", 1)[1].split()[:4]
+            except OSError:  # the process ended while being read
+                continue
+            if int(sid) == session and state != "Z":
+                left.append(int(stat.parent.name))
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
 # kill -9; SIGINT to the main process alone; Ctrl-C in a terminal (the whole process group).
 @pytest.mark.parametrize("how", ["kill -9", "sigint", "ctrl-c"])
 def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
@@ -187,6 +204,7 @@ def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
     else:
         process.send_signal(signal.SIGKILL if how == "kill -9" else signal.SIGINT)
     process.wait(timeout=60)
+    assert processes_left_in_session(process.pid) == []  # no worker outlives the sweep
     done = len(list((out / "chunks").glob("p*.parquet")))
     assert 40 <= done < 6 * 60
     if how != "kill -9":
