@@ -325,8 +325,8 @@ def sweep(
 
     Tasks are chunks of runs, each written to its own Parquet file as it finishes; running
     the same command again resumes an interrupted sweep, and a changed experiment is refused
-    rather than mixed in. Ctrl-C stops at the next chunk boundary, saving the chunks the
-    local pool is running (a second Ctrl-C does not wait for them). When every chunk is
+    rather than mixed in. Ctrl-C stops at a chunk boundary, saving the chunks already
+    handed to the workers (a second Ctrl-C stops at once). When every chunk is
     there, summary.csv gives each point's outcome probabilities with 95% intervals. Then:
     escalation report RESULTS_DIR.
 

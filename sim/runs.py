@@ -126,8 +126,8 @@ def in_order(
 ) -> Iterator[pd.DataFrame]:
     """Results of tasks in task order, with at most `window` tasks in flight.
 
-    When `stop` is set, the tasks that can still be cancelled are, the others are let finish
-    (so the pool shuts down calmly) and KeyboardInterrupt is raised.
+    When `stop` is set, the tasks that can still be cancelled are and KeyboardInterrupt is
+    raised at once: an unfinished run of chunks is of no use, so nothing waits for them.
     """
     queue = iter(tasks)
     pending = deque(executor.submit(simulate_chunk, t) for t in itertools.islice(queue, window))
@@ -136,8 +136,8 @@ def in_order(
         while not (done or stopping(stop)):
             done = bool(wait([pending[0]], timeout=POLL_SECONDS).done)
         if stopping(stop):
-            # A cancelled future may never count as done in wait(): wait for the others only.
-            wait([f for f in pending if not f.cancel()])
+            for future in pending:
+                future.cancel()
             raise KeyboardInterrupt
         result = pending.popleft().result()
         for task in itertools.islice(queue, 1):
@@ -162,19 +162,48 @@ def _exit_with(pid: int) -> None:
 
 
 def _start_worker(main: int) -> None:
-    """Workers leave Ctrl-C to the main process, and end with it, even after its kill -9."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Workers end with the main process, even after its kill -9."""
     threading.Thread(target=_exit_with, args=(main,), daemon=True).start()
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of worker processes started from a clean server process (no inherited threads)."""
+    """A pool of worker processes forked from a clean server process (no inherited threads).
+
+    The server preloads sim._forkserver, so it and its workers ignore Ctrl-C from their
+    start: a Ctrl-C in a terminal, sent to every process of the group, is the main
+    process's to handle.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim._forkserver"])
     return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
+        workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     )
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: cancel its queued tasks and terminate its workers mid-task."""
+    # ProcessPoolExecutor.terminate_workers() comes with Python 3.14; until then, by hand.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+
+
+@contextmanager
+def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that is shut down calmly on success and stopped at once on failure.
+
+    On Ctrl-C the caller has already kept what it wants, so nothing waits for the chunks
+    still running: their results would be thrown away.
+    """
+    pool = process_pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        end_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def iter_tables(
@@ -195,7 +224,7 @@ def iter_tables(
                 raise KeyboardInterrupt
             yield simulate_chunk(task)
     else:
-        with process_pool(workers) as pool:
+        with local_pool(workers) as pool:
             yield from in_order(pool, tasks, 2 * workers, stop)
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment import Experiment, fingerprint, points, scenario_at
-from sim.runs import POLL_SECONDS, Chunk, process_pool, simulate_chunk, stopping
+from sim.runs import POLL_SECONDS, Chunk, local_pool, simulate_chunk, stopping
 from sim.scenario import Scenario, ScenarioError
 
 PACKAGES = (
@@ -195,12 +195,8 @@ def serially(
 def executor_for(kind: str, workers: int, scheduler: str | None) -> Iterator[Executor]:
     """A concurrent.futures executor: a local process pool, or a Dask cluster's executor."""
     if kind == "local":
-        with process_pool(workers) as pool:
-            try:
-                yield pool
-            except BaseException:  # Ctrl-C: drop the queued tasks rather than run them
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        with local_pool(workers) as pool:
+            yield pool
         return
     try:
         from dask.distributed import Client, LocalCluster
@@ -242,7 +238,7 @@ def run_sweep(
     With no executor, chunks run in this process. Each finished chunk is written at once, so
     an interruption loses at most the chunks in flight. `tasks`, if given, saves making them.
     Setting `stop` (see sim.runs.stop_on_interrupt) ends the sweep with KeyboardInterrupt
-    once the chunks in flight are saved.
+    once the chunks the executor has already started are saved (Dask cancels its own).
     """
     manifest = prepare(out_dir, experiment, base, text)
     tasks = tasks_of(experiment, base) if tasks is None else tasks

@@ -159,12 +159,13 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
         assert (tmp_path / name).exists()
 
 
-def ctrl_c_once_listening() -> threading.Thread:
+def ctrl_c_once_listening() -> tuple[threading.Thread, list[bool]]:
     """A thread that presses Ctrl-C once the command has put its own handler in place.
 
-    It presses after 30 s in any case, so a command that never listens fails the test
-    rather than running on.
+    It presses after 30 s in any case, so the test does not hang; the list it returns then
+    says whether the command was listening.
     """
+    listened: list[bool] = []
 
     def press() -> None:
         deadline = time.monotonic() + 30
@@ -172,23 +173,25 @@ def ctrl_c_once_listening() -> threading.Thread:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.01)
+        listened.append(signal.getsignal(signal.SIGINT) is not signal.default_int_handler)
         time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGINT)
 
     thread = threading.Thread(target=press, daemon=True)
     thread.start()
-    return thread
+    return thread, listened
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_path, workers):
-    presser = ctrl_c_once_listening()
+    presser, listened = ctrl_c_once_listening()
     out = tmp_path / "out"
     started = time.monotonic()
     result = invoke(
         "ensemble", "reassurance", "--runs", "100000000", "--workers", workers, "--out", str(out)
     )
     presser.join()
+    assert listened == [True]  # Ctrl-C only asked the command to stop
     assert result.exit_code == 130, result.output
     assert "Interrupted" in result.stderr
     assert time.monotonic() - started < 60  # 100 million runs would take over an hour

@@ -2,6 +2,7 @@
 
 import signal
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
@@ -12,6 +13,7 @@ from sim.runs import (
     chunks,
     in_order,
     iter_tables,
+    local_pool,
     process_pool,
     run_many,
     simulate_chunk,
@@ -130,3 +132,19 @@ def test_a_stop_ends_the_work_at_the_next_chunk_boundary(reassurance, how):
             pool.shutdown(wait=True)  # the chunks in flight end; the queued were cancelled
     assert len(got) == 1
     pd.testing.assert_frame_equal(got[0], simulate_chunk(tasks[0]), check_exact=True)
+
+
+def test_a_failing_local_pool_does_not_wait_for_its_running_chunks(reassurance):
+    long = Chunk(reassurance, 0, 0, 2_000_000)  # over a minute of work on one core
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), local_pool(1) as pool:
+        future = pool.submit(simulate_chunk, long)
+        while not future.running():
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 20  # the worker was stopped, not waited for
+
+
+def test_pool_workers_leave_ctrl_c_to_the_main_process():
+    with process_pool(1) as pool:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN

@@ -161,6 +161,8 @@ def test_a_stopped_sweep_saves_the_chunks_in_flight_and_resumes_identically(tmp_
     assert len(kept) == len(saved) and 1 <= len(saved) < 60  # what came back was saved
     if kind is None:
         assert len(saved) == 1  # serially, the stop comes before the next chunk starts
+    if kind == "local":  # the pool had handed the worker a second chunk: it is kept too
+        assert len(saved) >= 2
     assert not json.loads((out / "manifest.json").read_text())["finished"]
     run_sweep(experiment, base, text, out)
     pd.testing.assert_frame_equal(finish(out, base), expected, check_exact=True)
