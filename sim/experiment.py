@@ -12,7 +12,6 @@ name, e.g. `France.troops`).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -32,10 +31,12 @@ from sim.scenario import (
     Scenario,
     ScenarioError,
     World,
+    did_you_mean,
     explain,
     load_scenario,
     parse_scenario,
     read_toml,
+    repeated,
 )
 
 BOOLEAN_OUTCOMES = ("escalated", "misstep_happened", "caused_by_misstep", "twin_escalated")
@@ -108,14 +109,12 @@ class Experiment(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        paths = [p.path for p in self.parameters]
-        dupes = sorted({p for p in paths if paths.count(p) > 1})
+        dupes = repeated([p.path for p in self.parameters])
         if dupes:
             raise ValueError(f"parameter paths appear twice: {', '.join(dupes)}")
         for outcome in self.outcomes:
             if outcome not in KNOWN_OUTCOMES:
-                hint = difflib.get_close_matches(outcome, KNOWN_OUTCOMES, n=1)
-                more = f" (did you mean {hint[0]!r}?)" if hint else ""
+                more = did_you_mean(outcome, list(KNOWN_OUTCOMES))
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
@@ -141,13 +140,11 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
             targets = [a for a in actors if a["name"] == head]
         if not targets:
             names = ["world", "actors", *(r.value for r in Role), *(a["name"] for a in actors)]
-            hint = difflib.get_close_matches(head, names, n=1)
-            more = f" (did you mean '{hint[0]}'?)" if hint else ""
+            more = did_you_mean(head, names)
             raise ScenarioError(f"parameter path {path!r}: no actor or section {head!r}{more}")
         known = ActorParams.model_fields
     if field not in known or field in ("name", "role", "thresholds"):
-        hint = difflib.get_close_matches(field, list(known), n=1)
-        more = f" (did you mean '{hint[0]}'?)" if hint else ""
+        more = did_you_mean(field, list(known))
         raise ScenarioError(f"parameter path {path!r}: unknown field {field!r}{more}")
     return targets, field, known[field]
 

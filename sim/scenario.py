@@ -193,8 +193,7 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _roles(self) -> Self:
-        names = [a.name for a in self.actors]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = repeated([a.name for a in self.actors])
         if dupes:
             raise ValueError(f"duplicate actor names: {', '.join(dupes)}")
         roles = [a.role for a in self.actors]
@@ -254,6 +253,17 @@ def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A " (did you mean 'x'?)" hint naming the closest choice, or "" when none is close."""
+    hint = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+def repeated(items: list[str]) -> list[str]:
+    """The items that appear more than once, sorted."""
+    return sorted({item for item in items if items.count(item) > 1})
+
+
 def _model_for(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     head = [p for p in loc if isinstance(p, str)]
     if not head[:-1]:
@@ -265,8 +275,7 @@ def explain(error: ValidationError, where: str, known: list[str]) -> str:
     """The first validation error as one line: `where: problem`; `known` feeds the hint."""
     first = error.errors()[0]
     if first["type"] == "extra_forbidden":
-        hint = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
-        return f"{where}: unknown key" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        return f"{where}: unknown key" + did_you_mean(str(first["loc"][-1]), known)
     if first["type"] == "missing":
         return f"{where}: required field is missing"
     message = first["msg"].removeprefix("Value error, ")
