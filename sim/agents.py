@@ -1,8 +1,9 @@
 """The actors: one Mesa agent per state, every one following the same rules.
 
-A day runs in phases (see `EscalationModel.step`); each phase is one method here, and each
-method only orchestrates calls to the rule functions of `sim.rules`. The ensemble engine
-(`sim.ensemble`) follows the same phases over arrays of runs.
+A day runs in phases (see `EscalationModel.step`); each phase an actor takes part in is one
+method here, and each method calls the phase of `sim.day` that both engines share, so the
+Mesa engine and the ensemble engine run the very same logic (docked run by run). The
+properties read the actor's part of the run's state, for the data collector and the app.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim import rules
-from sim.chance import Stream
-from sim.ladder import STRIKE_RUNG, WARNING_RUNG
-from sim.outcomes import Event
-from sim.scenario import ActorParams, Role
+from sim import day
+from sim.ladder import Action
+from sim.scenario import ActorParams
 
 if TYPE_CHECKING:
     from sim.model import EscalationModel
 
 
 class Actor(mesa.Agent):
-    """A state with a hostility toward the other side that follows Richardson's update."""
+    """A state that perceives its opponents, decides, acts, suffers incidents, updates its
+    beliefs and its hostility toward each opponent, every day."""
 
     model: EscalationModel
 
@@ -32,126 +32,81 @@ class Actor(mesa.Agent):
         self.params = params
         self.name = params.name
         self.role = params.role
-        self.side = 0 if params.role == Role.CHALLENGER else 1
-        self.hostility = params.initial_hostility
-        self.perceived = 0.0
-        self.rung = int(rules.rung_of(self.hostility, model.thresholds, params.nuclear_armed))
-        self.initial_rung = self.rung
-        self.troops = params.troops
-        self.casualties = 0.0
-        self.commit_day = 0 if params.warned or self.rung >= WARNING_RUNG else -1
-        self.on_offensive = False
-        self.pending_shock = 0.0
-        self.today: list[str] = []  # the day's events, for the trajectory table
 
-    @property
-    def committed(self) -> bool:
-        """Whether the actor has issued its public warning (a commitment)."""
-        return self.commit_day >= 0
+    # -- the day's phases (EscalationModel.step schedules them with AgentSet.do)
 
     def perceive(self) -> None:
-        """Read the most hostile opponent's hostility through threat perception (M1)."""
-        m, world, p = self.model, self.model.world, self.params
-        threat = rules.opposing_hostility(m.start_hostility, m.sides, self.side)
-        noise = world.perception_noise if m.switches.noise else 0.0
-        bias = world.misperception_bias if m.switches.misperception else 0.0
-        u = m.draw(Stream.NOISE, self.index) if noise > 0.0 else 0.5
-        self.perceived = rules.perceived_hostility(threat, p.threat_perception, bias, noise, u)
+        """Read each opponent's hostility through threat perception (M1)."""
+        m = self.model
+        day.perceive(self.index, *m.packed, m.state, m.day_key)
 
-    def consider_offensive(self) -> None:
-        """Resume the offensive with a hazard that opponents' troops and resolve deter (M5)."""
-        m, p = self.model, self.params
-        if self.on_offensive or p.offensive_hazard <= 0.0:
-            return
-        deterrent = 0.0
-        if m.switches.tripwire:
-            for other in m.opponents[self.index]:
-                deterrent += rules.deterrent_weight(other.troops, other.params.resolve)
-        chance = rules.offensive_probability(
-            p.offensive_hazard, m.start_hostility[self.index], m.world.deterrence, deterrent
-        )
-        if m.draw(Stream.OFFENSIVE, self.index) < chance:
-            self.on_offensive = True
-            target = m.front[1 - self.side]
-            m.shock(target, m.world.offensive_shock)
-            m.note(Event.OFFENSIVE, self, target)
+    def decide(self) -> None:
+        """Choose today's action by quantal response over expected utilities (brief §3)."""
+        m = self.model
+        day.decide(self.index, *m.packed, m.state, m.day_key, m.day, m.suppress, m.scratch, m.log)
+
+    def act(self) -> None:
+        """Carry out today's choice (warn, mobilise, harass, strike, attack, de-escalate, ...)."""
+        m = self.model
+        day.act(self.index, *m.packed, m.state, m.day_key, m.day, m.log)
 
     def suffer_incidents(self) -> None:
-        """Suffer an incident, likelier with exposure and fighting (M3); read it (M4)."""
-        m, world, p = self.model, self.model.world, self.params
-        harm = world.harm_multiplier if (m.offensive_on and m.switches.tripwire) else 1.0
-        exposure = rules.exposure_of(p.exposure, self.troops, harm)
-        if exposure <= 0.0:
-            return
-        chance = rules.incident_probability(world.misstep_rate, m.intensity, exposure)
-        if m.draw(Stream.MISSTEP, self.index) >= chance:
-            return
-        deaths = rules.casualty_count(
-            world.misstep_casualties, m.draw(Stream.MISSTEP_CASUALTIES, self.index)
-        )
-        misread = False
-        if m.switches.misreading:
-            chance_misread = rules.misread_probability(p.threat_perception, world.hotline_quality)
-            misread = m.draw(Stream.MISREAD, self.index) < chance_misread
-        shock = rules.incident_shock(misread, world.misread_shock, world.accident_shock)
-        self.casualties += deaths
-        m.shock(self, shock)
-        m.note(Event.MISSTEP, self, m.front[1 - self.side], deaths=deaths, misread=misread)
-        if misread:
-            m.note(Event.MISREAD, self, m.front[1 - self.side], silent=True)
-
-    def consider_strike(self) -> None:
-        """At the strike rung, strike the most hostile opponent deliberately (M9)."""
+        """Suffer incidents, likelier with exposure, fighting and harassment; read them (M3, M4)."""
         m = self.model
-        if not m.switches.retaliation or self.rung < STRIKE_RUNG:
-            return
-        if m.draw(Stream.STRIKE, self.index) >= self.params.strike_probability:
-            return
-        target = m.actors[int(rules.most_hostile(m.start_hostility, m.sides, self.side))]
-        deaths = rules.casualty_count(
-            m.world.strike_casualties, m.draw(Stream.STRIKE_CASUALTIES, self.index)
-        )
-        target.casualties += deaths
-        m.shock(target, m.world.strike_shock)
-        m.note(Event.STRIKE, self, target, deaths=deaths)
+        day.suffer_incidents(self.index, *m.packed, m.state, m.day_key, m.day, m.suppress, m.log)
+
+    def update_beliefs(self) -> None:
+        """Update the belief about each opponent from the day's signals (M11)."""
+        day.update_beliefs(self.index, *self.model.packed, self.model.state)
 
     def update_hostility(self) -> None:
-        """Richardson's update with framing, warnings, lock-in and the day's shocks (M1-M7)."""
-        m, world, p, sw = self.model, self.model.world, self.params, self.model.switches
-        opponents = m.opponents[self.index]
-        reaction = rules.reaction_coefficient(p.reactivity, p.resolve) if sw.reaction else 0.0
-        days = float(m.day - self.commit_day) if (self.committed and sw.lock_in) else 0.0
-        restraint = rules.effective_restraint(
-            p.restraint, p.audience_cost, days, world.lock_in_days
-        )
-        framing = hardening = backdown = 0.0
-        if sw.framing:
-            framing = rules.framing_grievance(p.framing, m.opposing_troops(self))
-        if sw.warning:
-            warned = float(any(o.committed for o in opponents))
-            hardening = rules.hardening_grievance(p.hardening, warned)
-            backdown = rules.backdown_pressure(
-                self.hostility, p.audience_cost, float(self.committed), world.thresholds[0]
-            )
-        grievance = rules.daily_grievance(
-            p.grievance, framing, hardening, backdown, self.pending_shock
-        )
-        self.hostility = rules.richardson_step(
-            self.hostility, reaction, self.perceived, restraint, grievance
-        )
-        self.pending_shock = 0.0
+        """Richardson's update toward each opponent (M1, M2, M6, M7)."""
+        day.update_hostility(self.index, *self.model.packed, self.model.state, self.model.day)
 
-    def settle(self) -> None:
-        """Take the rung reached; warn on first reaching rung 1 (M6); withdraw (M8)."""
-        m, p = self.model, self.params
-        rung = int(rules.rung_of(self.hostility, m.thresholds, p.nuclear_armed))
-        if rung != self.rung:
-            m.note_rung(self, self.rung, rung)
-        self.rung = rung
-        if not self.committed and rung >= WARNING_RUNG:
-            self.commit_day = m.day
-            m.note(Event.WARNING, self, None, troops=m.opposing_troops(self))
-        limit = rules.casualty_limit(p.casualty_tolerance, p.resolve)
-        if m.switches.withdrawal and rules.withdraws(self.troops, self.casualties, limit):
-            m.note(Event.WITHDRAWAL, self, None, deaths=self.casualties, troops=self.troops)
-            self.troops = 0
+    # -- what the actor's part of the state says
+
+    @property
+    def opponents(self) -> list[Actor]:
+        """The actors on the other side."""
+        return [a for a in self.model.actors if (a.index == 0) != (self.index == 0)]
+
+    @property
+    def hostility(self) -> float:
+        """Hostility toward its most hostile-making opponent (the largest xᵢⱼ)."""
+        pair = self.model.state[1][day.P_HOST, self.index]
+        return float(max(pair[o.index] for o in self.opponents))
+
+    @property
+    def belief(self) -> float:
+        """The highest belief that an opponent is aggressive."""
+        pair = self.model.state[1][day.P_BELIEF, self.index]
+        return float(max(pair[o.index] for o in self.opponents))
+
+    def hostility_to(self, other: Actor) -> float:
+        """Hostility toward one opponent."""
+        return float(self.model.state[1][day.P_HOST, self.index, other.index])
+
+    def belief_about(self, other: Actor) -> float:
+        """The belief that one opponent is aggressive."""
+        return float(self.model.state[1][day.P_BELIEF, self.index, other.index])
+
+    @property
+    def troops(self) -> int:
+        """Troops in theatre now."""
+        return int(self.model.state[0][self.index, day.A_TROOPS])
+
+    @property
+    def casualties(self) -> float:
+        """Deaths suffered so far (battle, strikes and incidents)."""
+        return float(self.model.state[0][self.index, day.A_DEATHS])
+
+    @property
+    def action(self) -> str:
+        """Today's action, e.g. 'limited strike'."""
+        return Action(int(self.model.state[0][self.index, day.A_CHOICE])).label
+
+    @property
+    def target(self) -> str:
+        """The opponent today's action aimed at ('' for a posture)."""
+        target = int(self.model.state[0][self.index, day.A_TARGET])
+        return self.model.actors[target].name if target >= 0 else ""

@@ -1,8 +1,8 @@
 """Counter-based random numbers: every draw is a pure function of (seed, run, day, stream, actor).
 
 No draw depends on the order of computation, on chunking, on the worker that ran it or on
-which branch a run took, so a run and its twin (missteps suppressed) see the same numbers for
-everything else, and the agent and ensemble engines see the same numbers at all
+which branch a run took, so a run and its twins (missteps, misreading, attacks or audience
+costs suppressed) see the same numbers for everything else, and the agent and ensemble engines see the same numbers at all
 (model brief section 7). Nothing here touches global random state.
 
 The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied once per key
@@ -22,15 +22,16 @@ MAX_SEED = 2**63 - 1
 
 
 class Stream(IntEnum):
-    """The independent random streams; the twin drops only the misstep streams' effects."""
+    """The independent random streams. A draw for a pair of actors (i, j) is keyed by the
+    slot i·8 + j; a twin drops only the effects of its own stream's events."""
 
-    NOISE = 0  # perception noise
-    OFFENSIVE = 1  # whether an actor resumes its offensive today
-    MISSTEP = 2  # whether an incident hits an exposed actor today
+    NOISE = 0  # perception noise, per pair
+    DECISION = 1  # the day's quantal-response choice, per actor
+    MISSTEP = 2  # whether an incident hits the victim of a pair today
     MISREAD = 3  # whether the victim reads the incident as deliberate
     MISSTEP_CASUALTIES = 4
-    STRIKE = 5  # whether an actor at the strike rung strikes today
-    STRIKE_CASUALTIES = 6
+    STRIKE_CASUALTIES = 5  # per striking actor
+    COMBAT = 6  # the day's battle deaths of an offensive, per dyad
 
 
 @njit(cache=True)

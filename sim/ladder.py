@@ -1,5 +1,11 @@
-"""The escalation ladder: seven rungs compressing Kahn's 44 and the MID hostility levels."""
+"""The escalation ladder of a dyad and the actions that move it.
 
+Seven rungs compress Kahn's 44 and the Militarized Interstate Dispute hostility levels. A
+dyad's rung is moved by what its two actors *do* (their actions' levels), by incidents read as
+attacks, by combat and by calm (`sim.rules.crisis`); it is not a reading of anyone's hostility.
+"""
+
+from enum import IntEnum
 from typing import NamedTuple
 
 
@@ -19,15 +25,60 @@ LADDER: tuple[Rung, ...] = (
          "4-6 hardening of positions, show of force, significant mobilization"),
     Rung("incidents and harassment", "4 use of force",
          "7-9 'legal' harassment, harassing acts of violence, dramatic confrontations"),
-    Rung("limited deliberate strikes", "4 use of force",
+    Rung("strikes and combat", "4 use of force",
          "10-11 provocative breaks, super-ready status, limited deliberate attacks"),
-    Rung("open war", "5 war",
+    Rung("open war", "5 war (1,000 battle deaths)",
          "12-14 large conventional war, compound escalation (below 'no nuclear use')"),
     Rung("nuclear use", "5 war (beyond the MID scale)",
          "15 and above: across the 'no nuclear use' threshold"),
 )  # fmt: skip
 
-WARNING_RUNG, CLASH_RUNG, STRIKE_RUNG, WAR_RUNG, NUCLEAR_RUNG = 1, 3, 4, 5, 6
+WARNING_RUNG, SHOW_RUNG, CLASH_RUNG, COMBAT_RUNG, WAR_RUNG, NUCLEAR_RUNG = 1, 2, 3, 4, 5, 6
+
+
+class Action(IntEnum):
+    """The menu an actor chooses from each day (brief §3); the same menu for every actor."""
+
+    HOLD = 0
+    DEESCALATE = 1
+    WARN = 2
+    MOBILISE = 3
+    PROBE = 4
+    STRIKE = 5
+    ATTACK = 6
+    WITHDRAW = 7
+    NUCLEAR = 8
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = (
+    "hold",
+    "offer de-escalation",
+    "warn publicly",
+    "reinforce / mobilise",
+    "harass / probe",
+    "limited strike",
+    "attack (offensive)",
+    "withdraw troops",
+    "nuclear use",
+)
+# The rung each action stands for; a dyad climbs to it one rung a day at most (ATTACK opens
+# combat at once: rung 4; war itself needs the battle deaths of sustained combat).
+ACTION_LEVEL = (0, 0, 1, 2, 3, 4, 4, 0, 6)
+# Actions toward one opponent; the others (hold, withdraw) are postures.
+TARGETED = (
+    Action.DEESCALATE,
+    Action.WARN,
+    Action.MOBILISE,
+    Action.PROBE,
+    Action.STRIKE,
+    Action.ATTACK,
+    Action.NUCLEAR,
+)
+N_ACTIONS = len(Action)
 
 
 def rung_name(rung: int) -> str:

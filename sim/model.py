@@ -1,8 +1,10 @@
 """The escalation model on Mesa: the readable reference engine, one agent per actor.
 
-A run is one crisis, one day a step, until open war or nuclear use (terminated) or the horizon
-(truncated). Randomness comes only from `sim.chance`, keyed by (seed, run, day, stream,
-actor); the twin of a run (`suppress_missteps=True`) sees the same numbers for everything else.
+A run is one crisis, one day a step, until nuclear use (terminated) or the horizon
+(truncated); a war is a sustained state of a dyad, not an end. Each phase of a day is a
+function of `sim.day`, which the ensemble engine calls too. Randomness comes only from
+`sim.chance`, keyed by (seed, run, day, stream, slot); a twin (`suppress` = a road) sees the
+same numbers for everything else.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import rules
+from sim import day
 from sim.agents import Actor
-from sim.chance import check_seed, day_key, run_key, uniform_at
-from sim.ladder import NUCLEAR_RUNG
-from sim.outcomes import Event, Outcome, new_metrics, note_day, note_event, outcome_of, run_table
+from sim.chance import check_seed, day_key, run_key
+from sim.ladder import Action
+from sim.outcomes import Event, Outcome, Road, dyad_label, outcome_of, run_table
 from sim.scenario import Role, Scenario
+
+LOG_ROWS = 256  # far more events than one day can have
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,18 @@ class LoggedEvent:
     """One thing that happened, for the plain-language timeline."""
 
     day: int
-    kind: Event | str  # an Event, or "rung", "war", "nuclear" for the narration
+    kind: Event | Action | str  # an Event, an Action decided, or "rung"
     actor: str
     other: str | None = None
     details: dict = field(default_factory=dict)
+
+
+def road_mask(*roads: Road) -> int:
+    """The bit mask that suppresses the given roads (a twin)."""
+    mask = 0
+    for road in roads:
+        mask |= 1 << int(road)
+    return mask
 
 
 class EscalationModel(mesa.Model):
@@ -40,7 +52,7 @@ class EscalationModel(mesa.Model):
         scenario: Scenario,
         seed: int = 0,
         run: int = 0,
-        suppress_missteps: bool = False,
+        suppress: int = 0,
         record: bool = True,
     ) -> None:
         seed = check_seed(seed)
@@ -50,127 +62,63 @@ class EscalationModel(mesa.Model):
         self.world = scenario.world
         self.switches = scenario.mechanisms
         self.seed, self.run_index = seed, run
-        self.suppress_missteps = suppress_missteps
+        self.suppress = int(suppress)
         self.record = record
+        self.packed = day.pack(scenario)
+        self.state = day.new_state(len(scenario.actors))
+        self.scratch = day.new_scratch()
+        self.log = day.new_log(LOG_ROWS if record else 0)
         self.key = np.uint64(run_key(seed, run))  # numba hands back a Python int
         self.day = 0
         self.day_key = np.uint64(day_key(self.key, 0))
-        self.thresholds = np.asarray(self.world.thresholds, dtype=np.float64)
         self.actors = [Actor(self, i, p) for i, p in enumerate(scenario.actors)]
-        self.sides = np.array([a.side for a in self.actors], dtype=np.int64)
-        self.opponents = [[o for o in self.actors if o.side != a.side] for a in self.actors]
-        self.allies = [
-            [o for o in self.actors if o.side == a.side and o is not a] for a in self.actors
-        ]
-        self.front = [self.actors[0], self._defender_front()]
-        self.offensive_on = False
-        self.intensity = self.world.front_intensity
-        self.start_hostility = self._hostility()
-        self.metrics = new_metrics()
         self.events: list[LoggedEvent] = []
+        self.dyad_rows: list[dict] = []
+        self.terminated = bool(day.start(*self.packed, self.state))
         for actor in self.actors:
-            if actor.committed:
-                self.note(Event.WARNING, actor, None, troops=self.opposing_troops(actor))
-        self.terminated = note_day(self.metrics, 0, self.rung)
+            if actor.params.warned:
+                self._log(
+                    LoggedEvent(
+                        0, Event.WARNING, actor.name, None, {"troops": self._troops_facing(actor)}
+                    )
+                )
         self.truncated = False
         self.running = not self.terminated
         self.datacollector = mesa.DataCollector(
-            model_reporters={"rung": "rung", "intensity": "intensity"},
             agent_reporters={
                 "actor": "name",
                 "role": "role",
                 "hostility": "hostility",
-                "perceived": "perceived",
-                "rung": "rung",
+                "belief": "belief",
                 "troops": "troops",
                 "casualties": "casualties",
-                "events": lambda a: "; ".join(a.today),
+                "action": "action",
+                "target": "target",
             },
         )
         if record:
-            self.datacollector.collect(self)
+            self._collect()
 
-    def _defender_front(self) -> Actor:
-        """The actor the challenger's offensive and incidents face: the protégé if any."""
-        defenders = [a for a in self.actors if a.side == 1]
-        return next((a for a in defenders if a.role == Role.PROTEGE), defenders[0])
-
-    def _hostility(self) -> np.ndarray:
-        return np.array([a.hostility for a in self.actors])
-
-    @property
-    def rung(self) -> int:
-        """The crisis's rung: the highest rung any actor has reached today."""
-        return max(a.rung for a in self.actors)
-
-    def opposing_troops(self, actor: Actor) -> int:
-        """Troops the other side has in theatre."""
-        return sum(o.troops for o in self.opponents[actor.index])
-
-    def draw(self, stream: int, actor: int) -> float:
-        """Today's uniform number for (stream, actor): a pure function of the key (sim.chance)."""
-        return uniform_at(self.day_key, int(stream), actor)  # an IntEnum is slow for numba to type
+    # -- the day
 
     def step(self) -> None:
-        """One day: perceive, offensives, missteps, strikes, then update and settle."""
+        """One day: perceive, decide, act, fight, incidents, beliefs, hostility, settle."""
         self.day = self.steps
         self.day_key = np.uint64(day_key(self.key, self.day))
-        self.start_hostility = self._hostility()
-        for actor in self.actors:
-            actor.today = []
+        self.log[1][0] = 0
         self.agents.do("perceive")
-        self.agents.do("consider_offensive")
-        self.offensive_on = any(a.on_offensive for a in self.actors)
-        self.intensity = rules.front_intensity(
-            self.world.front_intensity, self.offensive_on, self.world.offensive_intensity
-        )
-        if self.switches.missteps and not self.suppress_missteps:
-            self.agents.do("suffer_incidents")
-        self.agents.do("consider_strike")
+        self.agents.do("decide")
+        self.agents.do("act")
+        day.fight(*self.packed, self.state, self.day_key, self.day, self.log)
+        self.agents.do("suffer_incidents")
+        self.agents.do("update_beliefs")
         self.agents.do("update_hostility")
-        self.agents.do("settle")
-        self.terminated = note_day(self.metrics, self.day, self.rung)
+        self.terminated = bool(day.settle(*self.packed, self.state, self.day, self.log))
         self.truncated = not self.terminated and self.day >= self.world.days
         self.running = not (self.terminated or self.truncated)
-        if self.terminated:
-            top = max(self.actors, key=lambda a: a.rung)
-            self._log("nuclear" if top.rung >= NUCLEAR_RUNG else "war", top, None)
         if self.record:
-            self.datacollector.collect(self)
-
-    def shock(self, victim: Actor, size: float) -> None:
-        """The victim feels a shock in full; its allies feel their solidarity's share (brief §1)."""
-        victim.pending_shock += rules.felt_shock(size, victim.params.resolve, 1.0)
-        for ally in self.allies[victim.index]:
-            ally.pending_shock += rules.felt_shock(
-                size, ally.params.resolve, ally.params.solidarity
-            )
-
-    def note(
-        self,
-        kind: Event,
-        actor: Actor,
-        other: Actor | None,
-        silent: bool = False,
-        **details: object,
-    ) -> None:
-        """Count an event in the run's metrics and, unless silent, log it for the timeline."""
-        note_event(self.metrics, kind, self.day)
-        if not silent:
-            self._log(kind, actor, other, **details)
-
-    def note_rung(self, actor: Actor, old: int, new: int) -> None:
-        """Log a change of an actor's rung."""
-        self._log("rung", actor, None, old=old, new=new)
-
-    def _log(self, kind: Event | str, actor: Actor, other: Actor | None, **details: object) -> None:
-        if not self.record:
-            return
-        name = kind.name.lower() if isinstance(kind, Event) else kind
-        actor.today.append(name)
-        self.events.append(
-            LoggedEvent(self.day, kind, actor.name, other.name if other else None, details)
-        )
+            self._read_log()
+            self._collect()
 
     def run(self) -> EscalationModel:
         """Step until the run ends; return the model."""
@@ -178,18 +126,47 @@ class EscalationModel(mesa.Model):
             self.step()
         return self
 
+    # -- what the run says
+
+    @property
+    def metrics(self) -> np.ndarray:
+        """The run's metrics vector (sim.outcomes)."""
+        return self.state[3]
+
+    @property
+    def dyad_metrics(self) -> np.ndarray:
+        """The per-dyad metrics, one row per actor k ≥ 1 (the dyad challenger–k)."""
+        return self.state[4]
+
+    @property
+    def dyads(self) -> list[tuple[Actor, Actor]]:
+        """The dyads: the challenger and each actor of the other side."""
+        return [(self.actors[0], a) for a in self.actors[1:]]
+
+    def rung_of(self, other: Actor) -> int:
+        """The rung of the dyad challenger–other."""
+        return int(self.state[2][day.D_RUNG, other.index])
+
+    @property
+    def rung(self) -> int:
+        """The crisis's rung: the highest rung of any dyad today."""
+        return max((self.rung_of(k) for _, k in self.dyads), default=0)
+
     @property
     def outcome(self) -> Outcome:
-        """The run's outcome by the precedence of brief section 5."""
-        return Outcome(outcome_of(self.metrics))
+        """The run's outcome by the precedence of brief section 4."""
+        guarantor = np.array([a.role == Role.GUARANTOR for a in self.actors])
+        return Outcome(outcome_of(self.metrics, self.dyad_metrics, guarantor))
 
     def result(self) -> dict[str, object]:
-        """The run's metrics (brief section 5) as one flat record, as the ensemble gives them."""
-        casualties = np.array([[a.casualties for a in self.actors]])
+        """The run's metrics as one flat record, as the ensemble gives them."""
         table = run_table(
             self.metrics[None, :],
-            casualties,
+            self.dyad_metrics[None, :, :],
+            self.state[0][None, :, day.A_DEATHS],
+            self.state[0][None, :, day.A_WITHDRAWN],
             [a.name for a in self.actors],
+            [a.role.value for a in self.actors],
             self.world.escalation_rung,
             self.seed,
             np.array([self.run_index]),
@@ -197,19 +174,71 @@ class EscalationModel(mesa.Model):
         return table.iloc[0].to_dict()
 
     def trajectory(self) -> pd.DataFrame:
-        """Per day and actor: hostility, perceived hostility, rung, troops, casualties, events."""
+        """Per day and actor: hostility, belief, troops, casualties, action and its target."""
         frame = self.datacollector.get_agent_vars_dataframe().reset_index()
         frame = frame.rename(columns={"Step": "day", "AgentID": "agent_id"})
         frame["role"] = frame["role"].astype(str)
         return frame.drop(columns="agent_id")
+
+    def dyad_trajectory(self) -> pd.DataFrame:
+        """Per day and dyad: rung, battle deaths, whether an offensive is under way."""
+        return pd.DataFrame(self.dyad_rows)
+
+    # -- bookkeeping for the narration
+
+    def _troops_facing(self, actor: Actor) -> int:
+        return sum(o.troops for o in actor.opponents)
+
+    def _collect(self) -> None:
+        self.datacollector.collect(self)
+        for challenger, other in self.dyads:
+            self.dyad_rows.append(
+                {
+                    "day": self.day,
+                    "dyad": dyad_label(challenger.name, other.name),
+                    "rung": self.rung_of(other),
+                    "battle_deaths": int(self.state[2][day.D_BATTLE, other.index]),
+                    "offensive": bool(self.state[2][day.D_OFF_BY, other.index] >= 0),
+                }
+            )
+
+    def _log(self, event: LoggedEvent) -> None:
+        self.events.append(event)
+
+    def _read_log(self) -> None:
+        rows, count = self.log
+        names = [a.name for a in self.actors]
+        for row in rows[: count[0]]:
+            kind, actor, other = int(row[0]), int(row[1]), int(row[2])
+            who = names[actor]
+            whom = names[other] if other >= 0 else None
+            if kind == day.LOG_RUNG:
+                details = {"old": int(row[3]), "new": int(row[4])}
+                self._log(LoggedEvent(self.day, "rung", who, whom, details))
+            elif kind >= day.LOG_ACTION:
+                action = Action(kind - day.LOG_ACTION)
+                details = {
+                    "belief": float(row[3]),
+                    "hostility": float(row[4]),
+                    "win": float(row[5]),
+                    "wider": float(row[6]),
+                    "backdown": float(row[7]),
+                    "troops": self._troops_facing(self.actors[actor]),
+                }
+                self._log(LoggedEvent(self.day, action, who, whom, details))
+            elif kind == Event.MISSTEP:
+                details = {"deaths": int(row[3]), "misread": bool(row[4])}
+                self._log(LoggedEvent(self.day, Event.MISSTEP, who, whom, details))
+            else:
+                self._log(LoggedEvent(self.day, Event(kind), who, whom, {"deaths": int(row[3])}))
 
 
 def run_model(
     scenario: Scenario,
     seed: int = 0,
     run: int = 0,
-    suppress_missteps: bool = False,
+    suppress: int = 0,
     record: bool = True,
 ) -> EscalationModel:
     """Run one crisis to its end and return the model."""
-    return EscalationModel(scenario, seed, run, suppress_missteps, record).run()
+    return EscalationModel(scenario, seed, run, suppress, record).run()

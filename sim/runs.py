@@ -24,8 +24,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sim.day import A_DEATHS, A_WITHDRAWN
 from sim.ensemble import pack, simulate_runs
-from sim.outcomes import run_table
+from sim.outcomes import Road, run_table
 from sim.scenario import Scenario
 
 Engine = Literal["ensemble", "agent"]
@@ -47,27 +48,39 @@ class Chunk:
 
 
 def simulate_chunk(chunk: Chunk) -> pd.DataFrame:
-    """The per-run table of one chunk (runs, then twins: missteps suppressed)."""
+    """The per-run table of one chunk (runs, then each road's twin)."""
     spec, runs = chunk.scenario, np.arange(chunk.start, chunk.stop, dtype=np.int64)
     if chunk.engine == "ensemble":
-        metrics, casualties, twin = simulate_runs(*pack(spec), chunk.seed, runs, False, chunk.twins)
-        twin = twin if chunk.twins else None
+        out = simulate_runs(*pack(spec), chunk.seed, runs, 0, chunk.twins)
+        metrics, dyads, casualties, withdrawals, twin_metrics, twin_dyads = out
     elif chunk.engine == "agent":
-        from sim.model import run_model
+        from sim.model import road_mask, run_model
 
         models = [run_model(spec, chunk.seed, int(r), record=False) for r in runs]
         metrics = np.array([m.metrics for m in models])
-        casualties = np.array([[a.casualties for a in m.actors] for m in models])
-        twin = None
-        if chunk.twins:
-            twin = np.array(
-                [run_model(spec, chunk.seed, int(r), True, record=False).metrics for r in runs]
-            )
+        dyads = np.array([m.dyad_metrics for m in models])
+        casualties = np.array([m.state[0][:, A_DEATHS] for m in models])
+        withdrawals = np.array([m.state[0][:, A_WITHDRAWN] for m in models])
+        twin_metrics, twin_dyads = [], []
+        for road in Road if chunk.twins else ():
+            twins = [
+                run_model(spec, chunk.seed, int(r), road_mask(road), record=False) for r in runs
+            ]
+            twin_metrics.append(np.array([m.metrics for m in twins]))
+            twin_dyads.append(np.array([m.dyad_metrics for m in twins]))
     else:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {chunk.engine!r}")
-    names = [a.name for a in spec.actors]
     return run_table(
-        metrics, casualties, names, spec.world.escalation_rung, chunk.seed, runs, twin_metrics=twin
+        metrics,
+        dyads,
+        casualties,
+        withdrawals,
+        [a.name for a in spec.actors],
+        [a.role.value for a in spec.actors],
+        spec.world.escalation_rung,
+        chunk.seed,
+        runs,
+        twins=(np.asarray(twin_metrics), np.asarray(twin_dyads)) if chunk.twins else None,
     )
 
 

@@ -6,8 +6,6 @@ A scenario file (TOML) names its actors by display name; the code speaks in role
 """
 
 import difflib
-import itertools
-import math
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+MAX_ACTORS = 8  # a fixed bound keeps the compiled engine's state small
 EXPERIMENTS_DIR = Path(__file__).resolve().parent.parent / "experiments"
 
 
@@ -44,16 +43,19 @@ class _Strict(BaseModel):
 class ActorParams(_Strict):
     """One actor. The same rules apply to every actor; only these numbers differ."""
 
-    name: str = Field(min_length=1, description="Display name, e.g. 'Russia'.")
+    name: str = Field(min_length=1, max_length=100, description="Display name, e.g. 'Russia'.")
     role: Role = Field(strict=False, description="challenger, protege or guarantor.")
     initial_hostility: float = param(
-        0.0, "x₀", "Hostility toward the other side on day 0.",
-        "brief §3", ge=0, le=100)  # fmt: skip
+        0.0, "x₀", "Hostility toward each opponent on day 0.",
+        "brief §2", ge=0, le=100)  # fmt: skip
+    initial_belief: float = param(
+        0.2, "b₀", "Prior belief that each opponent is aggressive (would attack if it could).",
+        "Kydd (2005)", ge=0, le=1)  # fmt: skip
     resolve: float = param(
-        0.5, "r", "Willingness to bear cost; scales reactions and casualty tolerance.",
-        "brief §2", ge=0, le=1)  # fmt: skip
+        0.5, "r", "Willingness to bear cost: scales reactions, weights costs by (1 − r).",
+        "brief §3", ge=0, le=1)  # fmt: skip
     threat_perception: float = param(
-        0.5, "τ", "Tendency to read the other side's moves as hostile.",
+        0.5, "τ", "Tendency to read the opponent's moves as hostile.",
         "Jervis (1976)", ge=0, le=1)  # fmt: skip
     reactivity: float = param(
         0.02, "κ", "Richardson reaction per unit of perceived hostility (a = κ·(½+r)).",
@@ -65,127 +67,168 @@ class ActorParams(_Strict):
         0.0, "g", "Constant daily grievance added to hostility.",
         "Richardson (1960)", ge=0, le=1)  # fmt: skip
     audience_cost: float = param(
-        0.3, "c", "Price of backing down after a public commitment; weakens restraint.",
-        "Fearon (1994)", ge=0, le=1)  # fmt: skip
+        0.3, "c", "Price of backing down after a public warning (B = c·(1 + lock-in)).",
+        "Fearon (1994)", ge=0, le=5)  # fmt: skip
+    stakes: float = param(
+        1.0, "V", "What prevailing in the dispute is worth to the actor (its war aim).",
+        "Fearon (1995)", ge=0, le=100)  # fmt: skip
+    forces: float = param(
+        1.0, "F", "Military strength available to the theatre (balance of forces).",
+        "Fearon (1995); COW CINC", ge=0, le=1000)  # fmt: skip
     troops: int = param(
-        0, "T", "Troops stationed on the protégé's soil.",
+        0, "T", "Troops stationed on the protégé's soil (the tripwire).",
         "brief §1", ge=0, le=1_000_000)  # fmt: skip
     exposure: float = param(
-        0.0, "e", "Baseline exposure to incidents without troops (air space, borders).",
+        0.0, "e", "Baseline exposure to incidents besides troops (air space, borders, the line).",
         "Posen (1991)", ge=0, le=100)  # fmt: skip
     casualty_tolerance: float = param(
-        100.0, "L", "Deaths tolerated (at r = ½) before withdrawing troops.",
-        "Beirut 1983, Somalia 1993", ge=0, le=1e9)  # fmt: skip
+        100.0, "L", "Deaths that hurt as much as the stakes (at r = ½): drive withdrawal.",
+        "Mueller (1973); Beirut 1983", ge=0, le=1e9)  # fmt: skip
     framing: float = param(
-        0.0, "φ", "Daily grievance per 1,000 of the other side's troops in theatre.",
+        0.0, "φ", "Daily grievance per 1,000 of the opponent's troops in theatre.",
         "Jervis (1976); Glaser (1997)", ge=0, le=10)  # fmt: skip
     hardening: float = param(
-        0.0, "η", "Daily grievance while the other side has issued a public warning.",
+        0.0, "η", "Daily grievance while the opponent's public warning stands.",
         "Fearon (1994)", ge=0, le=10)  # fmt: skip
     solidarity: float = param(
-        0.5, "σ", "Share of a shock to an ally that this actor feels as its own.",
-        "brief §1", ge=0, le=1)  # fmt: skip
-    offensive_hazard: float = param(
-        0.0, "ω", "Daily hazard of resuming the offensive, undeterred, at zero hostility.",
-        "Powell (2004)", ge=0, le=1)  # fmt: skip
-    strike_probability: float = param(
-        0.3, "s", "Daily chance of a deliberate strike while at the strike rung.",
-        "Axelrod (1984)", ge=0, le=1)  # fmt: skip
-    nuclear_armed: bool = Field(False, description="Only a nuclear-armed actor reaches rung 6.")
-    warned: bool = Field(False, description="Has issued its public warning before day 1.")
+        0.5, "σ", "Share of harm to an ally felt as one's own (shocks and beliefs).",
+        "brief §2", ge=0, le=1)  # fmt: skip
+    nuclear_armed: bool = Field(False, description="May choose nuclear use, only while at war.")
+    warned: bool = Field(False, description="Has warned every opponent publicly before day 1.")
 
 
 class World(_Strict):
-    """Parameters of the theatre and of the ladder, shared by every actor."""
+    """Parameters of the theatre, of decisions and of the ladder, shared by every actor."""
 
-    days: int = param(365, "H", "Horizon: days simulated (one step a day).", "brief §3",
+    days: int = param(365, "H", "Horizon: days simulated (one step a day).", "brief §4",
                       ge=1, le=36_500)  # fmt: skip
+    precision: float = param(
+        8.0, "λ", "Quantal-response precision: how close choices are to best response.",
+        "McKelvey & Palfrey (1995)", ge=0, le=1000)  # fmt: skip
+    anger: float = param(
+        0.2, "h", "Weight of hostility in the utility of force (anger biases towards force).",
+        "brief §3; Jervis (1976)", ge=0, le=10)  # fmt: skip
+    move_cost: float = param(
+        0.75, "κₘ", "Cost of one rung of a non-violent move (warning, mobilising, harassing).",
+        "Kahn (1965)", ge=0, le=100)  # fmt: skip
+    strike_cost: float = param(
+        2.0, "Cₛ", "Cost of a limited strike at r = 0, in units of stakes.",
+        "Axelrod (1984)", ge=0, le=1000)  # fmt: skip
+    war_cost: float = param(
+        6.0, "C_w", "Cost of a war with one opponent at r = 0, in units of stakes.",
+        "Fearon (1995)", ge=0, le=1000)  # fmt: skip
+    nuclear_cost: float = param(
+        50.0, "Cₙ", "Cost of nuclear use, in units of stakes.",
+        "Schelling (1966); Tannenwald (1999)", ge=0, le=1e6)  # fmt: skip
+    first_strike: float = param(
+        0.5, "A", "Edge of attacking first an opponent believed aggressive (preemption).",
+        "Schelling (1960); Fearon (1995)", ge=0, le=10)  # fmt: skip
+    retaliation: float = param(
+        0.5, "ρ", "Weight of harm suffered (H) in the utility of striking back.",
+        "Axelrod (1984)", ge=0, le=10)  # fmt: skip
+    harm_memory: float = param(
+        0.9, "μ", "Share of remembered harm H kept from one day to the next.",
+        "Axelrod (1984)", ge=0, le=1)  # fmt: skip
+    peace_value: float = param(
+        0.5, "P", "Value of ending a crisis at rung 4 (scaled by rung/4).",
+        "Kydd (2005)", ge=0, le=100)  # fmt: skip
+    signal_hostile: float = param(
+        1.5, "Lₕ", "Likelihood ratio of a strike (or an incident read as one) for 'aggressive'.",
+        "Kydd (2005)", ge=1, le=100)  # fmt: skip
+    signal_restraint: float = param(
+        0.8, "Lᵣ", "Likelihood ratio of restraint under provocation or de-escalation.",
+        "Kydd (2005)", gt=0, le=1)  # fmt: skip
+    deterrence: float = param(
+        0.2, "δ", "Credibility per 1,000 troops × resolve of a guarantor's defence.",
+        "Huth (1988); Schelling (1966)", ge=0, le=100)  # fmt: skip
+    mobilisation_gain: float = param(
+        0.25, "Γ", "Share added to forces once mobilised.",
+        "brief §3", ge=0, le=10)  # fmt: skip
     hotline_quality: float = param(
         0.3, "q", "Quality of the deconfliction line: cuts the chance of misreading.",
-        "Pauly & McDermott", ge=0, le=1)  # fmt: skip
+        "Pauly & McDermott (2022)", ge=0, le=1)  # fmt: skip
     misstep_rate: float = param(
-        0.0003, "λ", "Daily incidents per unit of exposure at front intensity 1.",
+        0.0003, "λₘ", "Daily incidents per unit of exposure at front intensity 1.",
         "Schelling (1966); Posen (1991)", ge=0, le=1)  # fmt: skip
+    harassment: float = param(
+        5.0, "ħ", "Factor on the incident hazard on a day the opponent harasses.",
+        "Posen (1991)", ge=1, le=1000)  # fmt: skip
     front_intensity: float = param(
         1.0, "I₀", "Background intensity of fighting on the protégé's front.",
         "brief §1", ge=0, le=100)  # fmt: skip
     offensive_intensity: float = param(
-        3.0, "Iₒ", "Factor on front intensity once an offensive resumes.",
+        3.0, "Iₒ", "Factor on front intensity while an offensive is under way.",
         "brief M5", ge=1, le=100)  # fmt: skip
     harm_multiplier: float = param(
-        3.0, "k", "Factor on troops' exposure once an offensive resumes (troops in harm's way).",
+        3.0, "k", "Factor on troops' exposure while an offensive is under way (harm's way).",
         "Schelling (1966)", ge=1, le=100)  # fmt: skip
-    deterrence: float = param(
-        2.0, "δ", "Cut in the offensive hazard per 1,000 troops × guarantor resolve.",
-        "Huth (1988); Schelling (1966)", ge=0, le=100)  # fmt: skip
     misperception_bias: float = param(
-        0.5, "β", "Over-reading of hostility at τ = 1 (ŷ = y·(1+βτ)).",
+        0.5, "β", "Over-reading of hostility and hostile signals at τ = 1.",
         "Jervis (1976)", ge=0, le=10)  # fmt: skip
     perception_noise: float = param(
         0.3, "ν", "Half-width of perception noise at τ = 1.",
         "Jervis (1976)", ge=0, le=10)  # fmt: skip
     misread_shock: float = param(
-        3.0, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
+        2.0, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
         "Jervis (1976)", ge=0, le=100)  # fmt: skip
     accident_shock: float = param(
         0.2, "Sₐ", "Hostility shock of an incident read correctly as an accident.",
         "Jervis (1976)", ge=0, le=100)  # fmt: skip
     strike_shock: float = param(
-        1.0, "Sₛ", "Hostility shock of a deliberate strike on the target.",
+        1.0, "Sₛ", "Hostility shock of a strike on the target.",
         "Axelrod (1984)", ge=0, le=100)  # fmt: skip
     offensive_shock: float = param(
-        1.0, "Sₒ", "Hostility shock of a resumed offensive on the actor attacked.",
-        "Powell (2004)", ge=0, le=100)  # fmt: skip
+        2.0, "Sₒ", "Hostility shock of an attack on the actor attacked.",
+        "Powell (2006)", ge=0, le=100)  # fmt: skip
     misstep_casualties: float = param(
         4.0, "Cₘ", "Mean deaths in one incident (uniform on 0..2Cₘ).",
         "brief M3", ge=0, le=1e6)  # fmt: skip
     strike_casualties: float = param(
-        15.0, "Cₛ", "Mean deaths in one deliberate strike (uniform on 0..2Cₛ).",
+        20.0, "C_st", "Mean deaths in one limited strike (uniform on 0..2C).",
         "brief M9", ge=0, le=1e6)  # fmt: skip
+    combat_casualties: float = param(
+        40.0, "C_c", "Mean battle deaths a day of an offensive (uniform on 0..2C).",
+        "Correlates of War", ge=0, le=1e6)  # fmt: skip
+    offensive_days: int = param(
+        60, "Dₒ", "Days an offensive lasts before it culminates.",
+        "Clausewitz; brief §4", ge=1, le=36_500)  # fmt: skip
+    war_deaths: float = param(
+        1000.0, "W", "Battle deaths in a dyad that make reciprocal combat an open war.",
+        "Correlates of War (Sarkees & Wayman 2010)", ge=1, le=1e9)  # fmt: skip
+    calm_days: int = param(
+        14, "D_c", "Calm days after which a dyad steps one rung down.",
+        "brief §4", ge=1, le=36_500)  # fmt: skip
     lock_in_days: float = param(
-        60.0, "D", "Days after a commitment at which restraint has lost half of c.",
+        60.0, "D", "Days after a commitment at which lock-in is half way.",
         "Fearon (1994)", gt=0, le=1e6)  # fmt: skip
-    thresholds: list[float] = Field(
-        [1.0, 2.0, 3.0, 4.0, 5.0, 7.0],
-        min_length=6,
-        max_length=6,
-        description="Hostility at which rungs 1..6 begin (strictly increasing).",
-        json_schema_extra={"symbol": "θ₁..θ₆", "source": "Kahn (1965); MID levels"},
-    )
     escalation_rung: int = param(
-        5, "R*", "A run escalated if it reached this rung (5 = open war).",
-        "brief §5", ge=1, le=6)  # fmt: skip
-
-    @model_validator(mode="after")
-    def _thresholds_increase(self) -> Self:
-        t = self.thresholds
-        if any(not math.isfinite(x) for x in t):
-            raise ValueError("thresholds must be finite numbers")
-        if t[0] <= 0 or any(b <= a for a, b in itertools.pairwise(t)):
-            raise ValueError("thresholds must be positive and strictly increasing")
-        return self
+        5, "R*", "A run escalated if a dyad reached this rung (5 = open war).",
+        "brief §4", ge=1, le=6)  # fmt: skip
 
 
 class Mechanisms(_Strict):
-    """One off switch per mechanism of the model brief (section 4), for ablation."""
+    """One off switch per mechanism of the model brief (section 5), for ablation."""
 
     reaction: bool = Field(True, description="M1 Richardson reaction to perceived hostility.")
-    framing: bool = Field(True, description="M2 the other side's troops read as provocation.")
+    framing: bool = Field(True, description="M2 the opponent's troops read as provocation.")
     missteps: bool = Field(True, description="M3 random incidents on exposed actors.")
     misreading: bool = Field(True, description="M4 incidents misread as deliberate attacks.")
-    tripwire: bool = Field(True, description="M5 troops deter offensives and stand in harm's way.")
-    warning: bool = Field(True, description="M6 public warnings: backdown cost and hardening.")
-    lock_in: bool = Field(True, description="M7 restraint weakens after a commitment.")
-    withdrawal: bool = Field(True, description="M8 troops withdraw past casualty tolerance.")
-    retaliation: bool = Field(True, description="M9 deliberate strikes at the strike rung.")
-    misperception: bool = Field(True, description="Threat perception biases perceived hostility.")
-    noise: bool = Field(True, description="Threat perception adds noise to perceived hostility.")
+    tripwire: bool = Field(True, description="M5 troops deter attacks and stand in harm's way.")
+    warning: bool = Field(True, description="M6 public warnings: audience costs and hardening.")
+    lock_in: bool = Field(True, description="M7 backing down dearer the longer a warning stands.")
+    withdrawal: bool = Field(True, description="M8 casualties can bring troops home.")
+    retaliation: bool = Field(True, description="M9 harm suffered is answered by strikes.")
+    deliberate: bool = Field(True, description="M10 attacks chosen by expected utility.")
+    beliefs: bool = Field(True, description="M11 beliefs updated from costly signals.")
+    misperception: bool = Field(True, description="Threat perception biases perception.")
+    noise: bool = Field(True, description="Threat perception adds noise to perception.")
+    decisions: bool = Field(True, description="Actors choose actions (off: everyone holds).")
 
 
 class Scenario(_Strict):
     """A crisis: its actors, its theatre and which mechanisms are on."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=100)
     description: str = ""
     world: World = World()
     mechanisms: Mechanisms = Mechanisms()
@@ -201,6 +244,8 @@ class Scenario(_Strict):
             raise ValueError("exactly one actor must have role 'challenger'")
         if roles.count(Role.PROTEGE) > 1:
             raise ValueError("at most one actor may have role 'protege'")
+        if len(self.actors) > MAX_ACTORS:
+            raise ValueError(f"a scenario has at most {MAX_ACTORS} actors")
         if len(self.actors) < 2:
             raise ValueError("a scenario needs the challenger and at least one other actor")
         if self.actors[0].role != Role.CHALLENGER:

@@ -1,0 +1,35 @@
+"""Missteps: incidents whose hazard grows with exposure, fighting and harassment, and their
+reading as accident or attack (M3, M4)."""
+
+from sim.rules import rule
+
+
+@rule
+def exposure_of(exposure, troops, harm):
+    """E = e + k·T/1000, with k > 1 while an offensive puts troops in harm's way (Posen 1991)."""
+    return exposure + harm * troops / 1000.0
+
+
+@rule
+def front_intensity(base, offensive_on, factor):
+    """I = I₀, times Iₒ while an offensive is under way in the theatre (brief M3, M5)."""
+    return base * (1.0 + offensive_on * (factor - 1.0))
+
+
+@rule
+def incident_probability(rate, intensity, exposure, harassment):
+    """Daily chance of an incident: min(1, λ·I·E·h), h > 1 on a day the opponent harasses
+    (Schelling 1966; Posen 1991)."""
+    return min(1.0, rate * intensity * exposure * harassment)
+
+
+@rule
+def misread_probability(threat_perception, hotline_quality):
+    """An accident is read as a deliberate attack with chance τ·(1 − q) (Jervis 1976)."""
+    return threat_perception * (1.0 - hotline_quality)
+
+
+@rule
+def incident_shock(misread, misread_shock, accident_shock):
+    """A misread incident is a large shock Sₘ, an accident read as one a small shock Sₐ (M4)."""
+    return misread * misread_shock + (1.0 - misread) * accident_shock
