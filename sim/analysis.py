@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment import BOOLEAN_OUTCOMES, Design, Experiment, salib_problem
-from sim.outcomes import OUTCOME_LABELS
-from sim.summaries import wilson_interval
+from sim.outcomes import OUTCOME_LABELS, ROAD_LABELS
+from sim.summaries import paired_difference, wilson_interval
 
 QUANTILES = (0.1, 0.5, 0.9)
 
@@ -41,8 +41,9 @@ def _spread(row: dict, name: str, values: np.ndarray) -> None:
 
 
 def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, float]:
-    """One point's runs: every outcome's probability with its 95% Wilson interval, the
-    misstep-caused share of escalations, and mean and quantiles of event days and casualties."""
+    """One point's runs: every outcome's probability with its 95% Wilson interval, for each
+    road the share of escalations it caused and the paired risk difference against its twin,
+    and mean and quantiles of event days and casualties."""
     n = len(table)
     row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
     codes = np.bincount(table["outcome"].cat.codes.to_numpy(), minlength=len(OUTCOME_LABELS))
@@ -50,16 +51,18 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
         _share(row, f"p_{slug(label)}", int(hits), n)
     for name in BOOLEAN_OUTCOMES:
         _share(row, f"p_{name}", int(np.count_nonzero(table[name].to_numpy())), n)
-    _share(
-        row,
-        "caused_share",
-        int(np.count_nonzero(table["caused_by_misstep"].to_numpy())),
-        int(np.count_nonzero(table["escalated"].to_numpy())),
-    )
+    escalated = table["escalated"].to_numpy()
+    for road in ROAD_LABELS:
+        twin = table[f"twin_{road}_escalated"].to_numpy()
+        caused = int(np.count_nonzero(escalated & ~twin))
+        _share(row, f"caused_share_{road}", caused, int(np.count_nonzero(escalated)))
+        d, low, high = paired_difference(caused, int(np.count_nonzero(twin & ~escalated)), n)
+        row[f"rd_{road}"], row[f"rd_{road}_low"], row[f"rd_{road}_high"] = d, low, high
     for name, column in (
         ("escalation_day", f"first_rung_{escalation_rung}_day"),
         ("misstep_day", "first_misstep_day"),
-        ("offensive_day", "first_offensive_day"),
+        ("attack_day", "first_attack_day"),
+        ("crisis_end_day", "crisis_end_day"),
     ):
         days = table[column].to_numpy()
         _spread(row, name, days[days >= 0])
@@ -129,7 +132,7 @@ def line_data(summary: pd.DataFrame, x: str, quantity: str, by: str | None = Non
 
 
 def outcome_mix(summary: pd.DataFrame, x: str) -> pd.DataFrame:
-    """The five outcomes' shares over one parameter, averaged over any others."""
+    """The outcomes' shares over one parameter, averaged over any others."""
     columns = [f"p_{slug(label)}" for label in OUTCOME_LABELS]
     mix = summary.groupby(x, sort=True)[columns].mean()
     mix.columns = OUTCOME_LABELS

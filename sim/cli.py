@@ -90,21 +90,24 @@ def run(
         bool,
         typer.Option(
             "--twin",
-            help="Also run the twin (missteps suppressed, the same random "
-            "numbers otherwise) and say whether the missteps changed the outcome.",
+            help="Also run the four twins (the same random numbers, with missteps, "
+            "misreading, attacks or audience costs suppressed) and say which changed the outcome.",
         ),
     ] = False,
 ) -> None:
     """Run one crisis and tell it day by day.
 
-    Prints a plain-language timeline, the outcome and a summary; writes the trajectory
-    (trajectory.parquet: day, actor, hostility, perceived hostility, rung, events), a figure
-    (hostility.png) and the timeline (timeline.txt).
+    Prints a plain-language timeline (each decision with its reason), the outcome and a
+    summary; writes the trajectory (trajectory.parquet: day, actor, hostility, belief, troops,
+    casualties, action, target), each dyad's course (dyads.parquet), two figures
+    (hostility.png, dyads.png: each dyad's rung over time), the timeline (timeline.txt) and the
+    run's metrics (result.json).
 
     Example: escalation run reassurance --seed 3 --twin
     """
-    from sim.model import run_model
-    from sim.plots import plot_trajectory, plt, trajectory_data
+    from sim.model import road_mask, run_model
+    from sim.outcomes import Road
+    from sim.plots import dyad_data, plot_dyads, plot_trajectory, plt, trajectory_data
     from sim.results import parquet_writer, write_all
     from sim.timeline import (
         NOT_A_FORECAST,
@@ -120,27 +123,29 @@ def run(
     lines += timeline_lines(model) or ["(nothing happened)"]
     lines += ["", outcome_line(model), *summary_lines(model)]
     if twin:
-        lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
+        twins = {road: run_model(spec, seed=seed, suppress=road_mask(road)) for road in Road}
+        lines += twin_lines(model, twins)
     lines += ["", NOT_A_FORECAST]
     out_dir = out if out is not None else RESULTS / spec.name / f"seed-{seed}"
     trajectory = model.trajectory()
-    figure = plot_trajectory(
-        trajectory_data(trajectory, model.events),
-        spec.world.thresholds,
-        title=f"{spec.name}, seed {seed}: {model.outcome.label}",
-    )
+    title = f"{spec.name}, seed {seed}: {model.outcome.label}"
+    hostility = plot_trajectory(trajectory_data(trajectory, model.events), title=title)
+    dyads = plot_dyads(dyad_data(model.dyad_trajectory()), title=title)
     written = write_all(
         out_dir,
         {
             "trajectory.parquet": parquet_writer(trajectory),
-            "hostility.png": lambda path: figure.savefig(path, dpi=120),
+            "dyads.parquet": parquet_writer(model.dyad_trajectory()),
+            "hostility.png": lambda path: hostility.savefig(path, dpi=120),
+            "dyads.png": lambda path: dyads.savefig(path, dpi=120),
             "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
             "result.json": lambda path: path.write_text(
                 json.dumps(model.result(), default=str, indent=1)
             ),
         },
     )
-    plt.close(figure)
+    plt.close(hostility)
+    plt.close(dyads)
     typer.echo("\n".join(lines))
     typer.echo("\nWrote " + ", ".join(str(p) for p in written))
 
@@ -189,6 +194,38 @@ def _print_shares(title: str, frame, label: str) -> None:
     console.print(table)
 
 
+def _print_roads(frame) -> None:
+    """Each road's twin: P(escalation), in the twin, the paired difference, the caused share."""
+    table = Table(
+        title="Roads to war: each run against its twin without that road",
+        title_justify="left",
+        box=None,
+    )
+    for column in ("road", "P(escalation)", "in the twin", "difference (95%)", "caused (95%)"):
+        table.add_column(column, justify="left" if column == "road" else "right")
+    notes = []
+    for row in frame.itertuples():
+        difference = f"{row.risk_difference:+.2%} ({row.rd_low:+.2%} to {row.rd_high:+.2%})"
+        if row.caused_share != row.caused_share:  # nan: no escalation at all
+            caused = "no escalation"
+        else:
+            caused = f"{row.caused_share:.0%} ({row.caused_low:.0%} to {row.caused_high:.0%})"
+        if row.by_construction:
+            caused += " *"
+            notes.append(f"* {row.road}: by construction, not a finding: {row.by_construction}.")
+        table.add_row(
+            row.road, f"{row.p_escalation:.2%}", f"{row.p_twin:.2%}", difference, caused
+        )
+    console.print(table)
+    console.print(
+        "A road caused an escalation when the run escalated and its twin (the same random "
+        "numbers, that road suppressed) did not; one war can need several roads.",
+        highlight=False,
+    )
+    for note in notes:
+        console.print(note, highlight=False)
+
+
 @app.command()
 @fails_cleanly
 def ensemble(
@@ -220,14 +257,15 @@ def ensemble(
         int, typer.Option(min=1, max=1_000_000, help="Runs per task; results do not depend on it.")
     ] = 10_000,
 ) -> None:
-    """Run many runs, each with its twin, and say how often missteps cause escalation.
+    """Run many runs, each with its four twins, and say which roads lead to war.
 
-    Prints P(escalation), P(escalation | a misstep happened) and the share of escalations
-    caused by missteps (a run escalated because of a misstep when it escalated and its twin,
-    with the same random numbers but no missteps, did not), each with a 95% Wilson interval,
-    and the outcome distribution. Writes runs.parquet (one row a run), attribution.csv,
-    outcomes.csv, outcomes.png and escalation_days.png. The runs are the same whatever the
-    engine, the workers or the chunk size.
+    Prints the outcome distribution (ceasefire held, crisis contained, limited war, wider war,
+    nuclear use), P(escalation) and P(wider war), and for each road to war (missteps,
+    misreading, attacks, commitments) P(escalation) in the run's twin without that road, the
+    paired risk difference and the share of escalations that road caused, with 95%
+    intervals. Writes runs.parquet (one row a run, with per-dyad columns), attribution.csv,
+    roads.csv, outcomes.csv, outcomes.png, roads.png and escalation_days.png. The runs are the
+    same whatever the engine, the workers or the chunk size.
 
     Example: escalation ensemble reassurance --runs 100000 --seed 1
     """
@@ -238,7 +276,9 @@ def ensemble(
         outcome_data,
         plot_escalation_days,
         plot_outcomes,
+        plot_roads,
         plt,
+        road_data,
     )
     from sim.results import ParquetStream, staging
     from sim.runs import ENGINES, chunks, iter_tables, stop_on_interrupt
@@ -265,11 +305,14 @@ def ensemble(
                 tally.add(table)
                 progress.advance(bar, len(table))
             attribution, outcomes = tally.attribution(), tally.outcome_shares()
+            roads = tally.roads(spec)
             attribution.to_csv(scratch / "attribution.csv", index=False)
+            roads.to_csv(scratch / "roads.csv", index=False)
             outcomes.to_csv(scratch / "outcomes.csv", index=False)
             title = f"{spec.name}: {runs:,} runs, seed {seed}"
             for name, figure in (
                 ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
+                ("roads.png", plot_roads(road_data(roads), title=title)),
                 (
                     "escalation_days.png",
                     plot_escalation_days(escalation_day_data(tally), title=title),
@@ -281,15 +324,16 @@ def ensemble(
         typer.echo(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
     typer.echo(
-        f"Scenario '{spec.name}': {runs:,} runs with twins, seed {seed}, engine "
-        f"{engine}; escalation = reaching rung {spec.world.escalation_rung}."
+        f"Scenario '{spec.name}': {runs:,} runs, each with its four twins, seed {seed}, engine "
+        f"{engine}; escalation = some dyad reaching rung {spec.world.escalation_rung}."
     )
-    _print_shares("Missteps and escalation", attribution, "quantity")
     _print_shares("Outcomes", outcomes, "outcome")
+    _print_shares("Escalation", attribution, "quantity")
+    _print_roads(roads)
     typer.echo(NOT_A_FORECAST)
     typer.echo(
-        f"Wrote {out_dir}/: runs.parquet, attribution.csv, outcomes.csv, outcomes.png, "
-        "escalation_days.png"
+        f"Wrote {out_dir}/: runs.parquet, attribution.csv, roads.csv, outcomes.csv, "
+        "outcomes.png, roads.png, escalation_days.png"
     )
 
 
@@ -375,7 +419,7 @@ def sweep(
     summary = finish(out_dir, base)
     typer.echo(
         f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
-        f"replicates = {total:,} runs with twins, in {out_dir}/"
+        f"replicates = {total:,} runs with their twins, in {out_dir}/"
     )
     typer.echo(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
 
@@ -393,9 +437,9 @@ ResultsArg = Annotated[
 def plot(results: ResultsArg) -> None:
     """Draw every figure of a finished sweep into RESULTS/figures.
 
-    Heatmaps of the headline probability and of the misstep-caused share over two swept
-    parameters, lines with 95% bands, the outcome mix, Kaplan-Meier curves of the time to
-    escalation, and Sobol indices for a Sobol design.
+    A heatmap of the headline probability over two swept parameters, lines with 95% bands,
+    the outcome mix, what each road to war adds (run minus twin), Kaplan-Meier curves of the
+    time to escalation, and Sobol indices for a Sobol design.
 
     Example: escalation plot results/troops_threat
     """

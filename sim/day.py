@@ -54,7 +54,7 @@ helper = njit(cache=True, error_model="numpy", inline="always")  # small: inline
 # Columns of the packed actor parameters (`pack`).
 (
     X0, B0, RESOLVE, TAU, KAPPA, RESTRAINT, GRIEVANCE, AUDIENCE, STAKES, FORCES, TROOPS,
-    EXPOSURE, TOLERANCE, FRAMING, HARDENING, SOLIDARITY, NUCLEAR, WARNED, GUARANTOR,
+    EXPOSURE, TOLERANCE, FRAMING, HARDENING, SOLIDARITY, ARMED, WARNED, GUARANTOR,
 ) = range(19)  # fmt: skip
 N_PARAMS = 19
 # Entries of the packed world vector, in the order of sim.scenario.World's fields.
@@ -83,9 +83,9 @@ N_PAIR_STATE = 7
 ) = range(12)  # fmt: skip
 N_DYAD_STATE = 12
 NO_ONE = -1.0
-# Actions and events as plain ints: numba stores no IntEnum into a float array.
+# Actions and events as plain ints: numba stores no enum member into a float array.
 HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (
-    int(a) for a in Action
+    a.value for a in Action
 )
 MAX_OPTIONS = 2 + 7 * (MAX_ACTORS - 1)
 # Log rows: kind, actor, other, then five numbers (see sim.timeline).
@@ -224,7 +224,7 @@ def start(P, W, SW, state):
             j = _opponent(i, m)
             pair[P_HOST, i, j] = P[i, X0]
             pair[P_BELIEF, i, j] = P[i, B0]
-            if P[i, WARNED] > 0.0:
+            if P[i, WARNED] > 0.0 and SW[SW_WARNING]:
                 pair[P_COMMIT, i, j] = 0.0
                 dyad[D_RUNG, _dyad(i, j)] = 1.0
                 note_event(metrics, Event.WARNING, 0)
@@ -297,6 +297,8 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
     r, V = P[i, RESOLVE], P[i, STAKES]
     h, kappa = W[ANGER], W[MOVE_COST]
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
+    pain = combat.casualty_pain(actor[i, A_DEATHS], P[i, TOLERANCE], r)
+    weary = decisions.weariness(pain, r) if SW[SW_WITHDRAWAL] else 0.0
     count = _option(scratch, 0, decisions.hold_utility(), HOLD, -1)
     worst_backdown = 0.0
     unanswered = 0.0  # the dearest warning whose author, harmed, would back down by holding
@@ -304,7 +306,9 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         j = _opponent(i, m)
         d = _dyad(i, j)
         rung = dyad[D_RUNG, d]
-        b, x, harm = pair[P_BELIEF, i, j], pair[P_HOST, i, j], pair[P_HARM, i, j]
+        b = pair[P_BELIEF, i, j]
+        x = decisions.felt_anger(pair[P_HOST, i, j])
+        harm = decisions.felt_harm(pair[P_HARM, i, j])
         committed = SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0
         held = day - pair[P_COMMIT, i, j] if (committed and SW[SW_LOCK_IN]) else 0.0
         backdown = decisions.backdown_cost(P[i, AUDIENCE], committed, held, W[LOCK_IN])
@@ -316,10 +320,10 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if harm > 0.5:
             unanswered = max(unanswered, backdown)
         own_offensive = dyad[D_OFF_BY, d] == i
-        if rung >= 2.0 or own_offensive or committed:
-            u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, backdown)
+        if rung >= 2.0 or committed:
+            u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, backdown, weary)
             count = _option(scratch, count, u, DEESCALATE, j)
-        if pair[P_COMMIT, i, j] < 0.0:
+        if SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0:
             u = decisions.warn_utility(b, V, h, x, kappa)
             count = _option(scratch, count, u, WARN, j)
         if rung >= 1.0 and actor[i, A_MOBILISED] == 0.0:
@@ -331,18 +335,19 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
             u = decisions.probe_utility(h, x, rho, harm, kappa, r)
             count = _option(scratch, count, u, PROBE, j)
         if reach and rung >= 3.0:
-            u = decisions.strike_utility(h, x, rho, harm, W[STRIKE_COST], r, b, V)
+            u = decisions.strike_utility(h, x, rho, harm, W[STRIKE_COST], r, weary)
             count = _option(scratch, count, u, STRIKE, j)
         if reach and SW[SW_DELIBERATE] and not own_offensive and P[i, FORCES] > 0.0:
             win, wider = balance(P, W, SW, state, i, j)
-            u = decisions.attack_utility(win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider)
+            u = decisions.attack_utility(
+                win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider, weary
+            )
             count = _option(scratch, count, u, ATTACK, j)
-        if P[i, NUCLEAR] > 0.0 and rung >= 5.0:
+        if P[i, ARMED] > 0.0 and rung >= 5.0:
             win, _ = balance(P, W, SW, state, i, j)
-            u = decisions.nuclear_utility(win, V, W[NUCLEAR_COST])
+            u = decisions.nuclear_utility(win, V, h, x, W[NUCLEAR_COST])
             count = _option(scratch, count, u, NUCLEAR, j)
     if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
-        pain = combat.casualty_pain(actor[i, A_DEATHS], P[i, TOLERANCE], r)
         u = decisions.withdraw_utility(pain, r, V, kappa, worst_backdown)
         count = _option(scratch, count, u, WITHDRAW, -1)
     util, acts, targets = scratch
@@ -357,9 +362,15 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
     if choice != HOLD:
         j = target if target >= 0 else 0
         win, wider = balance(P, W, SW, state, i, j) if target >= 0 else (0.0, 0.0)
+        face = worst_backdown
+        if target >= 0 and SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0:
+            held = day - pair[P_COMMIT, i, j] if SW[SW_LOCK_IN] else 0.0
+            face = decisions.backdown_cost(P[i, AUDIENCE], True, held, W[LOCK_IN])
+        elif target >= 0:
+            face = 0.0
         _write(
             log, LOG_ACTION + choice, i, target, pair[P_BELIEF, i, j], pair[P_HOST, i, j],
-            win, wider, worst_backdown,
+            win, wider, face,
         )  # fmt: skip
 
 
@@ -368,14 +379,12 @@ def _signal(P, W, SW, state, observer, about, ratio):
     """`observer` sees `about` send a signal of likelihood ratio `ratio`, and its allies see it
     at their solidarity's share (beliefs move at the end of the day; M11)."""
     pair = state[1]
-    bias = W[BIAS] if SW[SW_MISPERCEPTION] else 0.0
     for k in range(P.shape[0]):
         if k == about or (k == 0) != (observer == 0):
             continue  # only the observer's side reads signals about `about`
         share = 1.0 if k == observer else P[k, SOLIDARITY]
-        seen = beliefs.shared_likelihood(
-            beliefs.perceived_likelihood(ratio, P[k, TAU], bias), share
-        )
+        tau = P[k, TAU] if SW[SW_MISPERCEPTION] else 0.0
+        seen = beliefs.shared_likelihood(beliefs.perceived_likelihood(ratio, tau, W[BIAS]), share)
         pair[P_SIGNAL, k, about] *= seen
 
 
@@ -422,6 +431,7 @@ def act(i, P, W, SW, state, dkey, day, log):
         deaths = combat.casualty_count(W[C_STRIKE], uniform_at(dkey, Stream.STRIKE_CASUALTIES, i))
         actor[j, A_DEATHS] += deaths
         dyad[D_BATTLE, d] += deaths
+        dyad_metrics[d, DM_BATTLE_DEATHS] += deaths
         dyad[D_FORCE_C if i == 0 else D_FORCE_K, d] = 1.0
         dyad[D_FOUGHT, d] = 1.0
         _shock(P, state, j, i, W[S_STRIKE], True)
@@ -437,9 +447,7 @@ def act(i, P, W, SW, state, dkey, day, log):
         _signal(P, W, SW, state, j, i, W[SIGNAL_HOSTILE] * W[SIGNAL_HOSTILE])
         note_event(metrics, Event.ATTACK, day)
     elif choice == DEESCALATE:
-        if dyad[D_OFF_BY, d] == i:
-            dyad[D_OFF_BY, d] = NO_ONE  # halting one's own offensive
-        dyad[D_DEESC, d] = 1.0
+        dyad[D_DEESC, d] += 1.0  # both sides offering the same day make a ceasefire
         pair[P_COMMIT, i, j] = NEVER  # backed down: the warning no longer stands
         _signal(P, W, SW, state, j, i, W[SIGNAL_RESTRAINT])
         note_event(metrics, Event.DEESCALATION, day)
@@ -477,11 +485,15 @@ def fight(P, W, SW, state, dkey, day, log):
         attacker = int(dyad[D_OFF_BY, k])
         defender = k if attacker == 0 else 0
         total = combat.casualty_count(W[C_COMBAT], uniform_at(dkey, Stream.COMBAT, k))
-        share = combat.attacker_share(P[attacker, FORCES], P[defender, FORCES])
+        gain = W[MOB_GAIN]
+        share = combat.attacker_share(
+            _strength(P, actor, attacker, gain), _strength(P, actor, defender, gain)
+        )
         lost = np.floor(total * share)
         actor[attacker, A_DEATHS] += lost
         actor[defender, A_DEATHS] += total - lost
         dyad[D_BATTLE, k] += total
+        state[4][k, DM_BATTLE_DEATHS] += total
         dyad[D_FOUGHT, k] = 1.0
         if day - dyad[D_OFF_DAY, k] + 1.0 >= W[OFF_DAYS]:
             dyad[D_OFF_BY, k] = NO_ONE
@@ -523,7 +535,9 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
                 _diverge(state, Road.MISREADING, day)
                 if suppress & (1 << Road.MISREADING):
                     misread = False
-        shock = incidents.incident_shock(misread, W[S_MISREAD], W[S_ACCIDENT])
+        shock = incidents.incident_shock(
+            misread, deaths, W[C_MISSTEP], W[S_MISREAD], W[S_ACCIDENT]
+        )
         _shock(P, state, v, j, shock, misread)
         if misread:
             _signal(P, W, SW, state, v, j, W[SIGNAL_HOSTILE])
@@ -548,17 +562,14 @@ def update_beliefs(i, P, W, SW, state):
 
 @jit
 def update_hostility(i, P, W, SW, state, day):
-    """Richardson's update toward each opponent with framing, warnings, lock-in and the day's
-    shocks (M1, M2, M6, M7); remembered harm fades."""
+    """Richardson's update toward each opponent with framing, warnings and the day's shocks
+    (M1, M2, M6); remembered harm fades."""
     actor, pair = state[0], state[1]
     reaction = (
         hostility.reaction_coefficient(P[i, KAPPA], P[i, RESOLVE]) if SW[SW_REACTION] else 0.0
     )
     for m in range(_opponent_count(i, P.shape[0])):
         j = _opponent(i, m)
-        committed = pair[P_COMMIT, i, j] >= 0.0
-        held = day - pair[P_COMMIT, i, j] if (committed and SW[SW_LOCK_IN]) else 0.0
-        restraint = hostility.effective_restraint(P[i, RESTRAINT], P[i, AUDIENCE], held, W[LOCK_IN])
         framing = 0.0
         if SW[SW_FRAMING]:
             framing = hostility.framing_grievance(P[i, FRAMING], actor[j, A_TROOPS])
@@ -569,7 +580,7 @@ def update_hostility(i, P, W, SW, state, day):
             )
         grievance = P[i, GRIEVANCE] + framing + hardening + pair[P_SHOCK, i, j]
         pair[P_HOST, i, j] = hostility.richardson_step(
-            pair[P_HOST, i, j], reaction, pair[P_PERC, i, j], restraint, grievance
+            pair[P_HOST, i, j], reaction, pair[P_PERC, i, j], P[i, RESTRAINT], grievance
         )
         pair[P_SHOCK, i, j] = 0.0
         pair[P_HARM, i, j] *= W[HARM_MEMORY]
@@ -588,7 +599,11 @@ def settle(P, W, SW, state, day, log):
         if fought:
             dyad_metrics[k, DM_COMBAT_DAYS] += 1.0
         reciprocal = dyad[D_FORCE_C, k] > 0.0 and dyad[D_FORCE_K, k] > 0.0
-        if fought and rung < 5.0 and combat.is_war(dyad[D_BATTLE, k], W[WAR_DEATHS], reciprocal):
+        # War is reached from combat (rung 4) held since yesterday, or by an attack today:
+        # never two rungs in a day without an attack decision.
+        from_combat = old >= 4.0 or dyad[D_ATTACKED, k] > 0.0
+        battle = dyad[D_BATTLE, k]
+        if fought and from_combat and rung < 5.0 and combat.is_war(battle, W[WAR_DEATHS], reciprocal):
             rung = 5.0
             if dyad_metrics[k, DM_WAR_DAY] < 0:
                 dyad_metrics[k, DM_WAR_DAY] = day
@@ -600,18 +615,20 @@ def settle(P, W, SW, state, day, log):
             and dyad[D_OFF_BY, k] < 0.0
             and dyad[D_MISREAD, k] == 0.0
         )
-        calm = crisis.calm_days_after(dyad[D_CALM, k], quiet, dyad[D_DEESC, k])
+        if dyad[D_DEESC, k] >= 2.0 and dyad[D_OFF_BY, k] >= 0.0:
+            dyad[D_OFF_BY, k] = NO_ONE  # a ceasefire halts the offensive
+            note_event(metrics, Event.CEASEFIRE, day)
+        calm = crisis.calm_days_after(dyad[D_CALM, k], quiet, dyad[D_DEESC, k] > 0.0)
         settled = crisis.settled_rung(rung, calm, W[CALM_DAYS])
         if settled < rung:
             calm = 0.0
-            if rung == 5.0:
-                note_event(metrics, Event.CEASEFIRE, day)
         dyad[D_CALM, k] = calm
         dyad[D_RUNG, k] = settled
+        if settled < 4.0:  # combat has died down: a later war is a new episode (brief §4)
+            dyad[D_BATTLE, k] = dyad[D_FORCE_C, k] = dyad[D_FORCE_K, k] = 0.0
         if settled != old:
             _write(log, LOG_RUNG, 0, k, old, settled, 0, 0, 0)
         dyad_metrics[k, DM_MAX_RUNG] = max(dyad_metrics[k, DM_MAX_RUNG], settled)
-        dyad_metrics[k, DM_BATTLE_DEATHS] = dyad[D_BATTLE, k]
         dyad[D_LEVEL, k] = dyad[D_ATTACKED, k] = dyad[D_FOUGHT, k] = 0.0
         dyad[D_DEESC, k] = dyad[D_MISREAD, k] = 0.0
         top = max(top, int(settled))

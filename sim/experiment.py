@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.outcomes import OUTCOME_LABELS
+from sim.outcomes import OUTCOME_LABELS, ROAD_LABELS
 from sim.scenario import (
     EXPERIMENTS_DIR,
     ActorParams,
@@ -39,7 +39,13 @@ from sim.scenario import (
     repeated,
 )
 
-BOOLEAN_OUTCOMES = ("escalated", "misstep_happened", "caused_by_misstep", "twin_escalated")
+BOOLEAN_OUTCOMES = (
+    "escalated",
+    "wider_war",
+    "misstep_happened",
+    *(f"caused_by_{road}" for road in ROAD_LABELS),
+    *(f"twin_{road}_escalated" for road in ROAD_LABELS),
+)
 KNOWN_OUTCOMES = (*OUTCOME_LABELS, *BOOLEAN_OUTCOMES)
 
 
@@ -104,7 +110,7 @@ class Experiment(BaseModel):
     seed: int = Field(0, ge=0, le=2**63 - 1)
     chunk_size: int = Field(1000, ge=1, le=10_000_000, description="Runs per task at most.")
     outcomes: list[str] = Field(
-        default_factory=lambda: ["open war", "escalated", "caused_by_misstep"]
+        default_factory=lambda: ["wider war", "escalated", "caused_by_missteps"]
     )
 
     @model_validator(mode="after")
@@ -143,7 +149,7 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
             more = did_you_mean(head, names)
             raise ScenarioError(f"parameter path {path!r}: no actor or section {head!r}{more}")
         known = ActorParams.model_fields
-    if field not in known or field in ("name", "role", "thresholds"):
+    if field not in known or field in ("name", "role"):
         more = did_you_mean(field, list(known))
         raise ScenarioError(f"parameter path {path!r}: unknown field {field!r}{more}")
     return targets, field, known[field]

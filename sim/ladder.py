@@ -5,7 +5,7 @@ dyad's rung is moved by what its two actors *do* (their actions' levels), by inc
 attacks, by combat and by calm (`sim.rules.crisis`); it is not a reading of anyone's hostility.
 """
 
-from enum import IntEnum
+from enum import Enum
 from typing import NamedTuple
 
 
@@ -36,8 +36,10 @@ LADDER: tuple[Rung, ...] = (
 WARNING_RUNG, SHOW_RUNG, CLASH_RUNG, COMBAT_RUNG, WAR_RUNG, NUCLEAR_RUNG = 1, 2, 3, 4, 5, 6
 
 
-class Action(IntEnum):
-    """The menu an actor chooses from each day (brief §3); the same menu for every actor."""
+class Action(Enum):
+    """The menu an actor chooses from each day (brief §3); the same menu for every actor.
+
+    A plain Enum, not an IntEnum, so an action never compares equal to an `Event` number."""
 
     HOLD = 0
     DEESCALATE = 1
@@ -51,7 +53,12 @@ class Action(IntEnum):
 
     @property
     def label(self) -> str:
-        return ACTION_LABELS[self]
+        return ACTION_LABELS[self.value]
+
+    @property
+    def level(self) -> int:
+        """The rung the action stands for."""
+        return ACTION_LEVEL[self.value]
 
 
 ACTION_LABELS = (

@@ -19,7 +19,7 @@ from sim import day
 from sim.agents import Actor
 from sim.chance import check_seed, day_key, run_key
 from sim.ladder import Action
-from sim.outcomes import Event, Outcome, Road, dyad_label, outcome_of, run_table
+from sim.outcomes import DM_BATTLE_DEATHS, Event, Outcome, Road, dyad_label, outcome_of, run_table
 from sim.scenario import Role, Scenario
 
 LOG_ROWS = 256  # far more events than one day can have
@@ -181,7 +181,8 @@ class EscalationModel(mesa.Model):
         return frame.drop(columns="agent_id")
 
     def dyad_trajectory(self) -> pd.DataFrame:
-        """Per day and dyad: rung, battle deaths, whether an offensive is under way."""
+        """Per day and dyad: rung, battle deaths (all, and this episode of combat's), whether
+        an offensive is under way."""
         return pd.DataFrame(self.dyad_rows)
 
     # -- bookkeeping for the narration
@@ -197,7 +198,8 @@ class EscalationModel(mesa.Model):
                     "day": self.day,
                     "dyad": dyad_label(challenger.name, other.name),
                     "rung": self.rung_of(other),
-                    "battle_deaths": int(self.state[2][day.D_BATTLE, other.index]),
+                    "battle_deaths": int(self.dyad_metrics[other.index, DM_BATTLE_DEATHS]),
+                    "episode_deaths": int(self.state[2][day.D_BATTLE, other.index]),
                     "offensive": bool(self.state[2][day.D_OFF_BY, other.index] >= 0),
                 }
             )

@@ -30,7 +30,7 @@ class Event(IntEnum):
     MISREAD = 9
     CULMINATION = 10
     WAR = 11
-    CEASEFIRE = 12  # a dyad stepped down from open war
+    CEASEFIRE = 12  # both sides of a dyad offered de-escalation and halted an offensive
 
 
 class Outcome(IntEnum):

@@ -1,9 +1,15 @@
 """Figures. Each is split in two: a function that prepares the data (tested for exact
-values) and a function that draws it (`ax=None`, returns the figure)."""
+values) and a function that draws it (`ax=None`, returns the figure).
+
+Colours come from the Okabe-Ito palette, which readers with any common colour-vision
+deficiency can tell apart, and lines differ by style as well as colour.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -12,77 +18,260 @@ matplotlib.use("Agg")  # files, not windows: the CLI and the tests run without a
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.ladder import LADDER
+from sim.ladder import LADDER, WAR_RUNG, Action
 from sim.outcomes import Event
-from sim.summaries import Tally
+
+if TYPE_CHECKING:
+    from sim.summaries import Tally
 
 NOT_A_FORECAST = "Illustrative parameters; a teaching model, not a forecast."
 
+# Okabe & Ito (2008): blue, vermillion, bluish green, reddish purple, orange, sky blue,
+# yellow, black.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
+OUTCOME_COLOURS = {
+    "ceasefire held": "#009E73",
+    "crisis contained": "#56B4E9",
+    "limited war": "#E69F00",
+    "wider war": "#D55E00",
+    "nuclear use": "#000000",
+}
+WAR_SHADE = "#D55E00"
+OFFENSIVE_SHADE = "#E69F00"
+
+
+def colour(k: int) -> str:
+    """The k-th colour of the palette, cycling."""
+    return OKABE_ITO[k % len(OKABE_ITO)]
+
+
+def line_style(k: int) -> str | tuple:
+    """The k-th line style, cycling."""
+    return LINE_STYLES[k % len(LINE_STYLES)]
+
+
+def _not_a_forecast(ax: Axes, below: float) -> None:
+    ax.text(
+        1.0, below, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    )
+
+
+def _footer(figure: Figure, ax: Axes, made: bool) -> None:
+    """NOT_A_FORECAST at the foot of a figure made here, or under the given Axes."""
+    if made:
+        figure.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
+        figure.text(
+            0.99, 0.005, NOT_A_FORECAST, ha="right", va="bottom", fontsize=7, color="dimgrey"
+        )
+    else:
+        _not_a_forecast(ax, -0.25)
+
+
+# ---------------------------------------------------------------------------- one run
+
 
 def trajectory_data(trajectory: pd.DataFrame, events: Sequence) -> dict[str, pd.DataFrame]:
-    """Hostility by day and actor (wide), and the missteps with the victim's hostility that day."""
+    """Hostility by day and actor (wide); missteps and offensives placed on their actor's line."""
     wide = trajectory.pivot(index="day", columns="actor", values="hostility")
     wide = wide[list(dict.fromkeys(trajectory["actor"]))]  # keep the scenario's actor order
-    rows = [
+    # Match kinds by identity: Action and Event numbers overlap (Action.NUCLEAR and MISSTEP: 8).
+    steps = [
         {"day": e.day, "actor": e.actor, "misread": bool(e.details["misread"])}
         for e in events
-        if e.kind == Event.MISSTEP
+        if e.kind is Event.MISSTEP
     ]
-    missteps = pd.DataFrame(rows, columns=["day", "actor", "misread"])
-    missteps["hostility"] = [wide.at[r.day, r.actor] for r in missteps.itertuples()]
-    return {"hostility": wide, "missteps": missteps}
+    missteps = pd.DataFrame(steps, columns=["day", "actor", "misread"])
+    missteps["hostility"] = [float(wide.at[r.day, r.actor]) for r in missteps.itertuples()]
+    launched = [
+        {"day": e.day, "actor": e.actor, "target": e.other}
+        for e in events
+        if e.kind is Action.ATTACK
+    ]
+    attacks = pd.DataFrame(launched, columns=["day", "actor", "target"])
+    attacks["hostility"] = [float(wide.at[r.day, r.actor]) for r in attacks.itertuples()]
+    return {"hostility": wide, "missteps": missteps, "attacks": attacks}
 
 
 def plot_trajectory(
-    data: dict[str, pd.DataFrame],
-    thresholds: Sequence[float],
-    title: str = "",
-    ax: plt.Axes | None = None,
+    data: dict[str, pd.DataFrame], title: str = "", ax: Axes | None = None
 ) -> Figure:
-    """Each actor's hostility over time, the rung thresholds, and the missteps marked."""
+    """Hostility over time with missteps (misread filled, accident hollow) and offensives."""
+    # A symmetric-log scale once a spiral takes hostility past 10, so the start stays readable.
+    made = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
     wide = data["hostility"]
-    for actor in wide.columns:
-        ax.plot(wide.index, wide[actor], label=actor, linewidth=1.6)
-    top = max(float(wide.to_numpy().max()), thresholds[-2]) * 1.08
-    for rung, level in enumerate(thresholds, start=1):
-        if level > top:
-            break
-        ax.axhline(level, color="grey", linestyle=":", linewidth=0.8)
-        ax.annotate(
-            f"rung {rung}: {LADDER[rung].name}",
-            (wide.index.min(), level),
-            xytext=(2, 2),
-            textcoords="offset points",
-            fontsize=7,
-            color="dimgrey",
+    for k, actor in enumerate(wide.columns):
+        ax.plot(
+            wide.index,
+            wide[actor],
+            label=actor,
+            linewidth=1.6,
+            color=colour(k),
+            linestyle=line_style(k),
         )
     steps = data["missteps"]
-    for misread, marker, label in ((True, "X", "misstep, misread"), (False, "o", "misstep")):
+    for misread, label in ((True, "misstep, misread as an attack"), (False, "misstep, accident")):
         chosen = steps[steps["misread"] == misread]
         if len(chosen):
             ax.scatter(
                 chosen["day"],
                 chosen["hostility"],
-                marker=marker,
-                s=60,
+                marker="o",
+                s=55,
                 zorder=3,
                 color="black" if misread else "white",
                 edgecolors="black",
                 label=label,
             )
+    attacks = data.get("attacks", pd.DataFrame())
+    if len(attacks):
+        ax.scatter(
+            attacks["day"],
+            attacks["hostility"],
+            marker="^",
+            s=80,
+            zorder=4,
+            color=OKABE_ITO[1],
+            edgecolors="black",
+            label="offensive launched",
+        )
+    top = float(np.nanmax(wide.to_numpy())) if wide.size else 1.0
+    if top > 10.0:
+        ax.set_yscale("symlog", linthresh=1.0)
+        ax.set_ylabel("hostility to its most hated opponent\n(log scale above 1)")
+    else:
+        ax.set_ylabel("hostility to its most hated opponent")
+    ax.set_ylim(0, max(top, 1.0) * 1.08)
     ax.set_xlabel("day")
-    ax.set_ylabel("hostility toward the other side")
-    ax.set_ylim(0, top)
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8, ncols=2, framealpha=0.9)
-    ax.text(
-        1.0, -0.1, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
-    )
+    ax.legend(loc="best", fontsize=8, ncols=2, framealpha=0.9)
+    _footer(ax.figure, ax, made)
     return ax.figure
+
+
+def _spans(flags: pd.Series) -> list[tuple[int, int]]:
+    """(first, last) day of each run of consecutive True values of a day-indexed series."""
+    spans: list[tuple[int, int]] = []
+    start = previous = None
+    for day, flag in flags.items():
+        if flag and start is None:
+            start = day
+        elif not flag and start is not None:
+            spans.append((int(start), int(previous)))
+            start = None
+        previous = day
+    if start is not None:
+        spans.append((int(start), int(previous)))
+    return spans
+
+
+def dyad_data(dyad_trajectory: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per dyad: rung by day (wide), spans of war and of offensives, and how it ended."""
+    order = list(dict.fromkeys(dyad_trajectory["dyad"]))
+    rungs = dyad_trajectory.pivot(index="day", columns="dyad", values="rung")[order]
+    offensive = dyad_trajectory.pivot(index="day", columns="dyad", values="offensive")[order]
+    deaths = dyad_trajectory.pivot(index="day", columns="dyad", values="battle_deaths")[order]
+    wars, offensives, ends = [], [], []
+    for dyad in order:
+        at_war = rungs[dyad] >= WAR_RUNG
+        wars += [{"dyad": dyad, "first": a, "last": b} for a, b in _spans(at_war)]
+        offensives += [
+            {"dyad": dyad, "first": a, "last": b} for a, b in _spans(offensive[dyad].astype(bool))
+        ]
+        ends.append(
+            {
+                "dyad": dyad,
+                "max_rung": int(rungs[dyad].max()),
+                "battle_deaths": int(deaths[dyad].iloc[-1]),
+                "war_day": int(at_war.idxmax()) if at_war.any() else -1,
+            }
+        )
+    columns = ["dyad", "first", "last"]
+    return {
+        "rungs": rungs,
+        "wars": pd.DataFrame(wars, columns=columns),
+        "offensives": pd.DataFrame(offensives, columns=columns),
+        "ends": pd.DataFrame(ends, columns=["dyad", "max_rung", "battle_deaths", "war_day"]),
+    }
+
+
+def plot_dyads(
+    data: dict[str, pd.DataFrame],
+    title: str = "",
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Figure:
+    """Each dyad's rung over time, one row per pair; war shaded, battle deaths written in."""
+    # Given one Axes (the app), the dyads share it, told apart by colour and line style.
+    rungs, ends = data["rungs"], data["ends"].set_index("dyad")
+    n = len(rungs.columns)
+    if ax is None:
+        _, made = plt.subplots(
+            max(n, 1), 1, figsize=(11, 1.2 + 2.0 * max(n, 1)), sharex=True, layout="constrained"
+        )
+        axes = list(np.atleast_1d(made))
+    elif isinstance(ax, Axes):
+        axes = [ax] * max(n, 1)
+    else:
+        axes = list(ax)
+    shared = len(set(map(id, axes))) == 1 and n > 1
+    names = [f"{k} {rung.name}" for k, rung in enumerate(LADDER)]
+    for k, dyad in enumerate(rungs.columns):
+        row = axes[k]
+        row.step(
+            rungs.index,
+            rungs[dyad],
+            where="post",
+            color=colour(k) if shared else OKABE_ITO[0],
+            linestyle=line_style(k) if shared else "-",
+            linewidth=1.8,
+            label=dyad,
+        )
+        for span in data["wars"][data["wars"]["dyad"] == dyad].itertuples():
+            row.axvspan(span.first, span.last + 1, color=WAR_SHADE, alpha=0.18, linewidth=0)
+        for span in data["offensives"][data["offensives"]["dyad"] == dyad].itertuples():
+            row.axvspan(
+                span.first, span.last + 1, ymax=0.08, color=OFFENSIVE_SHADE, alpha=0.8, linewidth=0
+            )
+        end = ends.loc[dyad]
+        note = f"{int(end['battle_deaths']):,} battle deaths"
+        if end["war_day"] >= 0:
+            note += f"; open war from day {int(end['war_day'])}"
+        if shared:
+            row.plot([], [], " ", label=f"  {note}")
+        else:
+            row.set_title(dyad, loc="left", fontsize=10)
+            row.text(
+                0.995,
+                0.9,
+                note,
+                transform=row.transAxes,
+                ha="right",
+                va="top",
+                fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
+            )
+        row.set_yticks(range(len(LADDER)), names, fontsize=7)
+        row.set_ylim(-0.3, len(LADDER) - 0.5)
+        row.grid(axis="y", color="lightgrey", linewidth=0.5)
+    bottom = axes[-1]
+    bottom.set_xlabel("day (shaded: open war; bar at the foot: an offensive under way)")
+    if shared:
+        bottom.legend(loc="upper left", fontsize=8)
+    figure = axes[0].figure
+    if ax is None:
+        figure.suptitle(title or "Each dyad's rung over time")
+    else:  # the caller's figure may hold other panels: title the panel, not the figure
+        axes[0].set_title(title or "Each dyad's rung over time")
+    _footer(figure, bottom, made=ax is None)
+    return figure
+
+
+# ---------------------------------------------------------------------------- many runs
 
 
 def outcome_data(tally: Tally) -> pd.DataFrame:
@@ -92,14 +281,15 @@ def outcome_data(tally: Tally) -> pd.DataFrame:
     )
 
 
-def plot_outcomes(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+def plot_outcomes(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
     """The outcome distribution as bars with their 95% intervals."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     x = range(len(data))
     # rounding can leave a Wilson bound a hair past the share at 0 or 1
     errors = np.clip([data["share"] - data["low"], data["high"] - data["share"]], 0, None)
-    ax.bar(x, data["share"], yerr=errors, capsize=4, color="tab:blue", alpha=0.8)
+    colours = [OUTCOME_COLOURS.get(label, "grey") for label in data["outcome"]]
+    ax.bar(x, data["share"], yerr=errors, capsize=4, color=colours, alpha=0.85)
     ax.set_xticks(list(x), data["outcome"], rotation=15)
     ax.set_ylabel("share of runs (95% Wilson interval)")
     ax.set_ylim(0, 1)
@@ -113,9 +303,87 @@ def plot_outcomes(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = Non
             fontsize=8,
         )
     ax.set_title(title)
-    ax.text(
-        1.0, -0.2, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
+    _not_a_forecast(ax, -0.2)
+    return ax.figure
+
+
+def _road_label(r: object) -> str:
+    """P(escalation) in the runs and in the twin; the difference in points; the caused share."""
+    if np.isnan(r.risk_difference):
+        return "no twins"
+    caused = (
+        "no escalation to cause"
+        if np.isnan(r.caused_share)
+        else f"caused {r.caused_share:.0%} of escalations"
     )
+    return (
+        f"P(escalation) {r.p_escalation:.1%}, in the twin {r.p_twin:.1%}\n"
+        f"{100 * r.risk_difference:+.1f} points ({100 * r.rd_low:+.1f} to "
+        f"{100 * r.rd_high:+.1f}); {caused}"
+    )
+
+
+def road_data(roads: pd.DataFrame) -> pd.DataFrame:
+    """Per road: risk difference and interval, caused share, a label, any by-construction note."""
+    keep = [
+        "road",
+        "p_escalation",
+        "p_twin",
+        "risk_difference",
+        "rd_low",
+        "rd_high",
+        "caused_share",
+        "caused_low",
+        "caused_high",
+    ]
+    data = roads[keep].reset_index(drop=True).copy()
+    notes = roads["by_construction"] if "by_construction" in roads else pd.Series([""] * len(roads))
+    data["note"] = notes.fillna("").astype(str).to_numpy()
+    data["label"] = [_road_label(r) for r in data.itertuples()]
+    return data
+
+
+def plot_roads(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
+    """Each road's risk difference against its twin with its paired 95% interval."""
+    made = ax is None
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 1.8 + 1.0 * max(len(data), 1)), layout="constrained")
+    y = np.arange(len(data))[::-1]  # the first road on top
+    for k, (row, at) in enumerate(zip(data.itertuples(), y, strict=True)):
+        if np.isnan(row.risk_difference):
+            continue
+        errors = np.clip(
+            [[row.risk_difference - row.rd_low], [row.rd_high - row.risk_difference]], 0, None
+        )
+        ax.errorbar(
+            row.risk_difference,
+            at,
+            xerr=errors,
+            fmt="s",
+            markersize=8,
+            capsize=5,
+            color=colour(k),
+            ecolor=colour(k),
+            linewidth=2,
+        )
+    marks, noted = [], 0
+    for note in data["note"]:
+        noted += bool(note)
+        marks.append("†" * noted if note else "")
+    ticks = [
+        f"{row.road}{mark}\n{row.label}" for row, mark in zip(data.itertuples(), marks, strict=True)
+    ]
+    ax.set_yticks(y, ticks, fontsize=8)
+    ax.set_ylim(-0.6, len(data) - 0.4)
+    ax.axvline(0, color="black", linewidth=0.8)
+    notes = [f"{mark} {note}" for mark, note in zip(marks, data["note"], strict=True) if note]
+    ax.set_xlabel(
+        "risk difference in points: P(escalation) − P(escalation in the twin without the road)"
+        "\n(paired 95% interval)" + "".join(f"\n{textwrap.fill(note, 80)}" for note in notes)
+    )
+    ax.xaxis.set_major_formatter(lambda value, _: f"{100 * value:+.0f}")
+    ax.set_title("What each road to war adds" + (f"\n{title}" if title else ""))
+    _footer(ax.figure, ax, made)
     return ax.figure
 
 
@@ -130,7 +398,7 @@ def escalation_day_data(tally: Tally, bin_days: int = 7) -> pd.DataFrame:
 
 
 def plot_escalation_days(
-    data: pd.DataFrame, bin_days: int = 7, title: str = "", ax: plt.Axes | None = None
+    data: pd.DataFrame, bin_days: int = 7, title: str = "", ax: Axes | None = None
 ) -> Figure:
     """How many runs escalated in each week, and the cumulative share of all runs."""
     if ax is None:
@@ -140,7 +408,7 @@ def plot_escalation_days(
         data["runs"],
         width=bin_days,
         align="edge",
-        color="tab:red",
+        color=OKABE_ITO[1],
         alpha=0.7,
         label=f"runs escalating ({bin_days}-day bins)",
     )
@@ -152,6 +420,7 @@ def plot_escalation_days(
         data["cumulative_share"],
         where="pre",
         color="black",
+        linestyle="--",
         label="cumulative share of all runs",
     )
     share.set_ylabel("cumulative share of all runs")
@@ -160,15 +429,14 @@ def plot_escalation_days(
     more = share.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=8)
     ax.set_title(title)
-    ax.text(
-        1.0, -0.15, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
-    )
+    _not_a_forecast(ax, -0.15)
     return ax.figure
 
 
-def plot_heatmap(
-    data: pd.DataFrame, label: str, title: str = "", ax: plt.Axes | None = None
-) -> Figure:
+# ---------------------------------------------------------------------------- sweeps
+
+
+def plot_heatmap(data: pd.DataFrame, label: str, title: str = "", ax: Axes | None = None) -> Figure:
     """A quantity over two swept parameters, as a colour grid with the values written in."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 6), layout="constrained")
@@ -200,33 +468,44 @@ def plot_lines(
     by: str | None = None,
     label: str = "",
     title: str = "",
-    ax: plt.Axes | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """A quantity over one parameter with its 95% band, one line per level of `by`."""
+    # Lines already on `ax` keep their colours and styles: several calls may share one Axes.
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
     if len(groups) > 6:  # keep the figure readable: six evenly spaced levels
         groups = [groups[k] for k in np.linspace(0, len(groups) - 1, 6).round().astype(int)]
-    for level, part in groups:
+    start = len(ax.lines)
+    for k, (level, part) in enumerate(groups, start=start):
         name = quantity if level is None else f"{by} = {level:g}"
-        ax.plot(part[x], part[quantity], marker="o", markersize=3, label=name)
-        ax.fill_between(part[x], part[f"{quantity}_low"], part[f"{quantity}_high"], alpha=0.2)
+        ax.plot(
+            part[x],
+            part[quantity],
+            marker="o",
+            markersize=3,
+            label=name,
+            color=colour(k),
+            linestyle=line_style(k),
+        )
+        ax.fill_between(
+            part[x], part[f"{quantity}_low"], part[f"{quantity}_high"], alpha=0.2, color=colour(k)
+        )
     ax.set_xlabel(x)
     ax.set_ylabel(label or quantity)
     ax.legend(fontsize=8)
     ax.set_title(title)
-    ax.text(
-        1.0, -0.15, NOT_A_FORECAST, transform=ax.transAxes, ha="right", fontsize=7, color="dimgrey"
-    )
+    _not_a_forecast(ax, -0.15)
     return ax.figure
 
 
-def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
     """The outcome distribution over one parameter, as stacked shares."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    ax.stackplot(data.index, data.to_numpy().T, labels=data.columns, alpha=0.85)
+    colours = [OUTCOME_COLOURS.get(str(c), colour(k)) for k, c in enumerate(data.columns)]
+    ax.stackplot(data.index, data.to_numpy().T, labels=data.columns, colors=colours, alpha=0.85)
     ax.set_xlabel(str(data.index.name))
     ax.set_ylabel("share of runs")
     ax.set_ylim(0, 1)
@@ -235,12 +514,19 @@ def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = 
     return ax.figure
 
 
-def plot_survival(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+def plot_survival(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
     """Kaplan-Meier curves: the share of runs not yet escalated, by day."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    for group, curve in data.groupby("group", sort=False):
-        ax.step(curve["day"], curve["survival"], where="post", label=group)
+    for k, (group, curve) in enumerate(data.groupby("group", sort=False)):
+        ax.step(
+            curve["day"],
+            curve["survival"],
+            where="post",
+            label=group,
+            color=colour(k),
+            linestyle=line_style(k),
+        )
     ax.set_xlabel("day")
     ax.set_ylabel("share of runs not escalated (Kaplan-Meier)")
     ax.legend(fontsize=8)
@@ -248,13 +534,30 @@ def plot_survival(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = Non
     return ax.figure
 
 
-def plot_sobol(data: pd.DataFrame, title: str = "", ax: plt.Axes | None = None) -> Figure:
+def plot_sobol(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
     """Sobol first-order and total indices with their 95% intervals."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     x = np.arange(len(data))
-    ax.bar(x - 0.2, data["S1"], 0.4, yerr=data["S1_conf"], capsize=3, label="first order S1")
-    ax.bar(x + 0.2, data["ST"], 0.4, yerr=data["ST_conf"], capsize=3, label="total ST")
+    ax.bar(
+        x - 0.2,
+        data["S1"],
+        0.4,
+        yerr=data["S1_conf"],
+        capsize=3,
+        label="first order S1",
+        color=OKABE_ITO[0],
+    )
+    ax.bar(
+        x + 0.2,
+        data["ST"],
+        0.4,
+        yerr=data["ST_conf"],
+        capsize=3,
+        label="total ST",
+        color=OKABE_ITO[4],
+        hatch="//",
+    )
     ax.set_xticks(x, data["parameter"], rotation=20)
     ax.set_ylabel("Sobol index")
     ax.axhline(0, color="black", linewidth=0.5)

@@ -1,19 +1,31 @@
-"""The parameter reference, generated from the one defaults object (`sim.scenario`).
+"""The reference tables of docs/model.md, generated from the code.
 
-docs/model.md carries these tables between `<!-- NAME:start -->` and `<!-- NAME:end -->`
-markers; a test keeps them equal, so the docs cannot drift from the code.
-`escalation parameters` prints them too.
+Parameters come from the one defaults object (`sim.scenario`), the ladder and the action menu
+from `sim.ladder`, the rules from the docstrings of the modules of `sim.rules`. docs/model.md
+carries these tables between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers; a test
+keeps them equal, so the docs cannot drift from the code. `escalation parameters` prints the
+parameter tables too.
 """
+
+import importlib
+from collections.abc import Callable, Iterator
+from types import ModuleType
 
 from pydantic import BaseModel
 
-from sim.ladder import LADDER
+from sim.ladder import ACTION_LEVEL, LADDER, TARGETED, Action
 from sim.scenario import ActorParams, Mechanisms, World, field_bounds
 
 
 def _range(field) -> str:
     low, high = field_bounds(field)
-    return f"{low:g} to {high:g}" if low is not None and high is not None else ""
+    if low is None or high is None:
+        return ""
+    # a bound the value may not take (gt, lt) is marked, e.g. D > 0
+    excluded = {kind for m in field.metadata for kind in ("gt", "lt") if hasattr(m, kind)}
+    shown_low = f"{low:g}" + (" (excluded)" if "gt" in excluded else "")
+    shown_high = f"{high:g}" + (" (excluded)" if "lt" in excluded else "")
+    return f"{shown_low} to {shown_high}"
 
 
 def _table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
@@ -67,18 +79,61 @@ def ladder_table() -> str:
     return "\n".join(lines)
 
 
-def rules_table() -> str:
-    """Every rule function of `sim.rules` with the rule its docstring states."""
-    from sim import rules
-
-    lines = ["| function | rule (and source) |", "|---|---|"]
-    for name, function in vars(rules).items():
-        if hasattr(function, "py_func"):
-            lines.append(f"| `{name}` | {function.py_func.__doc__.strip()} |")
+def actions_table() -> str:
+    """The action menu: each action, its label, the rung it stands for and what it aims at."""
+    lines = ["| action | label | rung level | aimed at |", "|---|---|---|---|"]
+    for action in Action:
+        aim = "one opponent" if action in TARGETED else "no one (a posture)"
+        lines.append(
+            f"| `{action.name.lower()}` | {action.label} | {ACTION_LEVEL[action.value]} | {aim} |"
+        )
     return "\n".join(lines)
 
 
-GENERATED = {"ladder": ladder_table, "parameters": parameter_tables, "rules": rules_table}
+def rule_functions() -> Iterator[tuple[ModuleType, str, Callable]]:
+    """(module, name, function) for every rule written in the modules of `sim.rules`: module by
+    module in the order of `sim.rules.MODULES`, each module's rules in the order written."""
+    from sim.rules import MODULES
+
+    for module_name in MODULES:
+        module = importlib.import_module(f"sim.rules.{module_name}")
+        for name, function in vars(module).items():
+            # compiled rules written in this module, not ones it imports from another
+            if getattr(getattr(function, "py_func", None), "__module__", "") == module.__name__:
+                yield module, name, function
+
+
+def _one_line(text: str) -> str:
+    """Text as one table cell: whitespace collapsed, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def rules_table() -> str:
+    """Every rule function of `sim.rules`, grouped by module, with the rule its docstring states."""
+    lines: list[str] = []
+    current = None
+    for module, name, function in rule_functions():
+        if module is not current:
+            path = module.__name__.replace(".", "/") + ".py"
+            summary = _one_line((module.__doc__ or "").split("\n\n")[0]).rstrip(".")
+            lines += [
+                *([""] if current is not None else []),
+                f"**`{path}`**: {summary}.",
+                "",
+                "| function | rule (and source) |",
+                "|---|---|",
+            ]
+            current = module
+        lines.append(f"| `{name}` | {_one_line(function.py_func.__doc__ or '')} |")
+    return "\n".join(lines)
+
+
+GENERATED = {
+    "ladder": ladder_table,
+    "actions": actions_table,
+    "parameters": parameter_tables,
+    "rules": rules_table,
+}
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -90,6 +145,8 @@ def refresh(text: str) -> str:
     """The docs text with every generated block replaced by its current content."""
     for name, make in GENERATED.items():
         start, end = markers(name)
+        if start not in text or end not in text:
+            raise ValueError(f"no {name} block: the text lacks {start} or {end}")
         head, _, rest = text.partition(start)
         _, _, tail = rest.partition(end)
         text = f"{head}{start}\n{make()}\n{end}{tail}"

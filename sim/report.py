@@ -10,9 +10,19 @@ import pandas as pd
 
 from sim import analysis, plots
 from sim.experiment import Design, Experiment
+from sim.outcomes import ROAD_LABELS, Road
+from sim.summaries import impossible_without
 from sim.scenario import Scenario, ScenarioError
 from sim.sweep import write_atomically
 
+ROADS_NOTE = (
+    "`caused_share_ROAD` is the share of a point's escalations that did not happen in the run's "
+    "twin without that road (missteps: incidents suppressed; misreading: incidents read "
+    "correctly; attacks: attack decisions replaced by holding; commitments: no audience cost "
+    "for backing down). The twins share every other random number. Roads overlap: one war can "
+    "need several roads, so the shares need not add to 1. `rd_ROAD` in summary.csv is the "
+    "paired risk difference with its 95% interval."
+)
 NOTE = (
     "Every number here follows from illustrative parameters of a teaching model: it shows "
     "what the mechanisms imply, not what will happen. This is not a forecast."
@@ -63,10 +73,8 @@ def make_figures(out_dir: str | Path) -> list[Path]:
     drawn: dict[str, object] = {}
     grid = experiment.design == Design.GRID
     if grid and len(params) >= 2:
-        for q, name in ((quantity, label), ("caused_share", "share of escalations caused by "
-                                                            "missteps")):  # fmt: skip
-            data = analysis.heatmap_data(summary, params[0], params[1], q)
-            drawn[f"heatmap_{q}.png"] = plots.plot_heatmap(data, name, title=name)
+        data = analysis.heatmap_data(summary, params[0], params[1], quantity)
+        drawn[f"heatmap_{quantity}.png"] = plots.plot_heatmap(data, label, title=label)
     if grid:
         by = params[1] if len(params) >= 2 else None
         data = analysis.line_data(summary, params[0], quantity, by=by)
@@ -75,6 +83,13 @@ def make_figures(out_dir: str | Path) -> list[Path]:
         drawn["outcomes.png"] = plots.plot_outcome_mix(
             analysis.outcome_mix(summary, params[0]), title="Outcomes"
         )
+        figure, ax = plots.plt.subplots(figsize=(8, 4.5), layout="constrained")
+        for road in ROAD_LABELS:
+            data = analysis.line_data(summary, params[0], f"rd_{road}")
+            plots.plot_lines(data, params[0], f"rd_{road}", ax=ax,
+                             label="P(escalation) − P(escalation in the twin)",
+                             title="What each road adds: run minus its twin")  # fmt: skip
+        drawn["roads.png"] = figure
     rung = base.world.escalation_rung
     runs = analysis.read_runs(out_dir, [f"first_rung_{rung}_day", "end_day"])
     curves = analysis.survival_data(runs, params[0], rung, experiment.days or base.world.days)
@@ -103,14 +118,14 @@ def write_report(out_dir: str | Path) -> Path:
         f"# {experiment.name}", "", experiment.description, "", f"> {NOTE}", "",
         f"Base scenario `{base.name}`; {experiment.design.value} design over "
         f"{', '.join(f'`{p}`' for p in params)}; {len(summary):,} points × "
-        f"{experiment.replicates:,} replicates = {runs:,} runs, each with its twin; seed "
+        f"{experiment.replicates:,} replicates = {runs:,} runs, each with its four twins; seed "
         f"{experiment.seed}. Escalation means reaching rung {base.world.escalation_rung}. "
         "Intervals are 95% Wilson intervals.", "",
     ]  # fmt: skip
     columns = [*params]
     for outcome in experiment.outcomes:
         columns.append(f"p_{analysis.slug(outcome)}")
-    columns.append("caused_share")
+    columns += [f"caused_share_{road}" for road in ROAD_LABELS]
     table = summary[columns].copy()
     if len(table) > 40:
         lines.append(f"The 40 points with the highest {headline(experiment)} (all "
@@ -118,6 +133,12 @@ def write_report(out_dir: str | Path) -> Path:
         lines.append("")
         table = table.sort_values(headline(experiment), ascending=False).head(40)
     lines.append(markdown_table(table))
+    lines += ["", ROADS_NOTE]
+    for road in Road:
+        reason = impossible_without(base, road)
+        if reason:
+            lines += ["", f"**By construction, not a finding:** the {road.label} twin cannot reach "
+                      f"war here ({reason}), so its caused share is 100% by construction."]  # fmt: skip
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]

@@ -169,7 +169,7 @@ class World(_Strict):
         0.3, "ν", "Half-width of perception noise at τ = 1.",
         "Jervis (1976)", ge=0, le=10)  # fmt: skip
     misread_shock: float = param(
-        2.0, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
+        1.0, "Sₘ", "Hostility shock of an incident read as a deliberate attack.",
         "Jervis (1976)", ge=0, le=100)  # fmt: skip
     accident_shock: float = param(
         0.2, "Sₐ", "Hostility shock of an incident read correctly as an accident.",

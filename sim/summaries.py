@@ -1,8 +1,10 @@
-"""Summaries of many runs: outcome shares and causal misstep attribution, with intervals.
+"""Summaries of many runs: outcome shares and causal attribution to each road to war.
 
 A `Tally` accumulates counts chunk by chunk, so summarising a million runs needs no more
-memory than summarising one chunk. Intervals are 95% Wilson score intervals (Wilson 1927),
-which stay inside [0, 1] and behave at shares near 0 or 1.
+memory than summarising one chunk. Shares carry 95% Wilson score intervals (Wilson 1927);
+the risk difference between runs and their twins carries a paired 95% interval (runs and
+twins share every random number, so the difference is estimated from the discordant pairs:
+the Wald interval for paired proportions, Agresti 2013, §11.1).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.outcomes import OUTCOME_LABELS
+from sim.outcomes import OUTCOME_LABELS, Road
+from sim.scenario import Scenario
 
 Z95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 
@@ -29,20 +32,47 @@ def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float,
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def paired_difference(only_run: int, only_twin: int, n: int, z: float = Z95) -> tuple[float, ...]:
+    """Risk difference P(run) − P(twin) of paired binary outcomes and its 95% interval:
+    d = (b − c)/n ± z·√((b + c)/n − d²)/√n, b and c the discordant pairs (Agresti 2013, §11.1)."""
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    d = (only_run - only_twin) / n
+    half = z * math.sqrt(max(0.0, (only_run + only_twin) / n - d * d) / n)
+    return (d, max(-1.0, d - half), min(1.0, d + half))
+
+
+def impossible_without(scenario: Scenario, road: Road) -> str:
+    """Why the twin of `road` cannot reach war by construction, or '' when it can.
+
+    War needs battle deaths, which come only from chosen strikes and attacks: with decisions
+    off there is none at all; with attacks suppressed (or M10 off) and strikes killing no
+    one, there is none either.
+    """
+    if not scenario.mechanisms.decisions:
+        return "decisions are off, so no one strikes or attacks: war is impossible in any run"
+    attacks = scenario.mechanisms.deliberate and road != Road.ATTACKS
+    if not attacks and scenario.world.strike_casualties == 0:
+        return "with attacks suppressed and strikes killing no one, no battle deaths are possible"
+    return ""
+
+
 @dataclass
 class Tally:
-    """Counts over runs: outcomes, escalation, missteps, twins, and escalation days."""
+    """Counts over runs: outcomes, escalation, missteps, each road's twin, escalation days."""
 
     horizon: int
     escalation_rung: int
     runs: int = 0
     outcomes: np.ndarray = field(default_factory=lambda: np.zeros(len(OUTCOME_LABELS), int))
     escalated: int = 0
+    wider_war: int = 0
     with_misstep: int = 0
     escalated_with_misstep: int = 0
     twins: int = 0
-    caused: int = 0
-    twin_escalated: int = 0
+    twin_escalated: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
+    caused: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
+    only_twin: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
     escalation_days: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,19 +86,24 @@ class Tally:
         escalated = table["escalated"].to_numpy()
         misstep = table["misstep_happened"].to_numpy()
         self.escalated += int(escalated.sum())
+        self.wider_war += int(table["wider_war"].sum())
         self.with_misstep += int(misstep.sum())
         self.escalated_with_misstep += int((escalated & misstep).sum())
         day = table[f"first_rung_{self.escalation_rung}_day"].to_numpy()
         self.escalation_days += np.bincount(day[day >= 0], minlength=self.horizon + 1)
-        if "caused_by_misstep" in table:
+        if "caused_by_missteps" in table:
             self.twins += len(table)
-            self.caused += int(table["caused_by_misstep"].sum())
-            self.twin_escalated += int(table["twin_escalated"].sum())
+            for road in Road:
+                twin = table[f"twin_{road.label}_escalated"].to_numpy()
+                self.twin_escalated[road] += int(twin.sum())
+                self.caused[road] += int((escalated & ~twin).sum())
+                self.only_twin[road] += int((twin & ~escalated).sum())
 
     def attribution(self) -> pd.DataFrame:
-        """P(escalation), P(escalation | a misstep), the share of escalations missteps caused."""
+        """P(escalation), P(escalation | a misstep), P(wider war): shares with intervals."""
         rows = [
             ("P(escalation)", self.escalated, self.runs),
+            ("P(wider war)", self.wider_war, self.runs),
             ("P(escalation | misstep)", self.escalated_with_misstep, self.with_misstep),
             (
                 "P(escalation | no misstep)",
@@ -76,13 +111,42 @@ class Tally:
                 self.runs - self.with_misstep,
             ),
         ]
-        if self.twins:
-            rows += [
-                ("escalations caused by missteps", self.caused, self.escalated),
-                ("P(escalation caused by a misstep)", self.caused, self.runs),
-                ("P(escalation) in twins", self.twin_escalated, self.twins),
-            ]
         return _shares(rows)
+
+    def roads(self, scenario: Scenario | None = None) -> pd.DataFrame:
+        """Per road: P(escalation), P(escalation) in its twin, the paired risk difference with
+        its 95% interval, and the share of escalations it caused with its Wilson interval.
+
+        With the scenario, a road whose twin cannot reach war by construction says so in the
+        column `by_construction`: its caused share of 100% is then no finding.
+        """
+        rows = []
+        for road in Road:
+            if not self.twins:
+                break
+            d, low, high = paired_difference(
+                int(self.caused[road]), int(self.only_twin[road]), self.twins
+            )
+            share_low, share_high = wilson_interval(int(self.caused[road]), self.escalated)
+            rows.append(
+                {
+                    "road": road.label,
+                    "runs": self.twins,
+                    "p_escalation": self.escalated / self.twins,
+                    "p_twin": self.twin_escalated[road] / self.twins,
+                    "risk_difference": d,
+                    "rd_low": low,
+                    "rd_high": high,
+                    "caused": int(self.caused[road]),
+                    "caused_share": self.caused[road] / self.escalated
+                    if self.escalated
+                    else math.nan,
+                    "caused_low": share_low,
+                    "caused_high": share_high,
+                    "by_construction": impossible_without(scenario, road) if scenario else "",
+                }
+            )
+        return pd.DataFrame(rows)
 
     def outcome_shares(self) -> pd.DataFrame:
         """Each outcome's share of runs with its interval."""

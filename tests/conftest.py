@@ -6,14 +6,19 @@ import numpy as np
 import pytest
 
 from sim.ensemble import pack, simulate_runs
-from sim.scenario import Scenario, load_scenario, parse_scenario
+from sim.outcomes import MAX_RUNG
+from sim.scenario import Mechanisms, Scenario, load_scenario, parse_scenario
 
-SHIPPED = ["baseline", "reassurance", "hotline", "hardline"]
+SHIPPED = ["baseline", "reassurance", "hotline", "hardline", "korea"]
 
-QUIET = {
+# The rationalist null (brief §7): complete information, no misperception, no noise, no
+# missteps, no commitment problem (no audience costs, no lock-in).
+RATIONALIST = {
     "noise": False,
     "misperception": False,
     "missteps": False,
+    "warning": False,
+    "lock_in": False,
 }
 
 
@@ -27,29 +32,16 @@ def two_actors(
     x1: float = 0.0,
     x2: float = 0.0,
     days: int = 400,
-    thresholds: tuple[float, ...] = (1, 2, 3, 4, 5, 7),
 ) -> Scenario:
-    """The Richardson limit: two actors with resolve ½ (so a = κ) and every extra mechanism off."""
-    mechanisms = dict.fromkeys(
-        [
-            "framing",
-            "missteps",
-            "misreading",
-            "tripwire",
-            "warning",
-            "lock_in",
-            "withdrawal",
-            "retaliation",
-            "misperception",
-            "noise",
-        ],
-        False,
-    )
-    actor = {"resolve": 0.5, "offensive_hazard": 0.0, "strike_probability": 0.0}
+    """The Richardson limit: two actors with resolve ½ (so a = κ), decisions and every other
+    mechanism off."""
+    mechanisms = {name: False for name in Mechanisms.model_fields}
+    mechanisms["reaction"] = True
+    actor = {"resolve": 0.5}
     return parse_scenario(
         {
             "name": "richardson",
-            "world": {"days": days, "thresholds": list(thresholds)},
+            "world": {"days": days},
             "mechanisms": mechanisms,
             "actors": [
                 {
@@ -75,9 +67,14 @@ def two_actors(
     )
 
 
-def ensemble(scenario: Scenario, n: int, seed: int = 1, suppress: bool = False) -> np.ndarray:
+def ensemble(scenario: Scenario, n: int, seed: int = 1, suppress: int = 0) -> np.ndarray:
     """Metrics of runs 0..n-1 from the ensemble engine (docked to the Mesa model)."""
     return simulate_runs(*pack(scenario), seed, np.arange(n), suppress, False)[0]
+
+
+def wars(scenario: Scenario, n: int, seed: int = 1, suppress: int = 0) -> np.ndarray:
+    """Whether each of runs 0..n-1 reached open war in some dyad."""
+    return ensemble(scenario, n, seed, suppress)[:, MAX_RUNG] >= 5
 
 
 def change(scenario: Scenario, **sections: Any) -> Scenario:

@@ -4,12 +4,11 @@ war only with sustained combat, and falls back when both sides stay calm (brief 
 from sim.rules import rule
 
 COMBAT_RUNG = 4
-WAR_RUNG = 5
 
 
 @rule
 def climb(rung, level, attacked):
-    """New rung = max(R, min(level, R + 1)); an attack opens combat at once: max(R, 4)."""
+    """New rung max(R, min(level, R + 1)); an attack opens combat at once, max(R, 4) (Kahn 1965)."""
     if attacked:
         return max(rung, COMBAT_RUNG)
     return max(rung, min(level, rung + 1))
@@ -17,8 +16,7 @@ def climb(rung, level, attacked):
 
 @rule
 def calm_days_after(calm, quiet, deescalated):
-    """Calm builds by one a quiet day (two if someone offered de-escalation) and breaks on any
-    move up the ladder or any fighting (Schelling 1966)."""
+    """Calm grows 1 a quiet day (2 with an offer of de-escalation), else resets (Schelling 1966)."""
     if not quiet:
         return 0
     return calm + 1 + deescalated

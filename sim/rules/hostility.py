@@ -1,5 +1,5 @@
 """Hostility of one actor toward one opponent: Richardson's update, perceived through threat
-perception, fed by framing, warnings and the day's shocks (M1, M2, M6, M7)."""
+perception, fed by framing, warnings and the day's shocks (M1, M2, M6)."""
 
 from sim.rules import rule
 
@@ -24,12 +24,6 @@ def perceived_hostility(hostility, threat_perception, bias, noise, u):
 
 
 @rule
-def effective_restraint(restraint, audience_cost, days_committed, lock_in_days):
-    """m' = m·(1 − c·d/(d + D)) d days after a public commitment: lock-in (Fearon 1994)."""
-    return restraint * (1.0 - audience_cost * days_committed / (days_committed + lock_in_days))
-
-
-@rule
 def framing_grievance(framing, opposing_troops):
     """The opponent's troops in theatre read as provocation: φ·T/1000 a day (Jervis 1976)."""
     return framing * opposing_troops / 1000.0
@@ -43,7 +37,7 @@ def hardening_grievance(hardening, opponent_warned):
 
 @rule
 def felt_shock(shock, resolve, share):
-    """An actor feels share·S·(½ + r): share 1 for harm to itself, σ for harm to an ally."""
+    """Harm felt: share·S·(½ + r), share 1 for oneself and σ for an ally (Snyder 1984)."""
     return share * shock * resolve_gain(resolve)
 
 

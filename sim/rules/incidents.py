@@ -6,20 +6,19 @@ from sim.rules import rule
 
 @rule
 def exposure_of(exposure, troops, harm):
-    """E = e + k·T/1000, with k > 1 while an offensive puts troops in harm's way (Posen 1991)."""
+    """E = e + k·T/1000, k > 1 while an offensive puts troops in harm's way (Posen 1991)."""
     return exposure + harm * troops / 1000.0
 
 
 @rule
 def front_intensity(base, offensive_on, factor):
-    """I = I₀, times Iₒ while an offensive is under way in the theatre (brief M3, M5)."""
+    """I = I₀, times Iₒ while an offensive is under way in the theatre (Posen 1991)."""
     return base * (1.0 + offensive_on * (factor - 1.0))
 
 
 @rule
 def incident_probability(rate, intensity, exposure, harassment):
-    """Daily chance of an incident: min(1, λ·I·E·h), h > 1 on a day the opponent harasses
-    (Schelling 1966; Posen 1991)."""
+    """Daily chance of an incident min(1, λₘ·I·E·ħ), ħ > 1 if harassed that day (Schelling 1966)."""
     return min(1.0, rate * intensity * exposure * harassment)
 
 
@@ -30,6 +29,7 @@ def misread_probability(threat_perception, hotline_quality):
 
 
 @rule
-def incident_shock(misread, misread_shock, accident_shock):
-    """A misread incident is a large shock Sₘ, an accident read as one a small shock Sₐ (M4)."""
-    return misread * misread_shock + (1.0 - misread) * accident_shock
+def incident_shock(misread, deaths, mean_deaths, misread_shock, accident_shock):
+    """Shock Sₘ if misread, else Sₐ, scaled by ½ + ½·deaths/(Cₘ + 1) (Jervis 1976)."""
+    size = misread * misread_shock + (1.0 - misread) * accident_shock
+    return size * (0.5 + 0.5 * deaths / (mean_deaths + 1.0))
