@@ -75,21 +75,19 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     """Kaplan-Meier survival: S(t) = Π over event days u ≤ t of (1 − d_u / n_u).
 
     durations: the day a run escalated, or the last day observed (censored); events: whether
-    it escalated. Runs that never escalate are censored at their horizon.
+    it escalated. Runs that never escalate are censored at their horizon. The curve starts on
+    day 0, with the escalations of day 0 (a crisis that starts at war) already counted.
     """
     durations = np.asarray(durations, dtype=np.int64)
     events = np.asarray(events, dtype=bool)
-    days = np.unique(durations)
+    days = np.union1d([0], np.unique(durations))
     at_risk = np.array([(durations >= d).sum() for d in days])
     deaths = np.array([(events & (durations == d)).sum() for d in days])
-    survival = np.cumprod(1.0 - deaths / at_risk)
-    start = pd.DataFrame(
-        {"day": [0], "at_risk": [len(durations)], "escalated": [0], "survival": [1.0]}
-    )
-    curve = pd.DataFrame(
+    with np.errstate(invalid="ignore", divide="ignore"):
+        survival = np.cumprod(np.where(at_risk > 0, 1.0 - deaths / np.maximum(at_risk, 1), 1.0))
+    return pd.DataFrame(
         {"day": days, "at_risk": at_risk, "escalated": deaths, "survival": survival}
     )
-    return pd.concat([start, curve[curve["day"] > 0]], ignore_index=True)
 
 
 def survival_data(

@@ -291,9 +291,11 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    cells = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in header)
+    cell = "padding: 3px 16px 3px 0; vertical-align: top; text-align: left"
+    cells = "".join(f"<th style='{cell}'>{html.escape(h)}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td style='{cell}'>{html.escape(c)}</td>" for c in row) + "</tr>"
+        for row in rows
     )
     return f"<table class='roads'><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 

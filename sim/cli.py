@@ -213,9 +213,7 @@ def _print_roads(frame) -> None:
         if row.by_construction:
             caused += " *"
             notes.append(f"* {row.road}: by construction, not a finding: {row.by_construction}.")
-        table.add_row(
-            row.road, f"{row.p_escalation:.2%}", f"{row.p_twin:.2%}", difference, caused
-        )
+        table.add_row(row.road, f"{row.p_escalation:.2%}", f"{row.p_twin:.2%}", difference, caused)
     console.print(table)
     console.print(
         "A road caused an escalation when the run escalated and its twin (the same random "

@@ -535,9 +535,7 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
                 _diverge(state, Road.MISREADING, day)
                 if suppress & (1 << Road.MISREADING):
                     misread = False
-        shock = incidents.incident_shock(
-            misread, deaths, W[C_MISSTEP], W[S_MISREAD], W[S_ACCIDENT]
-        )
+        shock = incidents.incident_shock(misread, deaths, W[C_MISSTEP], W[S_MISREAD], W[S_ACCIDENT])
         _shock(P, state, v, j, shock, misread)
         if misread:
             _signal(P, W, SW, state, v, j, W[SIGNAL_HOSTILE])
@@ -603,7 +601,12 @@ def settle(P, W, SW, state, day, log):
         # never two rungs in a day without an attack decision.
         from_combat = old >= 4.0 or dyad[D_ATTACKED, k] > 0.0
         battle = dyad[D_BATTLE, k]
-        if fought and from_combat and rung < 5.0 and combat.is_war(battle, W[WAR_DEATHS], reciprocal):
+        if (
+            fought
+            and from_combat
+            and rung < 5.0
+            and combat.is_war(battle, W[WAR_DEATHS], reciprocal)
+        ):
             rung = 5.0
             if dyad_metrics[k, DM_WAR_DAY] < 0:
                 dyad_metrics[k, DM_WAR_DAY] = day

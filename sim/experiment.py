@@ -41,7 +41,7 @@ from sim.scenario import (
 
 BOOLEAN_OUTCOMES = (
     "escalated",
-    "wider_war",
+    "widened",
     "misstep_happened",
     *(f"caused_by_{road}" for road in ROAD_LABELS),
     *(f"twin_{road}_escalated" for road in ROAD_LABELS),

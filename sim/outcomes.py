@@ -175,6 +175,11 @@ def _outcomes(codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=OUTCOME_LABELS)
 
 
+def _widened(dyads: np.ndarray, guarantor: np.ndarray) -> np.ndarray:
+    """Whether the war widened: some challenger–guarantor dyad reached open war."""
+    return (dyads[:, guarantor, DM_WAR_DAY] >= 0).any(axis=1)
+
+
 def dyad_label(challenger: str, other: str) -> str:
     """The column prefix of a dyad, e.g. 'Russia-France'."""
     return f"{challenger}-{other}"
@@ -195,7 +200,9 @@ def run_table(
     """One row a run: outcome, event days (−1: never), counts, per-dyad columns, casualties and
     withdrawal day by actor, and with twins each road's twin outcome and whether it caused war.
 
-    A run escalated if some dyad reached `escalation_rung`; it escalated *because of* a road
+    `widened`: some challenger–guarantor dyad reached open war (with or without nuclear use,
+    unlike the outcome 'wider war'). A run escalated if some dyad reached `escalation_rung`;
+    it escalated *because of* a road
     if it escalated and that road's twin (same numbers, the road suppressed) did not.
     """
     guarantor = np.array([r == "guarantor" for r in roles])
@@ -205,7 +212,7 @@ def run_table(
     table.insert(1, "run", np.asarray(runs, dtype=np.int64))
     table.insert(2, "outcome", _outcomes(codes))
     table.insert(3, "escalated", metrics[:, MAX_RUNG] >= escalation_rung)
-    table.insert(4, "wider_war", codes >= Outcome.WIDER_WAR)
+    table.insert(4, "widened", _widened(dyads, guarantor))
     table["misstep_happened"] = metrics[:, COUNT + Event.MISSTEP] > 0
     for k in range(1, len(names)):
         prefix = dyad_label(names[0], names[k])
@@ -222,6 +229,6 @@ def run_table(
             twin_escalated = twin_metrics[road][:, MAX_RUNG] >= escalation_rung
             table[f"twin_{road.label}_outcome"] = _outcomes(twin_codes)
             table[f"twin_{road.label}_escalated"] = twin_escalated
-            table[f"twin_{road.label}_wider_war"] = twin_codes >= Outcome.WIDER_WAR
+            table[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
             table[f"caused_by_{road.label}"] = escalated & ~twin_escalated
     return table

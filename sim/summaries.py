@@ -49,6 +49,8 @@ def impossible_without(scenario: Scenario, road: Road) -> str:
     off there is none at all; with attacks suppressed (or M10 off) and strikes killing no
     one, there is none either.
     """
+    if scenario.world.escalation_rung < 5:
+        return ""  # escalation short of war needs no battle deaths
     if not scenario.mechanisms.decisions:
         return "decisions are off, so no one strikes or attacks: war is impossible in any run"
     attacks = scenario.mechanisms.deliberate and road != Road.ATTACKS
@@ -66,7 +68,7 @@ class Tally:
     runs: int = 0
     outcomes: np.ndarray = field(default_factory=lambda: np.zeros(len(OUTCOME_LABELS), int))
     escalated: int = 0
-    wider_war: int = 0
+    widened: int = 0
     with_misstep: int = 0
     escalated_with_misstep: int = 0
     twins: int = 0
@@ -86,7 +88,7 @@ class Tally:
         escalated = table["escalated"].to_numpy()
         misstep = table["misstep_happened"].to_numpy()
         self.escalated += int(escalated.sum())
-        self.wider_war += int(table["wider_war"].sum())
+        self.widened += int(table["widened"].sum())
         self.with_misstep += int(misstep.sum())
         self.escalated_with_misstep += int((escalated & misstep).sum())
         day = table[f"first_rung_{self.escalation_rung}_day"].to_numpy()
@@ -103,7 +105,7 @@ class Tally:
         """P(escalation), P(escalation | a misstep), P(wider war): shares with intervals."""
         rows = [
             ("P(escalation)", self.escalated, self.runs),
-            ("P(wider war)", self.wider_war, self.runs),
+            ("P(the war widened to a guarantor)", self.widened, self.runs),
             ("P(escalation | misstep)", self.escalated_with_misstep, self.with_misstep),
             (
                 "P(escalation | no misstep)",

@@ -21,4 +21,4 @@ def shared_likelihood(ratio, share):
 @rule
 def bayes_update(belief, ratio):
     """Bayes' rule on the odds: b' = b·L / (b·L + 1 − b) (Kydd 2005)."""
-    return belief * ratio / (belief * ratio + 1.0 - belief)
+    return belief * ratio / (belief * ratio + (1.0 - belief))
