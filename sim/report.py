@@ -11,8 +11,8 @@ import pandas as pd
 from sim import analysis, plots
 from sim.experiment import Design, Experiment
 from sim.outcomes import ROAD_LABELS, Road
-from sim.summaries import impossible_without
 from sim.scenario import Scenario, ScenarioError
+from sim.summaries import impossible_without
 from sim.sweep import write_atomically
 
 ROADS_NOTE = (
@@ -137,8 +137,11 @@ def write_report(out_dir: str | Path) -> Path:
     for road in Road:
         reason = impossible_without(base, road)
         if reason:
-            lines += ["", f"**By construction, not a finding:** the {road.label} twin cannot reach "
-                      f"war here ({reason}), so its caused share is 100% by construction."]  # fmt: skip
+            lines += [
+                "",
+                f"**By construction, not a finding:** the {road.label} twin cannot reach war "
+                f"here ({reason}), so its caused share is 100% by construction.",
+            ]
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
