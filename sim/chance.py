@@ -3,7 +3,8 @@
 No draw depends on the order of computation, on chunking, on the worker that ran it or on
 which branch a run took, so a run and its twins (missteps, misreading, attacks or audience
 costs suppressed) see the same numbers for everything else, and the agent and ensemble
-engines see the same numbers at all (model brief section 9). Nothing here touches global random state.
+engines see the same numbers at all (model brief section 9). Nothing here touches global
+random state.
 
 The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied once per key
 component, so a draw costs one mix once the run's and the day's keys are known.
