@@ -131,7 +131,17 @@ class TeachingModel(EscalationModel):
     ) -> None:
         # On Reset SolaraViz also passes Mesa's own `scenario` (a mesa Scenario holding the
         # rng); the crisis comes from the sliders, so it is not used.
-        super().__init__(scenario_for(load_scenario(BASE), **values), seed=int(seed))
+        try:
+            seed = int(str(seed).strip())  # the seed box gives text
+        except ValueError:
+            raise ValueError(f"the seed must be a whole number, got {seed!r}") from None
+        super().__init__(scenario_for(load_scenario(BASE), **values), seed=seed)
+
+    def step(self) -> None:
+        """One day, unless the run has ended: Play steps the model Render Interval times
+        between two drawings without asking whether it is still running."""
+        if self.running:
+            super().step()
 
 
 # -- one run as it unfolds

@@ -503,20 +503,24 @@ def fight(P, W, SW, state, dkey, day, log):
 
 @jit
 def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
-    """Incidents strike v with a hazard that grows with exposure, fighting and harassment (M3);
-    v reads each as an accident or a deliberate attack (M4)."""
+    """Incidents strike v where its forces meet each opponent's, with a hazard that grows with
+    exposure, troops in contact, fighting and harassment (M3); v reads each as an accident or
+    a deliberate attack (M4)."""
     if not SW[SW_MISSTEPS] or suppress & (1 << Road.MISSTEPS):
         return
     actor, dyad, metrics = state[0], state[2], state[3]
     war_on = offensive_on(dyad)
     harm = W[HARM] if (war_on and SW[SW_TRIPWIRE]) else 1.0
-    exposure = incidents.exposure_of(P[v, EXPOSURE], actor[v, A_TROOPS], harm)
-    if exposure <= 0.0:
-        return
     intensity = incidents.front_intensity(W[INTENSITY0], war_on, W[OFF_INTENSITY])
     for m in range(_opponent_count(v, P.shape[0])):
         j = _opponent(v, m)
         slot = v * MAX_ACTORS + j
+        # Incidents happen where the two sides' forces meet: both exposures, both troops.
+        exposure = incidents.exposure_of(
+            (P[v, EXPOSURE] + P[j, EXPOSURE]) / 2.0, actor[v, A_TROOPS] + actor[j, A_TROOPS], harm
+        )
+        if exposure <= 0.0:
+            continue
         harassed = actor[j, A_CHOICE] == PROBE and actor[j, A_TARGET] == v
         factor = W[HARASSMENT] if harassed else 1.0
         chance = incidents.incident_probability(W[RATE], intensity, exposure, factor)

@@ -103,6 +103,8 @@ class EscalationModel(mesa.Model):
 
     def step(self) -> None:
         """One day: perceive, decide, act, fight, incidents, beliefs, hostility, settle."""
+        if not self.running:  # an ended run stays ended (the app may step it again)
+            return
         self.day = self.steps
         self.day_key = np.uint64(day_key(self.key, self.day))
         self.log[1][0] = 0

@@ -6,7 +6,7 @@ from sim.rules import rule
 
 @rule
 def exposure_of(exposure, troops, harm):
-    """E = e + k·T/1000, k > 1 while an offensive puts troops in harm's way (Posen 1991)."""
+    """Contact E = ē + k·T/1000 (mean exposure, troops of both), k > 1 in an offensive (Posen 1991)."""
     return exposure + harm * troops / 1000.0
 
 

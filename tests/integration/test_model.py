@@ -102,7 +102,10 @@ def test_a_dyad_never_climbs_two_rungs_in_a_day_without_an_attack(name):
         model = run_model(spec, seed=seed)
         rungs = _dyad_days(model)
         attacks = {
-            (e.day, f"{spec.actors[0].name}-{e.other if e.actor == spec.actors[0].name else e.actor}")
+            (
+                e.day,
+                f"{spec.actors[0].name}-{e.other if e.actor == spec.actors[0].name else e.actor}",
+            )
             for e in model.events
             if e.kind is Action.ATTACK
         }
@@ -111,7 +114,9 @@ def test_a_dyad_never_climbs_two_rungs_in_a_day_without_an_attack(name):
             for dyad, step in row.items():
                 if step > 1:
                     jumps += 1
-                    assert (day, dyad) in attacks, f"seed {seed}: {dyad} climbed {step} on day {day}"
+                    assert (day, dyad) in attacks, (
+                        f"seed {seed}: {dyad} climbed {step} on day {day}"
+                    )
     if name == "hardline":
         assert jumps > 0  # attacks did open combat at once, so the exception is exercised
 

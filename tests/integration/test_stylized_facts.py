@@ -1,21 +1,21 @@
-"""The stylized facts of brief section 6, as directional tests over many seeded runs.
+"""The stylized facts of brief §7, as directional tests over many seeded runs.
 
 Each compares two conditions over the same seeds (common random numbers). Tolerance: a
 difference must exceed 3 standard errors of a difference of two proportions (or means) at
 these sample sizes, a one-sided false-alarm rate below 0.2%; the seeds are fixed, so the
-tests are deterministic. The runs use the ensemble engine, docked to the Mesa model
-(tests/integration/test_docking.py).
+tests are deterministic. None of these facts is written into the code: each emerges from the
+rules (docs/model.md §2). The runs use the ensemble engine, docked to the Mesa model.
 """
 
 import numpy as np
 
-from sim.model import run_model
-from sim.outcomes import CRISIS_DAYS, FIRST, MAX_RUNG, REACHED, Event
-from sim.scenario import Role
+from sim.ensemble import pack, simulate_runs
+from sim.outcomes import CRISIS_DAYS, MAX_RUNG, Road
+from sim.scenario import Role, Scenario, load_scenario
 from tests.conftest import ensemble
+from tests.integration.test_roads import deliberate_road
 
 N = 4000
-CLASH = REACHED + 3  # the day the crisis first reached rung 3
 
 
 def share(flags: np.ndarray) -> tuple[float, float]:
@@ -28,64 +28,60 @@ def clearly_greater(high: np.ndarray, low: np.ndarray) -> bool:
     return p1 - p0 > 3 * np.hypot(s1, s0)
 
 
-def caused_by_missteps(spec) -> np.ndarray:
-    run, twin = ensemble(spec, N), ensemble(spec, N, suppress=True)
-    r = spec.world.escalation_rung
-    return (run[:, MAX_RUNG] >= r) & (twin[:, MAX_RUNG] < r)
+def caused_by(spec: Scenario, road: Road, n: int = N) -> np.ndarray:
+    """Runs that escalated while their twin without `road` did not."""
+    metrics, _, _, _, twins, _ = simulate_runs(*pack(spec), 1, np.arange(n), 0, True)
+    return (metrics[:, MAX_RUNG] >= 5) & (twins[road][:, MAX_RUNG] < 5)
 
 
-def test_more_troops_lower_the_renewed_offensive_rate(reassurance):
-    few = reassurance.with_actor_changes(Role.GUARANTOR, troops=500)
-    many = reassurance.with_actor_changes(Role.GUARANTOR, troops=8000)
-    offensive = FIRST + Event.OFFENSIVE
-    assert clearly_greater(
-        ensemble(few, N)[:, offensive] >= 0, ensemble(many, N)[:, offensive] >= 0
-    )
+def attacked(spec: Scenario) -> np.ndarray:
+    """Runs in which the dyad challenger–protégé saw an offensive."""
+    dyads = simulate_runs(*pack(spec), 1, np.arange(N), 0, False)[1]
+    return dyads[:, 1, 2] >= 0  # DM_ATTACK_DAY of the protégé's dyad
 
 
-def test_with_high_threat_perception_more_troops_raise_misstep_driven_escalation(reassurance):
-    wary = reassurance.with_actor_changes(Role.CHALLENGER, threat_perception=0.9)
-    for role in (Role.PROTEGE, Role.GUARANTOR):
+def test_more_troops_lower_the_deliberate_offensive_rate():
+    # Only attack decisions are open here, and the protégé (p = 1/3) has no motive to attack.
+    few = deliberate_road().with_actor_changes(Role.GUARANTOR, troops=500)
+    many = few.with_actor_changes(Role.GUARANTOR, troops=8000)
+    assert clearly_greater(attacked(few), attacked(many))
+
+
+def test_with_high_threat_perception_more_troops_raise_inadvertent_escalation():
+    wary = load_scenario("reassurance")
+    for role in Role:
         wary = wary.with_actor_changes(role, threat_perception=0.9)
     few = wary.with_actor_changes(Role.GUARANTOR, troops=1000)
     many = wary.with_actor_changes(Role.GUARANTOR, troops=8000)
-    assert clearly_greater(caused_by_missteps(many), caused_by_missteps(few))
+    assert clearly_greater(caused_by(many, Road.MISSTEPS), caused_by(few, Road.MISSTEPS))
 
 
-def test_a_better_hotline_lowers_misstep_driven_escalation(reassurance):
-    poor = reassurance.with_changes(world={"hotline_quality": 0.1})
+def test_a_better_hotline_lowers_inadvertent_escalation():
+    reassurance = load_scenario("reassurance")
+    poor = reassurance.with_changes(world={"hotline_quality": 0.0})
     good = reassurance.with_changes(world={"hotline_quality": 0.9})
-    assert clearly_greater(caused_by_missteps(poor), caused_by_missteps(good))
+    assert clearly_greater(caused_by(poor, Road.MISREADING), caused_by(good, Road.MISREADING))
 
 
-def test_higher_audience_costs_make_crises_last_longer_and_escalate_more_once_started(
-    reassurance,
-):
-    def everyone(spec, cost):
+def test_higher_audience_costs_make_crises_last_longer():
+    def everyone(spec: Scenario, cost: float) -> Scenario:
         for role in Role:
             spec = spec.with_actor_changes(role, audience_cost=cost)
         return spec
 
-    low, high = ensemble(everyone(reassurance, 0.1), N), ensemble(everyone(reassurance, 0.5), N)
-    # crisis length: days at rung 2 or above; difference of means beyond 3 standard errors
-    d_low, d_high = low[:, CRISIS_DAYS], high[:, CRISIS_DAYS]
-    se = np.hypot(d_low.std() / np.sqrt(N), d_high.std() / np.sqrt(N))
-    assert d_high.mean() - d_low.mean() > 3 * se
-    # escalation once a crisis has started (rung 3 reached)
-    started_low, started_high = low[:, CLASH] >= 0, high[:, CLASH] >= 0
-    war_low = low[started_low, MAX_RUNG] >= 5
-    war_high = high[started_high, MAX_RUNG] >= 5
-    assert clearly_greater(war_high, war_low)
+    reassurance = load_scenario("reassurance")
+    low = ensemble(everyone(reassurance, 0.1), N)[:, CRISIS_DAYS]
+    high = ensemble(everyone(reassurance, 1.0), N)[:, CRISIS_DAYS]
+    se = np.hypot(low.std() / np.sqrt(N), high.std() / np.sqrt(N))
+    assert high.mean() - low.mean() > 3 * se
 
 
-def test_with_all_chance_off_nothing_happens_by_chance(shipped):
-    calm = shipped.with_changes(mechanisms={"noise": False, "missteps": False}).with_actor_changes(
-        Role.CHALLENGER, offensive_hazard=0.0
-    )
-    for role in Role:
-        calm = calm.with_actor_changes(role, strike_probability=1.0)
-    runs = ensemble(calm, 200)
-    assert (runs == runs[0]).all()
-    a = run_model(calm, seed=1).trajectory()
-    b = run_model(calm, seed=99).trajectory()
-    assert a.equals(b)
+def test_with_all_chance_off_nothing_happens_by_chance():
+    """No missteps, no perception noise, and choices at so high a precision that the best
+    action always wins (every other weight underflows to exactly 0): every run is the same."""
+    for name in ("reassurance", "hardline", "baseline"):
+        calm = load_scenario(name).with_changes(
+            mechanisms={"noise": False, "missteps": False}, world={"precision": 1000.0}
+        )
+        runs = ensemble(calm, 200)
+        assert (runs == runs[0]).all()

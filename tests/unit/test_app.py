@@ -127,6 +127,8 @@ def test_unknown_inputs_and_values_out_of_range_are_errors(base):
         scenario_for(base, trops=100)
     with pytest.raises(ValidationError):
         scenario_for(base, hotline_quality=1.5)
+    with pytest.raises(ValueError, match="the seed must be a whole number, got 'x1'"):
+        TeachingModel(seed="x1")
 
 
 def test_the_cards_and_the_dyads_say_what_the_model_holds():
@@ -154,6 +156,14 @@ def test_the_cards_and_the_dyads_say_what_the_model_holds():
             f"losses {int(actor.casualties):,}",
             f"today: {today}",
         ]
+
+
+def test_a_run_that_has_ended_stays_ended_when_stepped():
+    model = TeachingModel(seed=1).run()
+    day, events = model.day, len(model.events)
+    model.step()  # as Play does, Render Interval times between two drawings
+    assert (model.day, len(model.events), model.running) == (day, events, False)
+    assert day == model.world.days
 
 
 def test_the_many_runs_numbers_equal_a_direct_count_of_the_same_runs(base):
