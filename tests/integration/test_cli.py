@@ -24,25 +24,30 @@ def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Day   0: Russia warns publicly" in out
-    assert "A misstep: an incident kills" in out
-    assert "Outcome: limited clashes" in out
+    assert "Russia reads it as a deliberate attack by France" in out  # a misstep, misread
+    assert "Russia harasses and probes France's troops: it is angry (hostility" in out
+    assert "Outcome: crisis contained" in out
     assert "not a forecast" in out
     trajectory = pd.read_parquet(tmp_path / "r" / "trajectory.parquet")
-    assert {"day", "actor", "role", "hostility", "perceived", "rung", "events"} <= set(
+    assert {"day", "actor", "role", "hostility", "belief", "troops", "action", "target"} <= set(
         trajectory.columns
     )
     assert len(trajectory) == 366 * 4
-    assert trajectory["events"].str.contains("misstep").any()
-    assert (tmp_path / "r" / "hostility.png").stat().st_size > 10_000
+    assert (trajectory["action"] == "harass / probe").any()
+    dyads = pd.read_parquet(tmp_path / "r" / "dyads.parquet")
+    assert set(dyads["dyad"]) == {"Russia-Ukraine", "Russia-France", "Russia-United Kingdom"}
+    assert dyads.groupby("dyad")["rung"].max()["Russia-France"] == 3
+    for figure in ("hostility.png", "dyads.png"):
+        assert (tmp_path / "r" / figure).stat().st_size > 10_000
     assert not list((tmp_path / "r").glob(".partial-*"))
 
 
-def test_run_with_twin_says_whether_missteps_changed_the_outcome(tmp_path: Path):
+def test_run_with_twin_says_which_road_changed_the_outcome(tmp_path: Path):
     result = invoke("run", "reassurance", "--seed", "3", "--twin", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert "Twin without missteps: ceasefire held. The missteps changed the outcome." in (
-        result.stdout
-    )
+    out = result.stdout
+    assert "suppressing missteps changed the outcome from crisis contained to ceasefire" in out
+    assert "suppressing deliberate attacks did not change the outcome" in out
 
 
 def test_days_shortens_the_horizon(tmp_path: Path):
@@ -54,7 +59,7 @@ def test_days_shortens_the_horizon(tmp_path: Path):
 def test_scenarios_lists_every_shipped_scenario_with_its_description():
     result = invoke("scenarios")
     assert result.exit_code == 0
-    for name in ("baseline", "reassurance", "hotline", "hardline"):
+    for name in ("baseline", "reassurance", "hotline", "hardline", "korea"):
         assert name in result.stdout
     assert "No guarantor troops" in result.stdout
 
@@ -143,19 +148,24 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
     for line in (
         "P(escalation)",
         "P(escalation | misstep)",
-        "escalations caused by missteps",
+        "Roads to war",
+        "commitments",
+        "wider war",
         "ceasefire held",
         "not a forecast",
     ):
         assert line in result.stdout
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert len(runs) == 3000 and runs["run"].tolist() == list(range(3000))
+    assert {"Russia-France_max_rung", "Russia-Ukraine_war_day", "caused_by_attacks"} <= set(
+        runs.columns
+    )
     attribution = pd.read_csv(tmp_path / "attribution.csv").set_index("quantity")
     assert attribution.loc["P(escalation)", "count"] == runs["escalated"].sum()
-    assert attribution.loc["escalations caused by missteps", "count"] == (
-        runs["caused_by_misstep"].sum()
-    )
-    for name in ("outcomes.png", "escalation_days.png", "outcomes.csv"):
+    roads = pd.read_csv(tmp_path / "roads.csv").set_index("road")
+    for road in ("missteps", "misreading", "attacks", "commitments"):
+        assert roads.loc[road, "caused"] == runs[f"caused_by_{road}"].sum()
+    for name in ("outcomes.png", "roads.png", "escalation_days.png", "outcomes.csv"):
         assert (tmp_path / name).exists()
 
 
@@ -188,7 +198,16 @@ def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_pat
     out = tmp_path / "out"
     started = time.monotonic()
     result = invoke(
-        "ensemble", "reassurance", "--runs", "100000000", "--workers", workers, "--out", str(out)
+        "ensemble",
+        "reassurance",
+        "--runs",
+        "100000000",
+        "--workers",
+        workers,
+        "--chunk-size",
+        "500",
+        "--out",
+        str(out),
     )
     presser.join()
     assert listened == [True]  # Ctrl-C only asked the command to stop
