@@ -1,0 +1,34 @@
+"""escalation-sim: an agent-based model of escalation under a tripwire and a counter-threat."""
+
+import hashlib
+from pathlib import Path
+
+# Sources compiled by numba, and the modules whose constants they bake in.
+_COMPILED = ("chance.py", "day.py", "ensemble.py", "ladder.py", "outcomes.py", "scenario.py")
+
+
+def _drop_stale_machine_code() -> None:
+    """Delete numba's cached machine code when a compiled source changed.
+
+    numba checks only a cached function's own file, not the functions it calls, so an edited
+    rule could otherwise run as its old machine code inside a cached engine loop.
+    """
+    root = Path(__file__).parent
+    sources = [root / name for name in _COMPILED] + sorted((root / "rules").glob("*.py"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    stamp = root / "__pycache__" / "numba-sources.sha256"
+    try:
+        if stamp.read_text() == digest:
+            return
+    except OSError:
+        pass
+    for cached in [*root.glob("__pycache__/*.nb[ic]"), *root.glob("rules/__pycache__/*.nb[ic]")]:
+        cached.unlink(missing_ok=True)
+    try:
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:  # a read-only install: nothing was cached there either
+        pass
+
+
+_drop_stale_machine_code()

@@ -30,7 +30,7 @@ replicates = {replicates}
 chunk_size = {chunk}
 days = {days}
 seed = 3
-outcomes = ["open war", "escalated", "caused_by_misstep"]
+outcomes = ["wider war", "escalated", "caused_by_missteps"]
 
 [[parameters]]
 path = "guarantor.troops"
@@ -248,7 +248,7 @@ BAD = {
         '[[parameters]]\npath = "challenger.resolve"\nlow = 0\nhigh = 2\nsteps = 3\n',
         "actors['Russia'].resolve: Input should be less than",
     ),
-    "bad outcome": ('outcomes = ["open wars"]\n', "unknown outcome 'open wars' (did you mean"),
+    "bad outcome": ('outcomes = ["wider wars"]\n', "unknown outcome 'wider wars' (did you mean"),
     "wrong type": ('replicates = "many"\n', "replicates: Input should be a valid integer"),
 }
 
@@ -302,13 +302,14 @@ def test_report_writes_tables_and_figures(tmp_path):
     assert result.exit_code == 0, result.output
     text = (out / "report.md").read_text()
     assert "not a forecast" in text
-    assert "| guarantor.troops | challenger.threat_perception | p_open_war |" in text
+    assert "| guarantor.troops | challenger.threat_perception | p_wider_war |" in text
+    assert "caused_share_commitments" in text and "need not add to 1" in text
     for figure in (
-        "heatmap_p_open_war.png",
-        "heatmap_caused_share.png",
+        "heatmap_p_wider_war.png",
+        "roads.png",
         "survival.png",
         "outcomes.png",
-        "lines_p_open_war.png",
+        "lines_p_wider_war.png",
     ):
         assert (out / "figures" / figure).stat().st_size > 5000
         assert f"figures/{figure}" in text

@@ -6,6 +6,8 @@ from pathlib import Path
 import matplotlib
 import nbformat
 
+from sim.outcomes import Outcome, Road
+
 NOTEBOOK = Path(__file__).resolve().parents[2] / "docs" / "tutorial.ipynb"
 
 
@@ -22,11 +24,32 @@ def test_the_tutorial_notebook_executes_and_its_claims_hold(tmp_path):
                 exec(code, namespace)
     finally:
         os.chdir(here)
-    assert namespace["model"].outcome != namespace["twin"].outcome  # the missteps mattered
-    assert namespace["tally"].runs == 20_000
+
+    # 1. Seed 107: a wider war; its twin without missteps keeps the ceasefire. Missteps,
+    # misreading and commitments were each necessary; suppressing attacks changed nothing.
+    model, twins = namespace["model"], namespace["twins"]
+    assert namespace["twin"] is twins[Road.MISSTEPS]
+    assert model.outcome == Outcome.WIDER_WAR
+    assert twins[Road.MISSTEPS].outcome == Outcome.CEASEFIRE_HELD
+    assert twins[Road.MISREADING].outcome < Outcome.LIMITED_WAR
+    assert twins[Road.COMMITMENTS].outcome < Outcome.LIMITED_WAR
+    assert twins[Road.ATTACKS].outcome == model.outcome
+
+    # 2. Many runs: as many as asked; commitments caused the largest share of escalations;
+    # the shares add up to more than 100% (one war can need several roads).
+    assert namespace["tally"].runs == 2_000
+    shares = namespace["roads"].set_index("road")["caused_share"]
+    assert shares.idxmax() == "commitments"
+    assert shares.sum() > 1
+
+    # 3. The sweep: 3 × 2 points; troops lower P(limited war) at both threat perceptions,
+    # from about one in five to at most a few in a hundred; no wider war without troops.
     summary = namespace["summary"]
-    assert len(summary) == 9
-    by_troops = summary.groupby("guarantor.troops")
-    offensive = by_troops["p_renewed_offensive"].mean()
-    war = by_troops["p_open_war"].mean()
-    assert offensive[0] > offensive[10_000] and war[10_000] > war[0]
+    assert len(summary) == 6
+    assert (summary["runs"] == 200).all()
+    by = summary.set_index(["challenger.threat_perception", "guarantor.troops"])
+    for threat in (0.3, 0.9):
+        assert by.loc[(threat, 0), "p_limited_war"] > 0.15
+        assert by.loc[(threat, 5000), "p_limited_war"] < 0.05
+        assert by.loc[(threat, 0), "p_wider_war"] == 0
+        assert by.loc[(threat, 0), "rd_attacks"] > by.loc[(threat, 5000), "rd_attacks"]
