@@ -201,15 +201,18 @@ def _print_roads(frame) -> None:
         title_justify="left",
         box=None,
     )
-    for column in ("road", "P(escalation)", "in the twin", "difference (95%)", "caused (95%)"):
-        table.add_column(column, justify="left" if column == "road" else "right")
+    for column in ("road", "P(war)", "in twin", "difference, points (95%)", "caused (95%)"):
+        table.add_column(column, justify="left" if column == "road" else "right", no_wrap=True)
     notes = []
     for row in frame.itertuples():
-        difference = f"{row.risk_difference:+.2%} ({row.rd_low:+.2%} to {row.rd_high:+.2%})"
+        difference = (
+            f"{100 * row.risk_difference:+.2f} "
+            f"({100 * row.rd_low:+.2f} to {100 * row.rd_high:+.2f})"
+        )
         if row.caused_share != row.caused_share:  # nan: no escalation at all
             caused = "no escalation"
         else:
-            caused = f"{row.caused_share:.0%} ({row.caused_low:.0%} to {row.caused_high:.0%})"
+            caused = f"{row.caused_share:.0%} ({row.caused_low:.0%}-{row.caused_high:.0%})"
         if row.by_construction:
             caused += " *"
             notes.append(f"* {row.road}: by construction, not a finding: {row.by_construction}.")

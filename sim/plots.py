@@ -381,7 +381,7 @@ def plot_roads(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> F
         "risk difference in points: P(escalation) − P(escalation in the twin without the road)"
         "\n(paired 95% interval)" + "".join(f"\n{textwrap.fill(note, 80)}" for note in notes)
     )
-    ax.xaxis.set_major_formatter(lambda value, _: f"{100 * value:+.0f}")
+    ax.xaxis.set_major_formatter(lambda value, _: f"{100 * value:+.3g}")  # points, no rounding to 0
     ax.set_title("What each road to war adds" + (f"\n{title}" if title else ""))
     _footer(ax.figure, ax, made)
     return ax.figure
