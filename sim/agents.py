@@ -60,8 +60,8 @@ class Actor(mesa.Agent):
         day.update_beliefs(self.index, *self.model.packed, self.model.state)
 
     def update_hostility(self) -> None:
-        """Richardson's update toward each opponent (M1, M2, M6, M7)."""
-        day.update_hostility(self.index, *self.model.packed, self.model.state, self.model.day)
+        """Richardson's update toward each opponent (M1, M2, M6)."""
+        day.update_hostility(self.index, *self.model.packed, self.model.state)
 
     # -- what the actor's part of the state says
 

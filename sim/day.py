@@ -149,16 +149,10 @@ def new_log(rows: int) -> tuple[np.ndarray, np.ndarray]:
 
 @jit
 def new_scratch():
-    """Scratch arrays for the options of one decision: utilities, actions, targets, the
-    audience cost each utility includes, and the utilities without it (the twin's)."""
+    """Scratch arrays for the options of one decision: utilities, actions, targets, and the
+    utilities without audience costs (the commitments twin's)."""
     size = MAX_OPTIONS
-    return (
-        np.zeros(size),
-        np.zeros(size, np.int64),
-        np.zeros(size, np.int64),
-        np.zeros(size),
-        np.zeros(size),
-    )
+    return np.zeros(size), np.zeros(size, np.int64), np.zeros(size, np.int64), np.zeros(size)
 
 
 @jit
@@ -284,9 +278,10 @@ def balance(P, W, SW, state, i, j):
 
 
 @helper
-def _option(scratch, count, utility, action, target, face):
-    util, acts, targets, faces, _ = scratch
-    util[count], acts[count], targets[count], faces[count] = utility, action, target, face
+def _option(scratch, count, utility, action, target, free):
+    """Add an option; `free` is its utility without audience costs (the commitments twin's)."""
+    util, acts, targets, frees = scratch
+    util[count], acts[count], targets[count], frees[count] = utility, action, target, free
     return count + 1
 
 
@@ -307,7 +302,7 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
     pain = combat.casualty_pain(actor[i, A_DEATHS], P[i, TOLERANCE], r)
     weary = decisions.weariness(pain, r) if SW[SW_WITHDRAWAL] else 0.0
-    count = _option(scratch, 0, decisions.hold_utility(), HOLD, -1, 0.0)
+    count = _option(scratch, 0, decisions.hold_utility(), HOLD, -1, decisions.hold_utility())
     worst_backdown = 0.0
     unanswered = 0.0  # the dearest warning whose author, harmed, would back down by holding
     for m in range(_opponent_count(i, n)):
@@ -323,53 +318,53 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if suppress & (1 << Road.COMMITMENTS):
             backdown = 0.0
         worst_backdown = max(worst_backdown, backdown)
-        if harm > 0.5:
+        if pair[P_HARM, i, j] > 0.5:  # harmed, as for the restraint signal in `act`
             unanswered = max(unanswered, backdown)
         own_offensive = dyad[D_OFF_BY, d] == i
         if rung >= 2.0 or committed:
             u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, backdown, weary)
-            count = _option(scratch, count, u, DEESCALATE, j, backdown)
+            free = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, 0.0, weary)
+            count = _option(scratch, count, u, DEESCALATE, j, free)
         if SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0:
             u = decisions.warn_utility(b, V, h, x, kappa)
-            count = _option(scratch, count, u, WARN, j, 0.0)
+            count = _option(scratch, count, u, WARN, j, u)
         if rung >= 1.0 and actor[i, A_MOBILISED] == 0.0:
             u = decisions.mobilise_utility(b, V, h, x, kappa, r)
-            count = _option(scratch, count, u, MOBILISE, j, 0.0)
+            count = _option(scratch, count, u, MOBILISE, j, u)
         # Force needs something within reach: a party to the front, or troops in theatre.
         reach = P[j, GUARANTOR] == 0.0 or actor[j, A_TROOPS] > 0.0
         if reach and rung >= 2.0:
             u = decisions.probe_utility(h, x, rho, harm, kappa, r)
-            count = _option(scratch, count, u, PROBE, j, 0.0)
+            count = _option(scratch, count, u, PROBE, j, u)
         if reach and rung >= 3.0:
             u = decisions.strike_utility(h, x, rho, harm, W[STRIKE_COST], r, weary)
-            count = _option(scratch, count, u, STRIKE, j, 0.0)
+            count = _option(scratch, count, u, STRIKE, j, u)
         if reach and SW[SW_DELIBERATE] and not own_offensive and P[i, FORCES] > 0.0:
             win, wider = balance(P, W, SW, state, i, j)
             u = decisions.attack_utility(
                 win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider, weary
             )
-            count = _option(scratch, count, u, ATTACK, j, 0.0)
+            count = _option(scratch, count, u, ATTACK, j, u)
         if P[i, ARMED] > 0.0 and rung >= 5.0:
             win, _ = balance(P, W, SW, state, i, j)
             u = decisions.nuclear_utility(win, V, h, x, W[NUCLEAR_COST])
-            count = _option(scratch, count, u, NUCLEAR, j, 0.0)
+            count = _option(scratch, count, u, NUCLEAR, j, u)
     if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
         u = decisions.withdraw_utility(pain, r, V, kappa, worst_backdown)
-        count = _option(scratch, count, u, WITHDRAW, -1, worst_backdown)
-    util, acts, targets, faces, free = scratch
-    util[0], faces[0] = decisions.hold_utility() - unanswered, unanswered
+        free = decisions.withdraw_utility(pain, r, V, kappa, 0.0)
+        count = _option(scratch, count, u, WITHDRAW, -1, free)
+    util, acts, targets, frees = scratch
+    util[0] = decisions.hold_utility() - unanswered
     # The commitments twin is this run until the first choice that audience costs decide:
-    # the same draw over the utilities without them picks another option.
+    # the same draw over the utilities without them (computed as the twin computes them)
+    # picks another option.
     faced = suppress == 0 and worst_backdown > 0.0 and state[5][Road.COMMITMENTS] < 0
-    if faced:
-        for k in range(count):
-            free[k] = util[k] + faces[k]
     u = uniform_at(dkey, Stream.DECISION, i)
-    k = decisions.quantal_choice(util, count, W[PRECISION], u)
     if faced:
-        other = decisions.quantal_choice(free, count, W[PRECISION], u)
-        if acts[other] != acts[k] or targets[other] != targets[k]:
-            _diverge(state, Road.COMMITMENTS, day)
+        other = decisions.quantal_choice(frees, count, W[PRECISION], u)
+    k = decisions.quantal_choice(util, count, W[PRECISION], u)
+    if faced and (acts[other] != acts[k] or targets[other] != targets[k]):
+        _diverge(state, Road.COMMITMENTS, day)
     choice, target = acts[k], targets[k]
     if choice == ATTACK:
         _diverge(state, Road.ATTACKS, day)
@@ -580,7 +575,7 @@ def update_beliefs(i, P, W, SW, state):
 
 
 @jit
-def update_hostility(i, P, W, SW, state, day):
+def update_hostility(i, P, W, SW, state):
     """Richardson's update toward each opponent with framing, warnings and the day's shocks
     (M1, M2, M6); remembered harm fades."""
     actor, pair = state[0], state[1]

@@ -37,7 +37,7 @@ def one_day(P, W, SW, state, d, dkey, suppress, scratch, log):
     for i in range(n):
         phases.update_beliefs(i, P, W, SW, state)
     for i in range(n):
-        phases.update_hostility(i, P, W, SW, state, d)
+        phases.update_hostility(i, P, W, SW, state)
     return phases.settle(P, W, SW, state, d, log)
 
 

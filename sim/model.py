@@ -76,7 +76,7 @@ class EscalationModel(mesa.Model):
         self.dyad_rows: list[dict] = []
         self.terminated = bool(day.start(*self.packed, self.state))
         for actor in self.actors:
-            if actor.params.warned:
+            if actor.params.warned and self.switches.warning:
                 self._log(
                     LoggedEvent(
                         0, Event.WARNING, actor.name, None, {"troops": self._troops_facing(actor)}

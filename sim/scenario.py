@@ -79,7 +79,7 @@ class ActorParams(_Strict):
         0, "T", "Troops stationed on the protégé's soil (the tripwire).",
         "brief §1", ge=0, le=1_000_000)  # fmt: skip
     exposure: float = param(
-        0.0, "e", "Exposure to incidents besides troops (air, sea, the line); a pair uses the mean.",
+        0.0, "e", "Exposure to incidents besides troops (air, sea, the line); pairs use the mean.",
         "Posen (1991)", ge=0, le=100)  # fmt: skip
     casualty_tolerance: float = param(
         100.0, "L", "Deaths that hurt as much as the stakes (at r = ½): drive withdrawal.",

@@ -46,16 +46,20 @@ def impossible_without(scenario: Scenario, road: Road) -> str:
     """Why the twin of `road` cannot reach war by construction, or '' when it can.
 
     War needs battle deaths, which come only from chosen strikes and attacks: with decisions
-    off there is none at all; with attacks suppressed (or M10 off) and strikes killing no
-    one, there is none either.
+    off there are none at all; without attacks (suppressed in the twin, or M10 off) strikes
+    alone must kill; and neither strikes nor offensives may kill no one.
     """
-    if scenario.world.escalation_rung < 5:
+    world, switches = scenario.world, scenario.mechanisms
+    if world.escalation_rung < 5:
         return ""  # escalation short of war needs no battle deaths
-    if not scenario.mechanisms.decisions:
+    if not switches.decisions:
         return "decisions are off, so no one strikes or attacks: war is impossible in any run"
-    attacks = scenario.mechanisms.deliberate and road != Road.ATTACKS
-    if not attacks and scenario.world.strike_casualties == 0:
-        return "with attacks suppressed and strikes killing no one, no battle deaths are possible"
+    attacks = switches.deliberate and road != Road.ATTACKS
+    if world.strike_casualties == 0 and (not attacks or world.combat_casualties == 0):
+        why = "attacks are suppressed" if road == Road.ATTACKS else "attacks are off"
+        if attacks:
+            why = "offensives kill no one"
+        return f"{why} and strikes kill no one, so no battle deaths are possible"
     return ""
 
 

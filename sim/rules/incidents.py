@@ -6,7 +6,7 @@ from sim.rules import rule
 
 @rule
 def exposure_of(exposure, troops, harm):
-    """Contact E = ē + k·T/1000 (mean exposure, troops of both), k > 1 in an offensive (Posen 1991)."""
+    """Contact E = ē + k·T/1000: mean exposure, both sides' troops, k > 1 in war (Posen 1991)."""
     return exposure + harm * troops / 1000.0
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from sim.ensemble import pack, simulate_runs
 from sim.outcomes import CRISIS_DAYS, MAX_RUNG, Road
 from sim.scenario import Role, Scenario, load_scenario
-from tests.conftest import ensemble
+from tests.conftest import SHIPPED, ensemble
 from tests.integration.test_roads import deliberate_road
 
 N = 4000
@@ -79,7 +79,7 @@ def test_higher_audience_costs_make_crises_last_longer():
 def test_with_all_chance_off_nothing_happens_by_chance():
     """No missteps, no perception noise, and choices at so high a precision that the best
     action always wins (every other weight underflows to exactly 0): every run is the same."""
-    for name in ("reassurance", "hardline", "baseline"):
+    for name in SHIPPED:
         calm = load_scenario(name).with_changes(
             mechanisms={"noise": False, "missteps": False}, world={"precision": 1000.0}
         )

@@ -240,9 +240,15 @@ def test_roads_say_when_war_is_impossible_by_construction():
     harmless = parse_scenario({"name": "t", "world": {"strike_casualties": 0.0}, "actors": actors})
     texts = tally_of("ABC").roads(harmless).set_index("road")["by_construction"]
     assert texts["attacks"] == (
-        "with attacks suppressed and strikes killing no one, no battle deaths are possible"
+        "attacks are suppressed and strikes kill no one, so no battle deaths are possible"
     )
     assert texts.drop("attacks").tolist() == ["", "", ""]
+    harmless_war = harmless.with_changes(world={"combat_casualties": 0.0})
+    texts = tally_of("ABC").roads(harmless_war).set_index("road")["by_construction"]
+    assert texts["missteps"].startswith("offensives kill no one")
+    no_attacks = harmless.with_changes(mechanisms={"deliberate": False})
+    texts = tally_of("ABC").roads(no_attacks).set_index("road")["by_construction"]
+    assert texts["commitments"].startswith("attacks are off")
 
 
 def test_outcome_shares_cover_every_outcome():
@@ -285,7 +291,7 @@ def test_with_decisions_off_war_is_impossible_for_every_road():
 
 def test_the_attacks_twin_cannot_reach_war_when_strikes_kill_no_one():
     harmless = scenario(world={"strike_casualties": 0.0})
-    assert "attacks suppressed" in impossible_without(harmless, Road.ATTACKS)
+    assert "attacks are suppressed" in impossible_without(harmless, Road.ATTACKS)
     assert impossible_without(harmless, Road.MISSTEPS) == ""
 
 
