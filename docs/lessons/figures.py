@@ -5,7 +5,7 @@ Run the `escalation ensemble ... --out results/lessons/NAME` commands of the les
 
     .venv/bin/python docs/lessons/figures.py [RESULTS]   # RESULTS: default results/lessons
 
-The run of Lesson 3 (seed 107, reassurance and hotline) is computed here with the Mesa model.
+The run of Lesson 3 (seed 273, reassurance and hotline) is computed here with the Mesa model.
 Illustrative parameters; a teaching model, not a forecast.
 """
 
@@ -22,6 +22,7 @@ from sim.scenario import load_scenario
 HERE = Path(__file__).resolve().parent
 FIGURES = HERE / "figures"
 FOOTER = "Illustrative parameters; a teaching model, not a forecast. 10,000 runs each, seed 1."
+SEED = 273  # the run of Lesson 3
 ROADS = ["missteps", "misreading", "attacks", "commitments"]
 
 
@@ -86,10 +87,10 @@ def provocation(results: Path) -> None:
 
 
 def misstep() -> None:
-    figure, axes = plt.subplots(2, 1, figsize=(8, 4.6), sharex=True, layout="constrained")
-    dyads = ["Russia-Ukraine", "Russia-United Kingdom"]
+    figure, axes = plt.subplots(3, 1, figsize=(8, 6.2), sharex=True, layout="constrained")
+    dyads = ["Russia-United Kingdom", "Russia-Ukraine", "Russia-France"]
     for k, name in enumerate(["reassurance", "hotline"]):
-        model = run_model(load_scenario(name), seed=107)
+        model = run_model(load_scenario(name), seed=SEED)
         rungs = model.dyad_trajectory().pivot(index="day", columns="dyad", values="rung")
         misread = [
             e.day for e in model.events if e.kind == Event.MISSTEP and e.details.get("misread")
@@ -118,8 +119,8 @@ def misstep() -> None:
         ax.set_ylim(-0.3, 6.3)
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend(fontsize=8, loc="center right")
-    axes[1].set_xlabel("day (dotted: an incident misread as a deliberate attack)")
-    figure.suptitle("Seed 107: the same incidents, with a poor and a good hotline")
+    axes[-1].set_xlabel("day (dotted: an incident misread as a deliberate attack)")
+    figure.suptitle(f"Seed {SEED}: the same incidents, with a poor and a good hotline")
     save(figure, "misstep_run.png", "Illustrative parameters; a teaching model, not a forecast.")
 
 

@@ -25,7 +25,7 @@ def test_the_tutorial_notebook_executes_and_its_claims_hold(tmp_path):
     finally:
         os.chdir(here)
 
-    # 1. Seed 107: a wider war; its twin without missteps keeps the ceasefire. Missteps,
+    # 1. Seed 273: a wider war; its twin without missteps keeps the ceasefire. Missteps,
     # misreading and commitments were each necessary; suppressing attacks changed nothing.
     model, twins = namespace["model"], namespace["twins"]
     assert namespace["twin"] is twins[Road.MISSTEPS]
