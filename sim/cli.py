@@ -330,6 +330,11 @@ def ensemble(
     )
     _print_shares("Outcomes", outcomes, "outcome")
     _print_shares("Escalation", attribution, "quantity")
+    console.print(
+        "The two rows given a misstep compare different runs (those with incidents and those "
+        "without), so they are no causal measure: the roads table below is.",
+        highlight=False,
+    )
     _print_roads(roads)
     typer.echo(NOT_A_FORECAST)
     typer.echo(
