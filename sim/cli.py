@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.chance import MAX_SEED
+from sim.folders import claim, folder_name, hold, printable
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -51,18 +52,58 @@ DaysOpt = Annotated[
 ]
 
 
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Write into an --out folder that holds files escalation did not write (files of "
+        "the same name are replaced).",
+    ),
+]
+WaitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="If another escalation command is writing into the same folder, wait for it "
+        "to end instead of refusing.",
+    ),
+]
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print text with control characters (terminal escape codes) made harmless."""
+    typer.echo(printable(text), err=err)
+
+
+def _one_line(error: BaseException) -> str:
+    """An error as one line: an OSError names its file and its reason."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror}"
+    if isinstance(error, MemoryError):
+        return "out of memory; ask for fewer runs, points or smaller chunks"
+    if isinstance(error, RecursionError):
+        return "input nested too deeply"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a bad scenario into one line on stderr and exit code 2, with no traceback."""
+    """Turn bad input, an unusable output folder or a failing disk into one line on stderr
+    and exit code 2, with no traceback."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ScenarioError as error:
-            typer.echo(f"error: {error}", err=True)
+        except (ScenarioError, OSError, MemoryError, RecursionError) as error:
+            say(f"error: {_one_line(error)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _waiting(message: str) -> None:
+    say(message, err=True)
 
 
 def _scenario(name: str, days: int | None) -> Scenario:
@@ -94,6 +135,8 @@ def run(
             "numbers otherwise) and say whether the missteps changed the outcome.",
         ),
     ] = False,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run one crisis and tell it day by day.
 
@@ -115,34 +158,37 @@ def run(
     )
 
     spec = _scenario(scenario, days)
-    model = run_model(spec, seed=seed)
-    lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
-    lines += timeline_lines(model) or ["(nothing happened)"]
-    lines += ["", outcome_line(model), *summary_lines(model)]
-    if twin:
-        lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
-    lines += ["", NOT_A_FORECAST]
-    out_dir = out if out is not None else RESULTS / spec.name / f"seed-{seed}"
-    trajectory = model.trajectory()
-    figure = plot_trajectory(
-        trajectory_data(trajectory, model.events),
-        spec.world.thresholds,
-        title=f"{spec.name}, seed {seed}: {model.outcome.label}",
-    )
-    written = write_all(
-        out_dir,
-        {
-            "trajectory.parquet": parquet_writer(trajectory),
-            "hostility.png": lambda path: figure.savefig(path, dpi=120),
-            "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
-            "result.json": lambda path: path.write_text(
-                json.dumps(model.result(), default=str, indent=1)
-            ),
-        },
-    )
-    plt.close(figure)
-    typer.echo("\n".join(lines))
-    typer.echo("\nWrote " + ", ".join(str(p) for p in written))
+    # A name is a label: the default folder is derived from it, never a path it spells.
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"seed-{seed}"
+    with claim(out_dir, force, wait, _waiting):
+        model = run_model(spec, seed=seed)
+        lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
+        lines += timeline_lines(model) or ["(nothing happened)"]
+        lines += ["", outcome_line(model), *summary_lines(model)]
+        if twin:
+            lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
+        lines += ["", NOT_A_FORECAST]
+        text = printable("\n".join(lines))  # no escape codes from names, on screen or in files
+        trajectory = model.trajectory()
+        figure = plot_trajectory(
+            trajectory_data(trajectory, model.events),
+            spec.world.thresholds,
+            title=f"{spec.name}, seed {seed}: {model.outcome.label}",
+        )
+        written = write_all(
+            out_dir,
+            {
+                "trajectory.parquet": parquet_writer(trajectory),
+                "hostility.png": lambda path: figure.savefig(path, dpi=120),
+                "timeline.txt": lambda path: path.write_text(text + "\n"),
+                "result.json": lambda path: path.write_text(
+                    json.dumps(model.result(), default=str, indent=1)
+                ),
+            },
+        )
+        plt.close(figure)
+    say(text)
+    say("\nWrote " + ", ".join(str(p) for p in written))
 
 
 @app.command()
@@ -219,6 +265,8 @@ def ensemble(
     chunk_size: Annotated[
         int, typer.Option(min=1, max=1_000_000, help="Runs per task; results do not depend on it.")
     ] = 10_000,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run many runs, each with its twin, and say how often missteps cause escalation.
 
@@ -233,6 +281,7 @@ def ensemble(
     """
     import os
 
+    from sim.experiment import MAX_TASKS as MAX_CHUNKS
     from sim.plots import (
         escalation_day_data,
         outcome_data,
@@ -247,13 +296,19 @@ def ensemble(
 
     if engine not in ENGINES:
         raise ScenarioError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if -(-runs // chunk_size) > MAX_CHUNKS:  # the task list itself would not fit in memory
+        raise ScenarioError(
+            f"--runs {runs:,} in chunks of {chunk_size:,} makes more than {MAX_CHUNKS:,} "
+            "chunks; give a larger --chunk-size"
+        )
     spec = _scenario(scenario, days)
     tasks = chunks(spec, runs, seed, chunk_size, engine)  # type: ignore[arg-type]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
-    out_dir = out if out is not None else RESULTS / spec.name / f"ensemble-seed-{seed}"
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"ensemble-seed-{seed}"
     tally = Tally(spec.world.days, spec.world.escalation_rung)
     try:
         with (
+            claim(out_dir, force, wait, _waiting),
             stop_on_interrupt() as stop,
             staging(out_dir) as scratch,
             ParquetStream(scratch / "runs.parquet") as sink,
@@ -278,16 +333,16 @@ def ensemble(
                 figure.savefig(scratch / name, dpi=120)
                 plt.close(figure)
     except KeyboardInterrupt:
-        typer.echo(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
-    typer.echo(
+    say(
         f"Scenario '{spec.name}': {runs:,} runs with twins, seed {seed}, engine "
         f"{engine}; escalation = reaching rung {spec.world.escalation_rung}."
     )
     _print_shares("Missteps and escalation", attribution, "quantity")
     _print_shares("Outcomes", outcomes, "outcome")
-    typer.echo(NOT_A_FORECAST)
-    typer.echo(
+    say(NOT_A_FORECAST)
+    say(
         f"Wrote {out_dir}/: runs.parquet, attribution.csv, outcomes.csv, outcomes.png, "
         "escalation_days.png"
     )
@@ -320,6 +375,8 @@ def sweep(
         Path | None,
         typer.Option(help="Results folder (default: results/EXPERIMENT).", show_default=False),
     ] = None,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run a parameter sweep declared in an experiment file, resumably.
 
@@ -336,48 +393,55 @@ def sweep(
 
     from sim.experiment import load_experiment
     from sim.runs import stop_on_interrupt
-    from sim.sweep import executor_for, finish, missing_tasks, prepare, run_sweep, tasks_of
+    from sim.sweep import executor_for, finish, prepare, run_sweep, tasks_of, verify_chunks
 
     if executor not in ("local", "dask"):
         raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
     spec, base, text = load_experiment(experiment)
-    out_dir = out if out is not None else RESULTS / spec.name
-    prepare(out_dir, spec, base, text)
-    tasks = tasks_of(spec, base)
-    todo = missing_tasks(out_dir, tasks)
-    total = sum(t.chunk.stop - t.chunk.start for t in tasks)
-    left = sum(t.chunk.stop - t.chunk.start for t in todo)
-    if left < total:
-        typer.echo(f"Resuming: {total - left:,} of {total:,} runs are already done.")
-    workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
-    try:
-        with (
-            stop_on_interrupt() as stop,
-            executor_for(executor, workers, scheduler) as pool,
-            _progress() as progress,
-        ):
-            bar = progress.add_task("runs", total=total, completed=total - left)
-            run_sweep(
-                spec,
-                base,
-                text,
-                out_dir,
-                pool,
-                on_progress=lambda n: progress.advance(bar, n),
-                tasks=tasks,
-                stop=stop,
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name)
+    with claim(out_dir, force, wait, _waiting):
+        prepare(out_dir, spec, base, text)
+        tasks = tasks_of(spec, base)
+        todo, problems = verify_chunks(out_dir, tasks)
+        if problems:  # never trust a chunk that is not what it claims to be: run it again
+            say(
+                f"Recomputing {len(problems):,} chunk file(s) that failed verification: "
+                + "; ".join(problems[:3])
+                + (" ..." if len(problems) > 3 else ""),
+                err=True,
             )
-    except KeyboardInterrupt:
-        typer.echo(
-            "Interrupted: finished chunks are saved; run the same command to resume.", err=True
-        )
-        raise typer.Exit(130) from None
-    summary = finish(out_dir, base)
-    typer.echo(
+        total = sum(t.chunk.stop - t.chunk.start for t in tasks)
+        left = sum(t.chunk.stop - t.chunk.start for t in todo)
+        if left < total:
+            say(f"Resuming: {total - left:,} of {total:,} runs are already done (verified).")
+        workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+        try:
+            with (
+                stop_on_interrupt() as stop,
+                executor_for(executor, workers, scheduler) as pool,
+                _progress() as progress,
+            ):
+                bar = progress.add_task("runs", total=total, completed=total - left)
+                run_sweep(
+                    spec,
+                    base,
+                    text,
+                    out_dir,
+                    pool,
+                    on_progress=lambda n: progress.advance(bar, n),
+                    tasks=tasks,
+                    stop=stop,
+                    todo=todo,
+                )
+        except KeyboardInterrupt:
+            say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
+            raise typer.Exit(130) from None
+        summary = finish(out_dir, base, tasks)
+    say(
         f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
         f"replicates = {total:,} runs with twins, in {out_dir}/"
     )
-    typer.echo(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
+    say(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
 
 
 ResultsArg = Annotated[
@@ -401,8 +465,9 @@ def plot(results: ResultsArg) -> None:
     """
     from sim.report import make_figures
 
-    for path in make_figures(results):
-        typer.echo(f"Wrote {path}")
+    with hold(results, "manifest.json"):
+        for path in make_figures(results):
+            say(f"Wrote {path}")
 
 
 @app.command()
@@ -414,7 +479,8 @@ def report(results: ResultsArg) -> None:
     """
     from sim.report import write_report
 
-    typer.echo(f"Report: {write_report(results)}")
+    with hold(results, "manifest.json"):
+        say(f"Report: {write_report(results)}")
 
 
 @app.command(name="app")
