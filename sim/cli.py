@@ -173,7 +173,7 @@ def run(
         figure = plot_trajectory(
             trajectory_data(trajectory, model.events),
             spec.world.thresholds,
-            title=f"{spec.name}, seed {seed}: {model.outcome.label}",
+            title=printable(f"{spec.name}, seed {seed}: {model.outcome.label}"),
         )
         written = write_all(
             out_dir,
@@ -322,7 +322,7 @@ def ensemble(
             attribution, outcomes = tally.attribution(), tally.outcome_shares()
             attribution.to_csv(scratch / "attribution.csv", index=False)
             outcomes.to_csv(scratch / "outcomes.csv", index=False)
-            title = f"{spec.name}: {runs:,} runs, seed {seed}"
+            title = printable(f"{spec.name}: {runs:,} runs, seed {seed}")
             for name, figure in (
                 ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
                 (
@@ -495,7 +495,7 @@ def teaching_app(
 
     Example: escalation app --port 8765
     """
-    import subprocess
+    import os
     import sys
 
     try:
@@ -517,7 +517,11 @@ def teaching_app(
         "--no-open",
         "--production",
     ]
-    raise typer.Exit(subprocess.call(command))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this
+    # PID then reaches the server itself, and nothing outlives the command.
+    os.execv(sys.executable, command)
 
 
 @app.command()
