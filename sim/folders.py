@@ -160,18 +160,20 @@ def _locked(out_dir: Path, wait: bool, on_wait: Callable[[str], None] | None) ->
                 on_wait(f"Waiting for {holder} to finish with {out_dir} ...")
             fcntl.flock(fd, fcntl.LOCK_EX)
         # The holder we waited for may have removed the folder (a failed first run).
-        with contextlib.suppress(OSError):
-            if os.stat(marker).st_ino == os.fstat(fd).st_ino:
-                info = {
-                    "pid": os.getpid(),
-                    "command": " ".join(["escalation", *sys.argv[1:]])[:300],
-                    "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                }
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, json.dumps(info).encode(), 0)
-                yield
-                return
-        raise FolderError(f"{out_dir} was removed by the command we waited for; run again")
+        try:
+            same = os.stat(marker).st_ino == os.fstat(fd).st_ino
+        except OSError:
+            same = False
+        if not same:
+            raise FolderError(f"{out_dir} was removed by the command we waited for; run again")
+        info = {
+            "pid": os.getpid(),
+            "command": " ".join(["escalation", *sys.argv[1:]])[:300],
+            "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        yield
     finally:
         os.close(fd)  # closing releases the lock
 

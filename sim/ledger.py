@@ -71,8 +71,10 @@ def problem(
     path = Path(out_dir, "chunks", filename)
     try:
         size = path.stat().st_size
-        if size != entry.get("bytes"):
-            return f"{size:,} bytes, not the {entry.get('bytes')} recorded"
+        recorded = entry.get("bytes")
+        if size != recorded:
+            shown = f"{recorded:,}" if isinstance(recorded, int) else repr(recorded)
+            return f"{size:,} bytes, not the {shown} recorded"
         if sha256_of(path) != entry.get("sha256"):
             return "its checksum differs from the one recorded"
     except OSError as error:
