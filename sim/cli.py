@@ -142,7 +142,8 @@ def run(
 
     Prints a plain-language timeline, the outcome and a summary; writes the trajectory
     (trajectory.parquet: day, actor, hostility, perceived hostility, rung, events), a figure
-    (hostility.png) and the timeline (timeline.txt).
+    (hostility.png) and the timeline (timeline.txt), into a new or empty folder or one
+    escalation wrote (else --force), holding a lock on it while it writes (see --wait).
 
     Example: escalation run reassurance --seed 3 --twin
     """
@@ -275,7 +276,8 @@ def ensemble(
     with the same random numbers but no missteps, did not), each with a 95% Wilson interval,
     and the outcome distribution. Writes runs.parquet (one row a run), attribution.csv,
     outcomes.csv, outcomes.png and escalation_days.png. The runs are the same whatever the
-    engine, the workers or the chunk size.
+    engine, the workers or the chunk size. The output folder must be new, empty or one
+    escalation wrote (else --force); a killed earlier run's scratch files are removed.
 
     Example: escalation ensemble reassurance --runs 100000 --seed 1
     """
@@ -382,8 +384,11 @@ def sweep(
 
     Tasks are chunks of runs, each written to its own Parquet file as it finishes; running
     the same command again resumes an interrupted sweep, and a changed experiment is refused
-    rather than mixed in. Ctrl-C stops at a chunk boundary, saving the chunks already
-    handed to the workers (a second Ctrl-C stops at once). When every chunk is
+    rather than mixed in. Every chunk's identity and checksum are recorded (chunks.jsonl); a
+    resume verifies them and recomputes, saying so, any chunk that is missing, damaged or
+    not the one it claims to be. Ctrl-C stops at a chunk boundary, saving the chunks already
+    handed to the workers (a second Ctrl-C stops at once). One command at a time writes
+    into a folder: another is refused, naming it, or waits with --wait. When every chunk is
     there, summary.csv gives each point's outcome probabilities with 95% intervals. Then:
     escalation report RESULTS_DIR.
 
@@ -491,7 +496,8 @@ def teaching_app(
 
     Sliders for troops, resolve, threat perception, hotline quality, misstep rate and
     audience costs, a switch for each mechanism, the hostility plot, the actors, the event
-    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C.
+    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C (or
+    SIGTERM: the command becomes the server, so nothing outlives it).
 
     Example: escalation app --port 8765
     """

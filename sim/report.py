@@ -45,8 +45,10 @@ def _verify(out_dir: Path, manifest: dict) -> None:
             "run `escalation sweep` again"
         )
     known = ledger.entries(out_dir)
-    for path in sorted(Path(out_dir, "chunks").glob("p*-r*.parquet")):
-        why = ledger.problem(out_dir, path.name, None, known)
+    present = {p.name for p in Path(out_dir, "chunks").glob("p*-r*.parquet")}
+    for name in sorted(present | set(known)):
+        path = Path(out_dir, "chunks", name)
+        why = "missing" if name not in present else ledger.problem(out_dir, name, None, known)
         if why is not None:
             raise ScenarioError(f"{path}: {why}; run `escalation sweep` again to recompute it")
 
