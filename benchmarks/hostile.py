@@ -269,6 +269,11 @@ def inputs() -> None:
         ["ensemble", "baseline", "--runs", "100000000", "--chunk-size", "1", "--out", "WORK/o"],
     )
     bad_input("--seed -1", ["run", "baseline", "--seed", "-1", "--out", "WORK/o"])
+    bad_input("--seed too large", ["run", "baseline", "--seed", "9" * 40, "--out", "WORK/o"])
+    bad_input("unknown option", ["run", "baseline", "--bogus", "--out", "WORK/o"])
+    bad_input("unknown command", ["banana"])
+    bad_input("--workers -3", ["sweep", "WORK/e.toml", "--workers", "-3", "--out", "WORK/o"], small)
+    bad_input("--port 80", ["app", "--port", "80"])
     bad_input("--days 0", ["run", "baseline", "--days", "0", "--out", "WORK/o"])
     for garbled in ("{not json", "[]", "null", '{"fingerprint": 3}', "", "\x00" * 10):
 
@@ -523,7 +528,7 @@ def tmpfs(path: Path, size: str):
 
 
 def full_disk_run(work: Path) -> bool:
-    with tmpfs(work / "disk", "300k") as disk:
+    with tmpfs(work / "disk", "100k") as disk:
         result = escalation("run", "reassurance", "--out", str(disk / "o"), cwd=work)
         lines = result.stderr.strip().splitlines()
         return (
@@ -539,8 +544,8 @@ def full_disk_sweep_then_resume(work: Path) -> bool:
     with tmpfs(work / "disk", "900k") as disk:
         out = disk / "o"
         result = escalation("sweep", str(source), "--workers", "1", "--out", str(out), cwd=work)
-        lines = result.stderr.strip().splitlines()
-        refused = result.returncode == 2 and len(lines) == 1 and "No space left" in lines[0]
+        last = result.stderr.strip().splitlines()[-1]  # after the progress bar
+        refused = result.returncode == 2 and last.startswith("error: ") and "No space" in last
         subprocess.run(["mount", "-o", "remount,size=50m", str(disk)], check=True)
         again = escalation("sweep", str(source), "--workers", "1", "--out", str(out), cwd=work)
         ok = refused and again.returncode == 0 and same(summary_of(out), expected)

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from sim.chance import MAX_SEED
 from sim.folders import claim, folder_name, hold, printable
@@ -22,7 +24,25 @@ from sim.scenario import (
     parse_scenario,
 )
 
+
+class OneLineErrors(TyperGroup):
+    """The command group, with a bad option or argument told in one line (exit code 2)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Run the subcommand; a usage error becomes `error: ...` on stderr and exit 2."""
+        try:
+            return super().invoke(ctx)
+        except TyperException as error:  # typer's own copy of click's exceptions
+            usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
+            if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
+                raise
+            message = " ".join(error.format_message().split())
+            typer.echo(printable(f"error: {message} (see --help)"), err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Escalation under a tripwire and a counter-threat: an agent-based model for "
     "exploration and teaching. Its numbers follow from illustrative parameters: they are "
     "not forecasts.",
@@ -449,6 +469,15 @@ def sweep(
     say(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
 
 
+def _finished_sweep(results: Path, read_manifest: Callable[[Path], dict]) -> None:
+    """Refuse, before anything is written, a folder that is not a sweep's with its manifest."""
+    if not (results / "manifest.json").is_file():
+        raise ScenarioError(
+            f"{results}: not a finished sweep (no manifest.json); run `escalation sweep` first"
+        )
+    read_manifest(results)
+
+
 ResultsArg = Annotated[
     Path,
     typer.Argument(
@@ -469,8 +498,10 @@ def plot(results: ResultsArg) -> None:
     Example: escalation plot results/troops_threat
     """
     from sim.report import make_figures
+    from sim.sweep import read_manifest
 
-    with hold(results, "manifest.json"):
+    _finished_sweep(results, read_manifest)
+    with hold(results):
         for path in make_figures(results):
             say(f"Wrote {path}")
 
@@ -483,8 +514,10 @@ def report(results: ResultsArg) -> None:
     Example: escalation report results/troops_threat
     """
     from sim.report import write_report
+    from sim.sweep import read_manifest
 
-    with hold(results, "manifest.json"):
+    _finished_sweep(results, read_manifest)
+    with hold(results):
         say(f"Report: {write_report(results)}")
 
 

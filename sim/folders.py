@@ -211,16 +211,16 @@ def claim(
 
 
 @contextmanager
-def hold(out_dir: Path, needs: str) -> Iterator[Path]:
-    """Lock an existing results folder that holds `needs`, refusing if another command has it.
+def hold(out_dir: Path) -> Iterator[Path]:
+    """Lock a folder escalation wrote, refusing if another command has it; create nothing.
 
-    For commands that add to a sweep's folder (plot, report): nothing is created unless the
-    folder is one a sweep wrote.
+    For commands that add to a sweep's folder (plot, report).
     """
     out_dir = Path(out_dir)
-    if not (out_dir / needs).is_file():
+    if not is_ours(out_dir):
         raise FolderError(
-            f"{out_dir}: not a finished sweep (no {needs}); run `escalation sweep` first"
+            f"{out_dir}: not marked as written by escalation ({MARKER} is missing); run "
+            "the sweep again (with --force) to verify its results"
         )
     with _locked(out_dir, False, None):
         clean_leftovers(out_dir)

@@ -465,3 +465,25 @@ def test_escape_codes_in_names_never_reach_the_terminal(tmp_path):
     result = invoke("run", str(bad), "--out", str(out))
     refused(result, "resolve")
     assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["run", "baseline", "--seed", "-1"], "--seed"),
+        (["run", "baseline", "--bogus"], "--bogus"),
+        (["banana"], "banana"),
+        (["sweep", "x", "--workers", "-3"], "--workers"),
+    ],
+)
+def test_bad_options_get_one_line_too(args, word):
+    refused(invoke(*args), word, "--help")
+
+
+def test_plot_and_report_write_nothing_into_a_folder_with_a_garbled_manifest(tmp_path):
+    for garbled in ("[]", "{", '{"fingerprint": "x"}'):
+        (tmp_path / "manifest.json").write_text(garbled)
+        (tmp_path / "summary.parquet").write_text("x")
+        for command in ("plot", "report"):
+            refused(invoke(command, str(tmp_path)), "manifest")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "summary.parquet"]
