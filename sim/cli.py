@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from sim.chance import MAX_SEED
-from sim.folders import claim, folder_name, hold, printable
+from sim.folders import check_folder, claim, folder_name, hold, printable
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -181,34 +181,35 @@ def run(
     spec = _scenario(scenario, days)
     # A name is a label: the default folder is derived from it, never a path it spells.
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"seed-{seed}"
+    check_folder(out_dir, force)  # refuse before the work rather than after it
+    model = run_model(spec, seed=seed)
+    lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
+    lines += timeline_lines(model) or ["(nothing happened)"]
+    lines += ["", outcome_line(model), *summary_lines(model)]
+    if twin:
+        lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
+    lines += ["", NOT_A_FORECAST]
+    lines = printable("\n".join(lines)).split("\n")  # no escape codes from names, anywhere
+    trajectory = model.trajectory()
+    figure = plot_trajectory(
+        trajectory_data(trajectory, model.events),
+        spec.world.thresholds,
+        title=printable(f"{spec.name}, seed {seed}: {model.outcome.label}"),
+    )
     with claim(out_dir, force, wait, _waiting):
-        model = run_model(spec, seed=seed)
-        lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
-        lines += timeline_lines(model) or ["(nothing happened)"]
-        lines += ["", outcome_line(model), *summary_lines(model)]
-        if twin:
-            lines += twin_lines(model, run_model(spec, seed=seed, suppress_missteps=True))
-        lines += ["", NOT_A_FORECAST]
-        text = printable("\n".join(lines))  # no escape codes from names, on screen or in files
-        trajectory = model.trajectory()
-        figure = plot_trajectory(
-            trajectory_data(trajectory, model.events),
-            spec.world.thresholds,
-            title=printable(f"{spec.name}, seed {seed}: {model.outcome.label}"),
-        )
         written = write_all(
             out_dir,
             {
                 "trajectory.parquet": parquet_writer(trajectory),
                 "hostility.png": lambda path: figure.savefig(path, dpi=120),
-                "timeline.txt": lambda path: path.write_text(text + "\n"),
+                "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
                 "result.json": lambda path: path.write_text(
                     json.dumps(model.result(), default=str, indent=1)
                 ),
             },
         )
-        plt.close(figure)
-    say(text)
+    plt.close(figure)
+    say("\n".join(lines))
     say("\nWrote " + ", ".join(str(p) for p in written))
 
 
