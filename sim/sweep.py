@@ -170,6 +170,7 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
         "seed": experiment.seed,
         "replicates": experiment.replicates,
         "runs": "0..replicates-1 at every point (common random numbers)",
+        "chunk_ledger": f"{ledger.LEDGER}: each chunk's point, runs, size and SHA-256",
         "versions": versions(),
         "started": _now(),
         "finished": None,
