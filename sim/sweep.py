@@ -273,18 +273,22 @@ def verify_chunks(
 ) -> tuple[list[Task], list[str]]:
     """The tasks still to run, and a line for each chunk file that failed verification.
 
-    A chunk file counts as done only if the ledger records it as this task's chunk, with its
-    size and checksum. With `remove`, failed files, and chunk files that belong to no task,
-    are deleted so that nothing untrusted can be summarised.
+    A chunk file counts as done only if the ledger records it as this task's chunk of this
+    experiment (the manifest's fingerprint), with its size and checksum. With `remove`, failed
+    files, and chunk files that belong to no task, are deleted so that nothing untrusted can
+    be summarised.
     """
     known = ledger.entries(out_dir)
+    # A chunk belongs to one experiment: the same point and runs of another one are not it.
+    experiment = read_manifest(out_dir)["fingerprint"]
     present = {p.name for p in (out_dir / "chunks").glob("p*-r*.parquet")}
     todo, problems = [], []
     for task in tasks:
         if task.filename not in present:
             todo.append(task)
             continue
-        why = ledger.problem(out_dir, task.filename, task.identity, known)
+        identity = {**task.identity, "experiment": experiment}
+        why = ledger.problem(out_dir, task.filename, identity, known)
         if why is not None:
             problems.append(f"{task.filename}: {why}")
             todo.append(task)
@@ -338,7 +342,9 @@ def run_sweep(
             out_dir / "chunks" / task.filename,
             lambda p, table=table: table.to_parquet(p, index=False),
         )
-        ledger.record(out_dir, task.filename, task.identity)
+        ledger.record(
+            out_dir, task.filename, {**task.identity, "experiment": manifest["fingerprint"]}
+        )
         runs = task.chunk.stop - task.chunk.start
         done += runs
         if on_progress:

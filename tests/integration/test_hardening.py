@@ -173,6 +173,23 @@ def test_a_resume_recomputes_corrupt_and_swapped_chunks_and_says_so(tmp_path):
     assert not (out / "chunks" / "p00007-r000000000.parquet").exists()
 
 
+def test_chunks_of_another_experiment_are_not_trusted_after_the_manifest_is_lost(tmp_path):
+    out = tmp_path / "out"
+    first = experiment_named(tmp_path, "small")
+    assert invoke("sweep", str(first), "--workers", "1", "--out", str(out)).exit_code == 0
+    (out / "manifest.json").unlink()  # lost, then another experiment with the same chunks
+    second = tmp_path / "other.toml"
+    second.write_text(first.read_text().replace("seed = 2", "seed = 3"))
+    result = invoke("sweep", str(second), "--workers", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Recomputing 4 chunk file(s)" in result.stderr and "different chunk" in result.stderr
+    fresh = tmp_path / "fresh"
+    assert invoke("sweep", str(second), "--workers", "1", "--out", str(fresh)).exit_code == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "summary.parquet"), pd.read_parquet(fresh / "summary.parquet")
+    )
+
+
 def test_plot_and_report_refuse_results_they_cannot_verify(tmp_path):
     source = experiment_named(tmp_path, "small")
     out = tmp_path / "out"
