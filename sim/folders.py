@@ -60,7 +60,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's live process
+    except (PermissionError, OverflowError, ValueError):  # another's process; not a pid
         return True
     return True
 

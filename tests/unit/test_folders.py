@@ -73,6 +73,7 @@ def test_only_the_scratch_files_of_dead_processes_are_cleaned(tmp_path):
         tmp_path / f".manifest.json.{alive}.partial",
         tmp_path / ".hidden-user-file",
         tmp_path / "notes.partial",
+        tmp_path / f".x.{10**30}.partial",  # not a process id at all
     ]
     kept[0].mkdir()
     for path in kept[1:]:
