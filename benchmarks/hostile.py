@@ -340,17 +340,28 @@ def same(a, b) -> bool:
     return True
 
 
-def interrupted(how: int) -> Callable[[Path], bool]:
+def interrupted(how: int, executor: str = "local", group: bool = False, at: int = 20):
     def check(work: Path) -> bool:
         source, expected = reference(work, replicates=3000)
         out = work / "out"
         command = [ESCALATION, "sweep", str(source), "--workers", "2", "--out", str(out)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while len(list((out / "chunks").glob("p*.parquet"))) < 20:
+        command += ["--executor", executor]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=group,
+        )
+        while len(list((out / "chunks").glob("p*.parquet"))) < at:
             if process.poll() is not None:
                 return False
+            if at == 0 and (out / ".escalation").exists():
+                break
             time.sleep(0.02)
-        process.send_signal(how)
+        if group:  # Ctrl-C in a terminal reaches every process of the group
+            os.killpg(process.pid, how)
+        else:
+            process.send_signal(how)
         process.wait(60)
         again = escalation("sweep", str(source), "--workers", "2", "--out", str(out), cwd=work)
         ok = again.returncode == 0 and same(summary_of(out), expected)
@@ -570,8 +581,66 @@ def stale_marker(work: Path) -> bool:
     return result.returncode == 0
 
 
+def lost_manifest_other_experiment(work: Path) -> bool:
+    source, _ = reference(work)
+    out = work / "ref"
+    (out / "manifest.json").unlink()
+    other = work / "other.toml"
+    other.write_text(source.read_text().replace("seed = 2", "seed = 3"))
+    result = escalation("sweep", str(other), "--workers", "1", "--out", str(out), cwd=work)
+    fresh = escalation("sweep", str(other), "--workers", "1", "--out", str(work / "f"), cwd=work)
+    ok = result.returncode == 0 == fresh.returncode and same(
+        summary_of(out), summary_of(work / "f")
+    )
+    if not ok:
+        lost.append("chunks of another experiment trusted")
+    return ok
+
+
+def marker_symlink(work: Path) -> bool:
+    out, target = work / "o", work / "elsewhere"
+    out.mkdir()
+    target.write_text("not yours")
+    (out / ".escalation").symlink_to(target)
+    result = escalation("run", "baseline", "--days", "5", "--out", str(out), cwd=work)
+    return result.returncode == 2 and target.read_text() == "not yours"
+
+
+def killed_report(work: Path) -> bool:
+    reference(work)
+    out = work / "ref"
+    process = subprocess.Popen([ESCALATION, "report", str(out)], stdout=subprocess.DEVNULL)
+    time.sleep(2.5)  # mid-figures
+    process.kill()
+    process.wait(30)
+    again = escalation("report", str(out), cwd=work)
+    return (
+        again.returncode == 0
+        and (out / "report.md").exists()
+        and not [p for p in out.rglob(".*") if p.name != ".escalation"]
+    )
+
+
+def dead_runs_leftovers(work: Path) -> bool:
+    out = work / "o"
+    assert escalation("run", "baseline", "--days", "5", "--out", str(out), cwd=work).returncode == 0
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / f".partial-{dead.pid}-x").mkdir()
+    (out / f".partial-{dead.pid}-x" / "trajectory.parquet").write_text("half")
+    again = escalation("run", "baseline", "--days", "5", "--out", str(out), cwd=work)
+    return again.returncode == 0 and not list(out.glob(".partial-*"))
+
+
 def faults() -> None:
     fault("kill -9 of a sweep, then resume", interrupted(signal.SIGKILL))
+    fault("kill -9 of a sweep before its first chunk", interrupted(signal.SIGKILL, at=0))
+    fault("Ctrl-C to the sweep's process group", interrupted(signal.SIGINT, group=True))
+    fault("kill -9 of a Dask sweep, then resume", interrupted(signal.SIGKILL, "dask"))
+    fault("manifest lost, another experiment", lost_manifest_other_experiment)
+    fault("marker replaced by a symlink", marker_symlink)
+    fault("kill -9 of report mid-figures, then again", killed_report)
+    fault("leftovers of a killed run", dead_runs_leftovers)
     fault("SIGTERM of a sweep, then resume", interrupted(signal.SIGTERM))
     fault("SIGINT of a sweep, then resume", interrupted(signal.SIGINT))
     for how in (
