@@ -11,8 +11,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from sim.chance import MAX_SEED
+from sim.folders import check_folder, claim, folder_name, hold, printable
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -21,7 +24,25 @@ from sim.scenario import (
     parse_scenario,
 )
 
+
+class OneLineErrors(TyperGroup):
+    """The command group, with a bad option or argument told in one line (exit code 2)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Run the subcommand; a usage error becomes `error: ...` on stderr and exit 2."""
+        try:
+            return super().invoke(ctx)
+        except TyperException as error:  # typer's own copy of click's exceptions
+            usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
+            if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
+                raise
+            message = " ".join(error.format_message().split())
+            typer.echo(printable(f"error: {message} (see --help)"), err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Escalation under a tripwire and a counter-threat: an agent-based model for "
     "exploration and teaching. Its numbers follow from illustrative parameters: they are "
     "not forecasts.",
@@ -51,18 +72,58 @@ DaysOpt = Annotated[
 ]
 
 
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Write into an --out folder that holds files escalation did not write (files of "
+        "the same name are replaced).",
+    ),
+]
+WaitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="If another escalation command is writing into the same folder, wait for it "
+        "to end instead of refusing.",
+    ),
+]
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print text with control characters (terminal escape codes) made harmless."""
+    typer.echo(printable(text), err=err)
+
+
+def _one_line(error: BaseException) -> str:
+    """An error as one line: an OSError names its file and its reason."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror}"
+    if isinstance(error, MemoryError):
+        return "out of memory; ask for fewer runs, points or smaller chunks"
+    if isinstance(error, RecursionError):
+        return "input nested too deeply"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a bad scenario into one line on stderr and exit code 2, with no traceback."""
+    """Turn bad input, an unusable output folder or a failing disk into one line on stderr
+    and exit code 2, with no traceback."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ScenarioError as error:
-            typer.echo(f"error: {error}", err=True)
+        except (ScenarioError, OSError, MemoryError, RecursionError) as error:
+            say(f"error: {_one_line(error)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _waiting(message: str) -> None:
+    say(message, err=True)
 
 
 def _scenario(name: str, days: int | None) -> Scenario:
@@ -94,6 +155,8 @@ def run(
             "misreading, attacks or audience costs suppressed) and say which changed the outcome.",
         ),
     ] = False,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run one crisis and tell it day by day.
 
@@ -101,7 +164,8 @@ def run(
     summary; writes the trajectory (trajectory.parquet: day, actor, hostility, belief, troops,
     casualties, action, target), each dyad's course (dyads.parquet), two figures
     (hostility.png, dyads.png: each dyad's rung over time), the timeline (timeline.txt) and the
-    run's metrics (result.json).
+    run's metrics (result.json), into a new or empty folder or one escalation wrote (else
+    --force), holding a lock on it while it writes (see --wait).
 
     Example: escalation run reassurance --seed 3 --twin
     """
@@ -118,6 +182,9 @@ def run(
     )
 
     spec = _scenario(scenario, days)
+    # A name is a label: the default folder is derived from it, never a path it spells.
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"seed-{seed}"
+    check_folder(out_dir, force)  # refuse before the work rather than after it
     model = run_model(spec, seed=seed)
     lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
     lines += timeline_lines(model) or ["(nothing happened)"]
@@ -126,28 +193,29 @@ def run(
         twins = {road: run_model(spec, seed=seed, suppress=road_mask(road)) for road in Road}
         lines += twin_lines(model, twins)
     lines += ["", NOT_A_FORECAST]
-    out_dir = out if out is not None else RESULTS / spec.name / f"seed-{seed}"
+    lines = printable("\n".join(lines)).split("\n")  # no escape codes from names, anywhere
     trajectory = model.trajectory()
-    title = f"{spec.name}, seed {seed}: {model.outcome.label}"
+    title = printable(f"{spec.name}, seed {seed}: {model.outcome.label}")
     hostility = plot_trajectory(trajectory_data(trajectory, model.events), title=title)
     dyads = plot_dyads(dyad_data(model.dyad_trajectory()), title=title)
-    written = write_all(
-        out_dir,
-        {
-            "trajectory.parquet": parquet_writer(trajectory),
-            "dyads.parquet": parquet_writer(model.dyad_trajectory()),
-            "hostility.png": lambda path: hostility.savefig(path, dpi=120),
-            "dyads.png": lambda path: dyads.savefig(path, dpi=120),
-            "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
-            "result.json": lambda path: path.write_text(
-                json.dumps(model.result(), default=str, indent=1)
-            ),
-        },
-    )
+    with claim(out_dir, force, wait, _waiting):
+        written = write_all(
+            out_dir,
+            {
+                "trajectory.parquet": parquet_writer(trajectory),
+                "dyads.parquet": parquet_writer(model.dyad_trajectory()),
+                "hostility.png": lambda path: hostility.savefig(path, dpi=120),
+                "dyads.png": lambda path: dyads.savefig(path, dpi=120),
+                "timeline.txt": lambda path: path.write_text("\n".join(lines) + "\n"),
+                "result.json": lambda path: path.write_text(
+                    json.dumps(model.result(), default=str, indent=1)
+                ),
+            },
+        )
     plt.close(hostility)
     plt.close(dyads)
-    typer.echo("\n".join(lines))
-    typer.echo("\nWrote " + ", ".join(str(p) for p in written))
+    say("\n".join(lines))
+    say("\nWrote " + ", ".join(str(p) for p in written))
 
 
 @app.command()
@@ -257,6 +325,8 @@ def ensemble(
     chunk_size: Annotated[
         int, typer.Option(min=1, max=1_000_000, help="Runs per task; results do not depend on it.")
     ] = 10_000,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run many runs, each with its four twins, and say which roads lead to war.
 
@@ -266,12 +336,15 @@ def ensemble(
     paired risk difference and the share of escalations that road caused, with 95%
     intervals. Writes runs.parquet (one row a run, with per-dyad columns), attribution.csv,
     roads.csv, outcomes.csv, outcomes.png, roads.png and escalation_days.png. The runs are the
-    same whatever the engine, the workers or the chunk size.
+    same whatever the engine, the workers or the chunk size. The output folder must be new,
+    empty or one escalation wrote (else --force); a killed earlier run's scratch files are
+    removed.
 
     Example: escalation ensemble reassurance --runs 100000 --seed 1
     """
     import os
 
+    from sim.experiment import MAX_TASKS as MAX_CHUNKS
     from sim.plots import (
         escalation_day_data,
         outcome_data,
@@ -288,13 +361,19 @@ def ensemble(
 
     if engine not in ENGINES:
         raise ScenarioError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if -(-runs // chunk_size) > MAX_CHUNKS:  # the task list itself would not fit in memory
+        raise ScenarioError(
+            f"--runs {runs:,} in chunks of {chunk_size:,} makes more than {MAX_CHUNKS:,} "
+            "chunks; give a larger --chunk-size"
+        )
     spec = _scenario(scenario, days)
     tasks = chunks(spec, runs, seed, chunk_size, engine)  # type: ignore[arg-type]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
-    out_dir = out if out is not None else RESULTS / spec.name / f"ensemble-seed-{seed}"
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"ensemble-seed-{seed}"
     tally = Tally(spec.world.days, spec.world.escalation_rung)
     try:
         with (
+            claim(out_dir, force, wait, _waiting),
             stop_on_interrupt() as stop,
             staging(out_dir) as scratch,
             ParquetStream(scratch / "runs.parquet") as sink,
@@ -310,7 +389,7 @@ def ensemble(
             attribution.to_csv(scratch / "attribution.csv", index=False)
             roads.to_csv(scratch / "roads.csv", index=False)
             outcomes.to_csv(scratch / "outcomes.csv", index=False)
-            title = f"{spec.name}: {runs:,} runs, seed {seed}"
+            title = printable(f"{spec.name}: {runs:,} runs, seed {seed}")
             for name, figure in (
                 ("outcomes.png", plot_outcomes(outcome_data(tally), title=title)),
                 ("roads.png", plot_roads(road_data(roads), title=title)),
@@ -322,22 +401,21 @@ def ensemble(
                 figure.savefig(scratch / name, dpi=120)
                 plt.close(figure)
     except KeyboardInterrupt:
-        typer.echo(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
-    typer.echo(
+    say(
         f"Scenario '{spec.name}': {runs:,} runs, each with its four twins, seed {seed}, engine "
         f"{engine}; escalation = some dyad reaching rung {spec.world.escalation_rung}."
     )
     _print_shares("Outcomes", outcomes, "outcome")
     _print_shares("Escalation", attribution, "quantity")
-    console.print(
+    say(
         "The two rows given a misstep compare different runs (those with incidents and those "
-        "without), so they are no causal measure: the roads table below is.",
-        highlight=False,
+        "without), so they are no causal measure: the roads table below is."
     )
     _print_roads(roads)
-    typer.echo(NOT_A_FORECAST)
-    typer.echo(
+    say(NOT_A_FORECAST)
+    say(
         f"Wrote {out_dir}/: runs.parquet, attribution.csv, roads.csv, outcomes.csv, "
         "outcomes.png, roads.png, escalation_days.png"
     )
@@ -370,13 +448,18 @@ def sweep(
         Path | None,
         typer.Option(help="Results folder (default: results/EXPERIMENT).", show_default=False),
     ] = None,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run a parameter sweep declared in an experiment file, resumably.
 
     Tasks are chunks of runs, each written to its own Parquet file as it finishes; running
     the same command again resumes an interrupted sweep, and a changed experiment is refused
-    rather than mixed in. Ctrl-C stops at a chunk boundary, saving the chunks already
-    handed to the workers (a second Ctrl-C stops at once). When every chunk is
+    rather than mixed in. Every chunk's identity and checksum are recorded (chunks.jsonl); a
+    resume verifies them and recomputes, saying so, any chunk that is missing, damaged or
+    not the one it claims to be. Ctrl-C stops at a chunk boundary, saving the chunks already
+    handed to the workers (a second Ctrl-C stops at once). One command at a time writes
+    into a folder: another is refused, naming it, or waits with --wait. When every chunk is
     there, summary.csv gives each point's outcome probabilities with 95% intervals. Then:
     escalation report RESULTS_DIR.
 
@@ -386,48 +469,64 @@ def sweep(
 
     from sim.experiment import load_experiment
     from sim.runs import stop_on_interrupt
-    from sim.sweep import executor_for, finish, missing_tasks, prepare, run_sweep, tasks_of
+    from sim.sweep import executor_for, finish, prepare, run_sweep, tasks_of, verify_chunks
 
     if executor not in ("local", "dask"):
         raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
     spec, base, text = load_experiment(experiment)
-    out_dir = out if out is not None else RESULTS / spec.name
-    prepare(out_dir, spec, base, text)
-    tasks = tasks_of(spec, base)
-    todo = missing_tasks(out_dir, tasks)
-    total = sum(t.chunk.stop - t.chunk.start for t in tasks)
-    left = sum(t.chunk.stop - t.chunk.start for t in todo)
-    if left < total:
-        typer.echo(f"Resuming: {total - left:,} of {total:,} runs are already done.")
-    workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
-    try:
-        with (
-            stop_on_interrupt() as stop,
-            executor_for(executor, workers, scheduler) as pool,
-            _progress() as progress,
-        ):
-            bar = progress.add_task("runs", total=total, completed=total - left)
-            run_sweep(
-                spec,
-                base,
-                text,
-                out_dir,
-                pool,
-                on_progress=lambda n: progress.advance(bar, n),
-                tasks=tasks,
-                stop=stop,
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name)
+    with claim(out_dir, force, wait, _waiting):
+        prepare(out_dir, spec, base, text)
+        tasks = tasks_of(spec, base)
+        todo, problems = verify_chunks(out_dir, tasks)
+        if problems:  # never trust a chunk that is not what it claims to be: run it again
+            say(
+                f"Recomputing {len(problems):,} chunk file(s) that failed verification: "
+                + "; ".join(problems[:3])
+                + (" ..." if len(problems) > 3 else ""),
+                err=True,
             )
-    except KeyboardInterrupt:
-        typer.echo(
-            "Interrupted: finished chunks are saved; run the same command to resume.", err=True
-        )
-        raise typer.Exit(130) from None
-    summary = finish(out_dir, base)
-    typer.echo(
+        total = sum(t.chunk.stop - t.chunk.start for t in tasks)
+        left = sum(t.chunk.stop - t.chunk.start for t in todo)
+        if left < total:
+            say(f"Resuming: {total - left:,} of {total:,} runs are already done (verified).")
+        workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+        try:
+            with (
+                stop_on_interrupt() as stop,
+                executor_for(executor, workers, scheduler) as pool,
+                _progress() as progress,
+            ):
+                bar = progress.add_task("runs", total=total, completed=total - left)
+                run_sweep(
+                    spec,
+                    base,
+                    text,
+                    out_dir,
+                    pool,
+                    on_progress=lambda n: progress.advance(bar, n),
+                    tasks=tasks,
+                    stop=stop,
+                    todo=todo,
+                )
+        except KeyboardInterrupt:
+            say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
+            raise typer.Exit(130) from None
+        summary = finish(out_dir, base, tasks)
+    say(
         f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
         f"replicates = {total:,} runs with their twins, in {out_dir}/"
     )
-    typer.echo(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
+    say(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
+
+
+def _finished_sweep(results: Path, read_manifest: Callable[[Path], dict]) -> None:
+    """Refuse, before anything is written, a folder that is not a sweep's with its manifest."""
+    if not (results / "manifest.json").is_file():
+        raise ScenarioError(
+            f"{results}: not a finished sweep (no manifest.json); run `escalation sweep` first"
+        )
+    read_manifest(results)
 
 
 ResultsArg = Annotated[
@@ -450,9 +549,12 @@ def plot(results: ResultsArg) -> None:
     Example: escalation plot results/troops_threat
     """
     from sim.report import make_figures
+    from sim.sweep import read_manifest
 
-    for path in make_figures(results):
-        typer.echo(f"Wrote {path}")
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        for path in make_figures(results):
+            say(f"Wrote {path}")
 
 
 @app.command()
@@ -463,8 +565,11 @@ def report(results: ResultsArg) -> None:
     Example: escalation report results/troops_threat
     """
     from sim.report import write_report
+    from sim.sweep import read_manifest
 
-    typer.echo(f"Report: {write_report(results)}")
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        say(f"Report: {write_report(results)}")
 
 
 @app.command(name="app")
@@ -475,11 +580,12 @@ def teaching_app(
 
     Sliders for troops, resolve, threat perception, hotline quality, misstep rate and
     audience costs, a switch for each mechanism, the hostility plot, the actors, the event
-    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C.
+    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C (or
+    SIGTERM: the command becomes the server, so nothing outlives it).
 
     Example: escalation app --port 8765
     """
-    import subprocess
+    import os
     import sys
 
     try:
@@ -501,7 +607,11 @@ def teaching_app(
         "--no-open",
         "--production",
     ]
-    raise typer.Exit(subprocess.call(command))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this
+    # PID then reaches the server itself, and nothing outlives the command.
+    os.execv(sys.executable, command)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
@@ -39,6 +40,10 @@ from sim.scenario import (
     repeated,
 )
 
+# Each point holds a validated scenario (about 15 kB) and is checked before any run: 20,000
+# points take about 300 MB and 7 s. A task is a small object; a million take about 200 MB.
+MAX_POINTS = 20_000
+MAX_TASKS = 1_000_000
 BOOLEAN_OUTCOMES = (
     "escalated",
     "widened",
@@ -99,7 +104,7 @@ class Experiment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
     base: str = Field(min_length=1, description="A scenario name in experiments/, or a path.")
     design: Design = Field(Design.GRID, strict=False)
@@ -126,7 +131,32 @@ class Experiment(BaseModel):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
         if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
             raise ValueError(f"a {self.design.value} design needs low and high, not values")
+        for p in self.parameters:
+            if self.design == Design.GRID and p.values is None and p.steps is None:
+                raise ValueError(f"parameter {p.path!r}: a grid needs steps (or values)")
+        # Refuse a design too large for memory before anything is allocated.
+        size = self.design_size()
+        if size > MAX_POINTS:
+            raise ValueError(
+                f"the design has {size:,} points, more than the limit of {MAX_POINTS:,}"
+            )
+        tasks = size * -(-self.replicates // min(self.chunk_size, self.replicates))
+        if tasks > MAX_TASKS:
+            raise ValueError(
+                f"the sweep has {tasks:,} chunks, more than the limit of {MAX_TASKS:,}; "
+                "raise chunk_size"
+            )
         return self
+
+    def design_size(self) -> int:
+        """How many points the design has, computed without building it."""
+        if self.design == Design.GRID:
+            return math.prod(
+                len(p.values) if p.values is not None else (p.steps or 1) for p in self.parameters
+            )
+        if self.design == Design.LHS:
+            return self.samples
+        return self.samples * (len(self.parameters) + 2)  # Saltelli, first and total order
 
 
 def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
@@ -231,8 +261,9 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
     if not path.exists():
         raise ScenarioError(f"{path}: no such experiment file")
     text, data = read_toml(path)
-    if data.pop("kind", "experiment") != "experiment":
-        raise ScenarioError(f"{path}: not an experiment file (kind is not 'experiment')")
+    kind = data.pop("kind", "experiment")
+    if kind != "experiment":
+        raise ScenarioError(f"{path}: not an experiment file (kind is {kind!r}, not 'experiment')")
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as error:

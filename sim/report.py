@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 import pandas as pd
 
-from sim import analysis, plots
+from sim import analysis, ledger, plots
 from sim.experiment import Design, Experiment
 from sim.outcomes import ROAD_LABELS, Road
 from sim.scenario import Scenario, ScenarioError
 from sim.summaries import impossible_without
-from sim.sweep import write_atomically
+from sim.sweep import read_manifest, write_atomically
 
 ROADS_NOTE = (
     "`caused_share_ROAD` is the share of a point's escalations that did not happen in the run's "
@@ -34,12 +33,34 @@ def _load(out_dir: Path) -> tuple[Experiment, Scenario, pd.DataFrame]:
     if not manifest_path.exists() or not summary_path.exists():
         raise ScenarioError(f"{out_dir}: not a finished sweep (no manifest.json or "
                             "summary.parquet); run `escalation sweep` first")  # fmt: skip
-    manifest = json.loads(manifest_path.read_text())
-    data = tomllib.loads(manifest["experiment_file"])
-    data.pop("kind", None)
-    experiment = Experiment.model_validate(data)
-    base = Scenario.model_validate(manifest["base_scenario"], strict=False)
-    return experiment, base, pd.read_parquet(summary_path)
+    manifest = read_manifest(out_dir)
+    _verify(out_dir, manifest)
+    try:
+        data = tomllib.loads(manifest["experiment_file"])
+        data.pop("kind", None)
+        experiment = Experiment.model_validate(data)
+        base = Scenario.model_validate(manifest["base_scenario"], strict=False)
+        summary = pd.read_parquet(summary_path)
+    except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
+        reason = " ".join(str(error).split())[:200]
+        raise ScenarioError(f"{manifest_path}: garbled results: {reason}") from None
+    return experiment, base, summary
+
+
+def _verify(out_dir: Path, manifest: dict) -> None:
+    """Refuse results whose summary or chunk files are not the ones the sweep wrote."""
+    if manifest.get("summary_sha256") != ledger.sha256_of(out_dir / "summary.parquet"):
+        raise ScenarioError(
+            f"{out_dir}/summary.parquet: not the summary the sweep wrote (checksum differs); "
+            "run `escalation sweep` again"
+        )
+    known = ledger.entries(out_dir)
+    present = {p.name for p in Path(out_dir, "chunks").glob("p*-r*.parquet")}
+    for name in sorted(present | set(known)):
+        path = Path(out_dir, "chunks", name)
+        why = "missing" if name not in present else ledger.problem(out_dir, name, None, known)
+        if why is not None:
+            raise ScenarioError(f"{path}: {why}; run `escalation sweep` again to recompute it")
 
 
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:

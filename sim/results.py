@@ -25,7 +25,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
+    # The process id in its name lets a later run tell a killed run's leftovers (sim.folders).
+    scratch = Path(tempfile.mkdtemp(prefix=f".partial-{os.getpid()}-", dir=out_dir))
     try:
         yield scratch
         for path in sorted(scratch.iterdir()):

@@ -13,6 +13,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.safe_io import MAX_DEPTH, nesting, read_text_file, shown
+
 MAX_ACTORS = 8  # a fixed bound keeps the compiled engine's state small
 EXPERIMENTS_DIR = Path(__file__).resolve().parent.parent / "experiments"
 
@@ -325,8 +327,8 @@ def explain(error: ValidationError, where: str, known: list[str]) -> str:
         return f"{where}: required field is missing"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
-    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
-    return f"{where}: {message}{shown}"
+    got = f" (got {shown(value)})" if not isinstance(value, dict | list) else ""
+    return f"{where}: {message}{got}"
 
 
 def _explain(error: ValidationError, data: dict[str, Any]) -> str:
@@ -339,12 +341,19 @@ def _explain(error: ValidationError, data: dict[str, Any]) -> str:
 def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     """A TOML file's text and data, or ScenarioError with one line naming the problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-        return text, tomllib.loads(text)
+        text = read_text_file(path)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply (more than {MAX_DEPTH} levels)") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:  # not a regular file, too large, not UTF-8
         raise ScenarioError(f"{path}: cannot read: {error}") from None
+    if nesting(data) > MAX_DEPTH:
+        raise ScenarioError(f"{path}: nested too deeply (more than {MAX_DEPTH} levels)")
+    return text, data
 
 
 def parse_scenario(data: dict[str, Any]) -> Scenario:
@@ -371,7 +380,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         known = ", ".join(p.stem for p in list_scenario_files())
         raise ScenarioError(f"{path}: no such scenario file (known: {known})")
     _, data = read_toml(path)
-    data.pop("kind", None)
+    kind = data.pop("kind", "scenario")
+    if kind != "scenario":
+        hint = "; run it with `escalation sweep`" if kind == "experiment" else ""
+        raise ScenarioError(
+            f"{path}: not a scenario file (kind is {shown(kind)}, not 'scenario'){hint}"
+        )
     try:
         return parse_scenario(data)
     except ScenarioError as error:

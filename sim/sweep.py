@@ -7,11 +7,13 @@ Layout of a results folder (`results/<experiment>/`):
 - `points.parquet`: the design, one row a point;
 - `chunks/p<point>-r<first run>.parquet`: the per-run tables, one file a task, each written
   atomically (a scratch name, then a rename), so a file is there whole or not at all;
+- `chunks.jsonl`: the ledger of chunk files, each with its identity and SHA-256 (sim.ledger);
 - `summary.parquet` and `summary.csv`: per point, written when every chunk is there.
 
-Running the same experiment into the same folder again resumes it: chunks already there are
-kept and only the missing ones run. Every run of every point depends only on (seed, run),
-so the results are the same, to the bit, however the sweep was cut, interrupted or spread.
+Running the same experiment into the same folder again resumes it: chunks the ledger vouches
+for are kept, and the missing ones, and any that fail verification, run again. Every run of
+every point depends only on (seed, run), so the results are the same, to the bit, however the
+sweep was cut, interrupted or spread.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim import ledger
 from sim.experiment import Experiment, fingerprint, points, scenario_at
+from sim.folders import clean_leftovers, mark_folder
 from sim.runs import POLL_SECONDS, Chunk, local_pool, simulate_chunk, stopping
+from sim.safe_io import read_text_file
 from sim.scenario import Scenario, ScenarioError
 
 PACKAGES = (
@@ -58,6 +63,11 @@ class Task:
     @property
     def filename(self) -> str:
         return f"p{self.point:05d}-r{self.chunk.start:09d}.parquet"
+
+    @property
+    def identity(self) -> dict[str, int]:
+        """What its chunk file holds, as the ledger records it."""
+        return {"point": self.point, "start": self.chunk.start, "stop": self.chunk.stop}
 
 
 def run_point_chunk(task: Task) -> pd.DataFrame:
@@ -114,22 +124,36 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
     )
 
 
+def read_manifest(out_dir: Path) -> dict:
+    """A results folder's manifest, checked for the keys the commands use, or ScenarioError."""
+    path = Path(out_dir) / "manifest.json"
+    try:
+        manifest = json.loads(read_text_file(path, limit=50_000_000))
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or " ".join(str(error).split())[:200]
+        raise ScenarioError(f"{path}: unreadable manifest: {reason}") from None
+    needs = {"fingerprint": str, "experiment_file": str, "base_scenario": dict}
+    if not isinstance(manifest, dict) or any(
+        not isinstance(manifest.get(key), kind) for key, kind in needs.items()
+    ):
+        raise ScenarioError(f"{path}: garbled manifest (not the one a sweep writes)")
+    return manifest
+
+
 def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) -> dict:
     """Create or check the results folder; refuse a folder made by a different experiment.
 
-    Idempotent: on a folder this experiment made, it only checks (and clears scratch files).
+    Idempotent: on a folder this experiment made, it only checks (and clears the scratch
+    files of killed processes; see sim.folders).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "chunks").mkdir(exist_ok=True)
-    for stale in (out_dir / "chunks").glob(".*.partial"):  # left by a kill -9 mid-write
-        stale.unlink(missing_ok=True)
+    mark_folder(out_dir)
+    clean_leftovers(out_dir)  # only files of dead processes: never another's in-flight file
     manifest_path = out_dir / "manifest.json"
     mark = fingerprint(experiment, base)
     if manifest_path.exists():
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise ScenarioError(f"{manifest_path}: unreadable manifest: {error}") from None
+        manifest = read_manifest(out_dir)
         if manifest.get("fingerprint") != mark:
             raise ScenarioError(
                 f"{out_dir} holds results of a different experiment (or base scenario); "
@@ -146,6 +170,7 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
         "seed": experiment.seed,
         "replicates": experiment.replicates,
         "runs": "0..replicates-1 at every point (common random numbers)",
+        "chunk_ledger": f"{ledger.LEDGER}: each chunk's point, runs, size and SHA-256",
         "versions": versions(),
         "started": _now(),
         "finished": None,
@@ -205,7 +230,14 @@ def executor_for(kind: str, workers: int, scheduler: str | None) -> Iterator[Exe
             "--executor dask needs dask.distributed: pip install 'escalation-sim[dask]'"
         ) from None
     if scheduler:
-        with Client(scheduler) as client:
+        _check_reachable(scheduler)
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            reason = str(error) or type(error).__name__
+            message = f"cannot reach the Dask scheduler at {scheduler}: {reason}"
+            raise ScenarioError(message) from None
+        with client:
             yield client.get_executor()
         return
     with (
@@ -217,10 +249,61 @@ def executor_for(kind: str, workers: int, scheduler: str | None) -> Iterator[Exe
         yield client.get_executor()
 
 
+def _check_reachable(scheduler: str) -> None:
+    """Refuse at once, in one line, a scheduler address that is malformed or not listening."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        address = urlsplit(scheduler)
+        scheme, host, port = address.scheme, address.hostname, address.port
+    except ValueError:  # e.g. a port out of range
+        scheme = host = port = None
+    if scheme not in ("tcp", "tls") or not host or not port:
+        raise ScenarioError(f"--scheduler must look like tcp://HOST:PORT, got {scheduler!r}")
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise ScenarioError(f"cannot reach the Dask scheduler at {scheduler}: {reason}") from None
+
+
+def verify_chunks(
+    out_dir: Path, tasks: list[Task], remove: bool = True
+) -> tuple[list[Task], list[str]]:
+    """The tasks still to run, and a line for each chunk file that failed verification.
+
+    A chunk file counts as done only if the ledger records it as this task's chunk of this
+    experiment (the manifest's fingerprint), with its size and checksum. With `remove`, failed
+    files, and chunk files that belong to no task, are deleted so that nothing untrusted can
+    be summarised.
+    """
+    known = ledger.entries(out_dir)
+    # A chunk belongs to one experiment: the same point and runs of another one are not it.
+    experiment = read_manifest(out_dir)["fingerprint"]
+    present = {p.name for p in (out_dir / "chunks").glob("p*-r*.parquet")}
+    todo, problems = [], []
+    for task in tasks:
+        if task.filename not in present:
+            todo.append(task)
+            continue
+        identity = {**task.identity, "experiment": experiment}
+        why = ledger.problem(out_dir, task.filename, identity, known)
+        if why is not None:
+            problems.append(f"{task.filename}: {why}")
+            todo.append(task)
+            if remove:
+                (out_dir / "chunks" / task.filename).unlink(missing_ok=True)
+    for stray in sorted(present - {t.filename for t in tasks}):
+        problems.append(f"{stray}: not a chunk of this experiment")
+        if remove:
+            (out_dir / "chunks" / stray).unlink(missing_ok=True)
+    return todo, problems
+
+
 def missing_tasks(out_dir: Path, tasks: list[Task]) -> list[Task]:
-    """The tasks whose chunk file is not there yet."""
-    have = {p.name for p in (out_dir / "chunks").glob("p*-r*.parquet")}
-    return [t for t in tasks if t.filename not in have]
+    """The tasks whose chunk file is missing or fails verification (see verify_chunks)."""
+    return verify_chunks(out_dir, tasks)[0]
 
 
 def run_sweep(
@@ -232,17 +315,19 @@ def run_sweep(
     on_progress: Callable[[int], None] | None = None,
     tasks: list[Task] | None = None,
     stop: threading.Event | None = None,
+    todo: list[Task] | None = None,
 ) -> int:
     """Run the experiment's missing chunks into out_dir; return how many runs were done now.
 
     With no executor, chunks run in this process. Each finished chunk is written at once, so
-    an interruption loses at most the chunks in flight. `tasks`, if given, saves making them.
+    an interruption loses at most the chunks in flight. `tasks`, if given, saves making them;
+    `todo`, if given, saves verifying the chunks already there (see verify_chunks).
     Setting `stop` (see sim.runs.stop_on_interrupt) ends the sweep with KeyboardInterrupt
     once the chunks the executor has already started are saved (Dask cancels its own).
     """
     manifest = prepare(out_dir, experiment, base, text)
     tasks = tasks_of(experiment, base) if tasks is None else tasks
-    todo = missing_tasks(out_dir, tasks)
+    todo = missing_tasks(out_dir, tasks) if todo is None else todo
     if 0 < len(todo) < len(tasks):  # a resumed sweep: the manifest says when
         manifest.setdefault("resumed", []).append(_now())
         _write_manifest(out_dir, manifest)
@@ -257,6 +342,9 @@ def run_sweep(
             out_dir / "chunks" / task.filename,
             lambda p, table=table: table.to_parquet(p, index=False),
         )
+        ledger.record(
+            out_dir, task.filename, {**task.identity, "experiment": manifest["fingerprint"]}
+        )
         runs = task.chunk.stop - task.chunk.start
         done += runs
         if on_progress:
@@ -264,11 +352,27 @@ def run_sweep(
     return done
 
 
+def _read_chunk(path: Path) -> pd.DataFrame:
+    """A chunk file's table, refused unless it holds the point and runs its name says."""
+    table = pd.read_parquet(path)
+    point, start = int(path.name[1:6]), int(path.name[8:17])
+    runs = table["run"].to_numpy() if "run" in table else None
+    if (
+        runs is None
+        or len(table) == 0
+        or not (table["point"] == point).all()
+        or runs[0] != start
+        or not (runs[1:] - runs[:-1] == 1).all()
+    ):
+        raise ScenarioError(f"{path}: does not hold the runs its name says; run the sweep again")
+    return table
+
+
 def point_runs(out_dir: Path) -> Iterator[tuple[int, pd.DataFrame]]:
     """Each point's runs in run order, one point at a time (memory: one point's runs)."""
     files = sorted(Path(out_dir, "chunks").glob("p*-r*.parquet"))
     for point, group in itertools.groupby(files, key=lambda f: int(f.name[1:6])):
-        yield point, pd.concat([pd.read_parquet(f) for f in group], ignore_index=True)
+        yield point, pd.concat([_read_chunk(f) for f in group], ignore_index=True)
 
 
 def load_results(out_dir: str | Path) -> pd.DataFrame:
@@ -281,17 +385,30 @@ def load_results(out_dir: str | Path) -> pd.DataFrame:
     return design.merge(pd.concat(tables, ignore_index=True), on="point")
 
 
-def finish(out_dir: Path, base: Scenario) -> pd.DataFrame:
-    """Summarise a complete sweep into summary.parquet and summary.csv; stamp the manifest."""
+def finish(out_dir: Path, base: Scenario, tasks: list[Task] | None = None) -> pd.DataFrame:
+    """Summarise a complete sweep into summary.parquet and summary.csv; stamp the manifest.
+
+    With `tasks`, every chunk is verified against the ledger first: a summary is never made
+    from a chunk that is not the one it claims to be.
+    """
     from sim.analysis import summarise_point
 
+    if tasks is not None:
+        todo, problems = verify_chunks(out_dir, tasks, remove=False)
+        if todo:
+            raise ScenarioError(
+                f"{out_dir}: {len(todo):,} chunk(s) missing or unverified "
+                f"({'; '.join(problems[:2]) or 'missing'}); run the sweep again"
+            )
     design = pd.read_parquet(out_dir / "points.parquet")
     rung = base.world.escalation_rung
     rows = [summarise_point(table, rung) for _, table in point_runs(out_dir)]
     summary = design.reset_index().merge(pd.DataFrame(rows), on="point")
     write_atomically(out_dir / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     write_atomically(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    manifest = json.loads((out_dir / "manifest.json").read_text())
+    manifest = read_manifest(out_dir)
     manifest["finished"] = _now()
+    # plot and report trust the summary only if it is the one written here.
+    manifest["summary_sha256"] = ledger.sha256_of(out_dir / "summary.parquet")
     _write_manifest(out_dir, manifest)
     return summary
