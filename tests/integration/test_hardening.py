@@ -319,6 +319,7 @@ def test_the_app_stops_on_sigterm_and_nothing_answers_after(tmp_path):
 def test_a_rerun_removes_what_a_killed_ensemble_left(tmp_path):
     out = tmp_path / "out"
     command = [ESCALATION, "ensemble", "baseline", "--runs", "50000000", "--workers", "1"]
+    command += ["--chunk-size", "100"]  # the first chunk lands in a second or two
     process = subprocess.Popen(
         [*command, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
