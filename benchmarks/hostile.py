@@ -477,25 +477,22 @@ def app_sigterm(work: Path) -> bool:
         return True
 
 
-def ensemble_killed(work: Path) -> bool:
-    out = work / "out"
+def _big_ensemble(out: Path, workers: str) -> subprocess.Popen:
+    """An ensemble far too long to finish, once its first chunk (of 100 runs) has landed."""
     process = subprocess.Popen(
-        [
-            ESCALATION,
-            "ensemble",
-            "baseline",
-            "--runs",
-            "50000000",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-        ],
+        [ESCALATION, "ensemble", "baseline", "--runs", "50000000", "--workers", workers,
+         "--chunk-size", "100", "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     while not list(out.glob(".partial-*/runs.parquet")):
         time.sleep(0.05)
+    return process
+
+
+def ensemble_killed(work: Path) -> bool:
+    out = work / "out"
+    process = _big_ensemble(out, "1")
     process.kill()
     process.wait(30)
     again = escalation(
@@ -506,23 +503,7 @@ def ensemble_killed(work: Path) -> bool:
 
 def ensemble_ctrl_c(work: Path) -> bool:
     out = work / "out"
-    process = subprocess.Popen(
-        [
-            ESCALATION,
-            "ensemble",
-            "baseline",
-            "--runs",
-            "50000000",
-            "--workers",
-            "2",
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    while not list(out.glob(".partial-*/runs.parquet")):
-        time.sleep(0.05)
+    process = _big_ensemble(out, "2")
     process.send_signal(signal.SIGINT)
     process.wait(60)
     return process.returncode == 130 and not out.exists()
