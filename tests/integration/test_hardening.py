@@ -324,11 +324,13 @@ def test_a_rerun_removes_what_a_killed_ensemble_left(tmp_path):
         [*command, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 60
-    while not list(out.glob(".partial-*/runs.parquet")):
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    process.kill()
-    process.wait(timeout=30)
+    try:
+        while not list(out.glob(".partial-*/runs.parquet")):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:  # kill -9 in any case: a failed wait must not leave the command running
+        process.kill()
+        process.wait(timeout=30)
     assert list(out.glob(".partial-*"))  # what kill -9 leaves
     result = invoke("ensemble", "baseline", "--runs", "50", "--workers", "1", "--out", str(out))
     assert result.exit_code == 0, result.output
