@@ -20,34 +20,34 @@ def invoke(*args: str):
 
 
 def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "3", "--out", str(tmp_path / "r"))
+    result = invoke("run", "reassurance", "--seed", "273", "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Day   0: Russia warns publicly" in out
-    assert "Russia reads it as a deliberate attack by France" in out  # a misstep, misread
-    assert "Russia harasses and probes France's troops: it is angry (hostility" in out
-    assert "Outcome: crisis contained" in out
+    assert "Russia reads it as a deliberate attack by United Kingdom" in out  # a misread misstep
+    assert "United Kingdom strikes Russia: it answers harm done, in anger (hostility" in out
+    assert "Outcome: wider war (Russia and Ukraine at open war from day 50" in out
     assert "not a forecast" in out
     trajectory = pd.read_parquet(tmp_path / "r" / "trajectory.parquet")
     assert {"day", "actor", "role", "hostility", "belief", "troops", "action", "target"} <= set(
         trajectory.columns
     )
     assert len(trajectory) == 366 * 4
-    assert (trajectory["action"] == "harass / probe").any()
+    assert (trajectory["action"] == "limited strike").any()
     dyads = pd.read_parquet(tmp_path / "r" / "dyads.parquet")
     assert set(dyads["dyad"]) == {"Russia-Ukraine", "Russia-France", "Russia-United Kingdom"}
-    assert dyads.groupby("dyad")["rung"].max()["Russia-France"] == 3
+    assert dyads.groupby("dyad")["rung"].max()["Russia-France"] == 5
     for figure in ("hostility.png", "dyads.png"):
         assert (tmp_path / "r" / figure).stat().st_size > 10_000
     assert not list((tmp_path / "r").glob(".partial-*"))
 
 
 def test_run_with_twin_says_which_road_changed_the_outcome(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "3", "--twin", "--out", str(tmp_path))
+    result = invoke("run", "reassurance", "--seed", "273", "--twin", "--out", str(tmp_path))
     assert result.exit_code == 0
     out = result.stdout
-    assert "suppressing missteps changed the outcome from crisis contained to ceasefire" in out
-    assert "suppressing deliberate attacks did not change the outcome" in out
+    assert "suppressing missteps changed the outcome from wider war to ceasefire held" in out
+    assert "The run escalated because of missteps." in out
 
 
 def test_days_shortens_the_horizon(tmp_path: Path):
