@@ -578,9 +578,11 @@ def teaching_app(
 ) -> None:
     """Start the teaching app in the browser, on 127.0.0.1 (works offline).
 
-    Sliders for troops, resolve, threat perception, hotline quality, misstep rate and
-    audience costs, a switch for each mechanism, the hostility plot, the actors, the event
-    log, and a "many runs" panel. Open the address it prints; stop it with Ctrl-C (or
+    Sliders for troops, resolve, threat perception, hotline quality, misstep rate, audience
+    costs and decision precision, a switch for each mechanism, each dyad's rung over time and
+    the hostility plot, the actors and their actions, the event log with each decision's
+    reason, and a "many runs" panel with P(limited war), P(wider war), P(nuclear use) and what
+    each road to war adds. Open the address it prints; stop it with Ctrl-C (or
     SIGTERM: the command becomes the server, so nothing outlives it).
 
     Example: escalation app --port 8765
