@@ -56,7 +56,6 @@ helper = njit(cache=True, error_model="numpy", inline="always")  # small: inline
     X0, B0, RESOLVE, TAU, KAPPA, RESTRAINT, GRIEVANCE, AUDIENCE, STAKES, FORCES, TROOPS,
     EXPOSURE, TOLERANCE, FRAMING, HARDENING, SOLIDARITY, ARMED, WARNED, GUARANTOR,
 ) = range(19)  # fmt: skip
-N_PARAMS = 19
 # Entries of the packed world vector, in the order of sim.scenario.World's fields.
 (
     DAYS, PRECISION, ANGER, MOVE_COST, STRIKE_COST, WAR_COST, NUCLEAR_COST, FIRST_STRIKE,

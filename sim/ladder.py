@@ -55,11 +55,6 @@ class Action(Enum):
     def label(self) -> str:
         return ACTION_LABELS[self.value]
 
-    @property
-    def level(self) -> int:
-        """The rung the action stands for."""
-        return ACTION_LEVEL[self.value]
-
 
 ACTION_LABELS = (
     "hold",
@@ -85,9 +80,6 @@ TARGETED = (
     Action.ATTACK,
     Action.NUCLEAR,
 )
-N_ACTIONS = len(Action)
-
-
 def rung_name(rung: int) -> str:
     """The rung's name, e.g. 'open war'."""
     return LADDER[rung].name
