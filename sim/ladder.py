@@ -80,6 +80,8 @@ TARGETED = (
     Action.ATTACK,
     Action.NUCLEAR,
 )
+
+
 def rung_name(rung: int) -> str:
     """The rung's name, e.g. 'open war'."""
     return LADDER[rung].name
