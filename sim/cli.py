@@ -572,6 +572,115 @@ def report(results: ResultsArg) -> None:
         say(f"Report: {write_report(results)}")
 
 
+PatternsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--patterns",
+        help='A patterns file (TOML, kind = "patterns"; default: the shipped record, '
+        "experiments/patterns/record.toml).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+@fails_cleanly
+def validate(
+    scenario: ScenarioArg,
+    patterns: PatternsOpt = None,
+    runs: Annotated[
+        int, typer.Option(min=100, max=10_000_000, help="Runs of the scenario (no twins).")
+    ] = 20_000,
+    seed: SeedOpt = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the outputs (default: results/SCENARIO/validate-seed-N).",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, max=256, help="Worker processes (0: one per core).", show_default=False
+        ),
+    ] = 0,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
+) -> None:
+    """Check a scenario against the patterns of the historical record.
+
+    Runs the scenario, computes each pattern's quantity (for example the share of disputes
+    that reach war, or P(war within 90 days of an incident)) with its 95% interval, and gives
+    a verdict against the pattern's target: consistent (the intervals overlap), too high or
+    too low. Prints the table and writes validation.md and validation.csv. Exits 0 whatever
+    the verdicts: it reports; a bad scenario or patterns file exits 2.
+
+    Example: escalation validate reassurance --runs 20000 --seed 1
+    """
+    import os
+
+    from sim.patterns import by_construction, load_patterns
+    from sim.results import staging
+    from sim.runs import stop_on_interrupt
+    from sim.timeline import NOT_A_FORECAST
+    from sim.validate import markdown, pattern_table, validation_runs
+
+    spec = _scenario(scenario, None)
+    every = load_patterns(patterns)
+    chosen = [p for p in every if p.applies(spec.name)]
+    skipped = [p.name for p in every if not p.applies(spec.name)]
+    if not chosen:
+        raise ScenarioError(f"no pattern in the patterns file applies to scenario {spec.name!r}")
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"validate-seed-{seed}"
+    workers = workers or os.cpu_count() or 1
+    try:
+        with (
+            claim(out_dir, force, wait, _waiting),
+            stop_on_interrupt() as stop,
+            staging(out_dir) as scratch,
+            _progress(transient=True) as progress,
+        ):
+            bar = progress.add_task("runs", total=runs)
+            table = validation_runs(
+                spec, chosen, runs, seed, workers, stop=stop,
+                advance=lambda n: progress.advance(bar, n),
+            )  # fmt: skip
+            result = pattern_table(chosen, table)
+            notes = [
+                f"{p.name}: by construction, not a finding: {why}."
+                for p in chosen
+                if (why := by_construction(p.quantity, spec))
+            ]
+            preamble = (
+                f"Scenario '{spec.name}', {runs:,} runs (seed {seed}). A verdict compares the "
+                "model's 95% interval with the target's: consistent if they overlap. "
+                + " ".join(notes)
+                + (f" Not applicable here: {', '.join(skipped)}." if skipped else "")
+                + f" {NOT_A_FORECAST}"
+            )
+            result.to_csv(scratch / "validation.csv", index=False)
+            text = markdown(result, f"Validation of {spec.name} against the record", preamble)
+            (scratch / "validation.md").write_text(text)
+    except KeyboardInterrupt:
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        raise typer.Exit(130) from None
+    table_view = Table(title=f"{spec.name} against the record ({runs:,} runs, seed {seed})",
+                       title_justify="left", box=None)  # fmt: skip
+    for column in ("pattern", "target", "model (95%)", "verdict"):
+        table_view.add_column(column, justify="left")
+    for row in result.itertuples():
+        model = f"{row.model:.3g} ({row.model_low:.3g} to {row.model_high:.3g})"
+        table_view.add_row(row.pattern, row.target, model, row.verdict)
+    console.print(table_view)
+    for note in notes:
+        say(note)
+    if skipped:
+        say(f"Not applicable to {spec.name}: {', '.join(skipped)}.")
+    say(NOT_A_FORECAST)
+    say(f"Wrote {out_dir}/: validation.md, validation.csv")
+
+
 @app.command(name="app")
 def teaching_app(
     port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8765,

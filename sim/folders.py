@@ -26,6 +26,8 @@ from sim.scenario import ScenarioError
 MARKER = ".escalation"
 MAX_FOLDER_NAME = 100  # bytes of a derived folder name: far below any file system's limit
 # Scratch files the commands write, each named with the writer's process id (see is_leftover).
+# Work a killed command resumes from: a sweep's finished chunks, a calibration's database.
+RESUMABLE = ("chunks/p*.parquet", "history.db")
 SCRATCH_DIR = re.compile(r"^\.partial-(\d+)-")
 SCRATCH_FILE = re.compile(r"^\..+\.(\d+)\.partial$")
 SCRATCH_PLACES = (".", "chunks", "figures")
@@ -205,7 +207,9 @@ def claim(
             yield out_dir
         except BaseException:
             # Only the lock's holder may remove: a refused second command must not.
-            if created is not None and not any(out_dir.glob("chunks/p*.parquet")):
+            if created is not None and not any(
+                any(out_dir.glob(pattern)) for pattern in RESUMABLE
+            ):
                 shutil.rmtree(created, ignore_errors=True)
             raise
 
