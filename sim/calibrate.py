@@ -137,6 +137,10 @@ class Setup:
     def priors(self) -> list[Prior]:
         return list(self.calibration.parameters)
 
+    def named(self) -> list[tuple[Prior, str]]:
+        """Each prior with its pyabc name."""
+        return list(zip(self.priors, self.keys, strict=True))
+
 
 def scenario_with(base: Scenario, values: dict[str, float], days: int | None = None) -> Scenario:
     """The base scenario with parameter paths set to values (validated)."""
@@ -155,7 +159,7 @@ def load_calibration(path: str | Path) -> Setup:
         path = EXPERIMENTS_DIR / f"{path.name}.toml"
     if not path.exists():
         raise ScenarioError(f"{path}: no such calibration file")
-    text, data = read_toml(path)
+    _text, data = read_toml(path)
     kind = data.pop("kind", None)
     if kind != "calibration":
         raise ScenarioError(f"{path}: not a calibration file (kind is {kind!r}, not 'calibration')")
@@ -221,7 +225,7 @@ class PatternModel:
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         c = self.setup.calibration
-        values = {p.path: parameters[k] for p, k in zip(self.setup.priors, self.setup.keys)}
+        values = {p.path: parameters[k] for p, k in self.setup.named()}
         seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
         scenario = scenario_with(self.setup.base, values, c.days)
         return pattern_values(scenario, self.setup.patterns, c.runs, seed)
@@ -267,7 +271,7 @@ def seeded_sampler(
     from pyabc.sampler import Sampler
 
     class SeededSampler(Sampler):
-        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):  # noqa: ARG002
+        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
             payload = cloudpickle.dumps(simulate_one)
             factory = cloudpickle.dumps(self.sample_factory)
             seeds = [slot_seed(seed, t, i) for i in range(n)]
@@ -300,7 +304,7 @@ def median_threshold() -> Any:
     import pyabc
 
     class MedianThreshold(pyabc.QuantileEpsilon):
-        def initialize(self, t, get_weighted_distances, *args, **kwargs):  # noqa: ARG002
+        def initialize(self, t, get_weighted_distances, *args, **kwargs):
             if t > 0:
                 self._update(t, get_weighted_distances())
 
@@ -311,9 +315,7 @@ def new_abc(setup: Setup, sampler: Any) -> Any:
     """The ABC-SMC object of a calibration."""
     import pyabc
 
-    priors = pyabc.Distribution(
-        **{k: p.rv() for p, k in zip(setup.priors, setup.keys)}
-    )
+    priors = pyabc.Distribution(**{k: p.rv() for p, k in setup.named()})
     return pyabc.ABCSMC(
         PatternModel(setup),
         priors,
@@ -381,7 +383,7 @@ def thresholds(history: Any) -> pd.DataFrame:
 def posterior(history: Any, setup: Setup) -> pd.DataFrame:
     """The last generation's particles: one column a parameter path, and their weights."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    table = pd.DataFrame({p.path: frame[k].to_numpy() for p, k in zip(setup.priors, setup.keys)})
+    table = pd.DataFrame({p.path: frame[k].to_numpy() for p, k in setup.named()})
     table["weight"] = np.asarray(weights) / np.sum(weights)
     return table
 
@@ -427,10 +429,12 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
         raise ScenarioError(f"{path}: no such posterior file")
     try:
         table = pd.read_parquet(path)
-    except Exception:  # noqa: BLE001 - any unreadable file is one line
+    except Exception:
         raise ScenarioError(f"{path}: not a Parquet file written by escalation calibrate") from None
     if "weight" not in table.columns or len(table.columns) < 2 or len(table) == 0:
-        raise ScenarioError(f"{path}: not a posterior sample (needs parameter columns and 'weight')")
+        raise ScenarioError(
+            f"{path}: not a posterior sample (needs parameter columns and 'weight')"
+        )
     numeric = table.apply(pd.api.types.is_numeric_dtype)
     if not numeric.all() or not np.isfinite(table.to_numpy(dtype=float)).all():
         raise ScenarioError(f"{path}: posterior values must be finite numbers")
@@ -438,7 +442,91 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
         raise ScenarioError(f"{path}: posterior weights must be ≥ 0 and not all 0")
     paths = [c for c in table.columns if c != "weight"]
     for row in table[paths].drop_duplicates().head(1).itertuples(index=False):
-        scenario_with(base, dict(zip(paths, row)))  # a bad path names itself here
+        scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path names itself
     table = table.copy()
     table["weight"] = table["weight"] / table["weight"].sum()
     return table
+
+
+def derived_seed(seed: int, *labels: object) -> int:
+    """A seed for a labelled stream of a calibration's seed (predictive draws, for example)."""
+    digest = hashlib.sha256(":".join(map(str, (seed, *labels))).encode()).digest()
+    return int.from_bytes(digest[:4], "little") % (MAX_SEED + 1)
+
+
+def predictive_check(
+    setup: Setup, table: pd.DataFrame, workers: int = 1, executor: Executor | None = None
+) -> pd.DataFrame:
+    """The validation table on posterior draws (a posterior-predictive check).
+
+    Each of `predictive_draws` draws runs `runs` runs; a pattern's model value pools them all,
+    and its interval spans both the pooled 95% Wilson interval and the 5-95% range of the
+    per-draw values (parametric plus stochastic uncertainty).
+    """
+    from sim.validate import pattern_table
+
+    c = setup.calibration
+    chosen = draws(table, c.predictive_draws, c.seed)
+    scenarios = [scenario_with(setup.base, row.to_dict(), c.days) for _, row in chosen.iterrows()]
+    tasks = [
+        task
+        for i, s in enumerate(scenarios)
+        for task in chunks(s, c.runs, derived_seed(c.seed, "predictive", i), c.runs, twins=False)
+    ]
+    parts = []
+    per_draw: dict[str, list[float]] = {p.name: [] for p in setup.patterns}
+    for part in iter_tables(tasks, workers, executor):
+        part = part[needed_columns(setup.patterns, part)]
+        parts.append(part)
+        for p in setup.patterns:
+            per_draw[p.name].append(p.estimate(part).value)
+    result = pattern_table(setup.patterns, pd.concat(parts, ignore_index=True))
+    for i, p in enumerate(setup.patterns):
+        values = np.asarray(per_draw[p.name], dtype=float)
+        values = values[np.isfinite(values)]
+        if len(values):
+            low, high = np.quantile(values, [0.05, 0.95])
+            result.loc[i, "model_low"] = min(result.loc[i, "model_low"], low)
+            result.loc[i, "model_high"] = max(result.loc[i, "model_high"], high)
+            target_low, target_high = p.target.interval()
+            model_low, model_high = result.loc[i, "model_low"], result.loc[i, "model_high"]
+            result.loc[i, "verdict"] = (
+                "too high" if model_low > target_high
+                else "too low" if model_high < target_low else "consistent"
+            )  # fmt: skip
+        result.loc[i, "basis"] = f"{len(scenarios)} draws × {c.runs:,} runs"
+    return result
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def scenario_toml(scenario: Scenario, header: str) -> str:
+    """A scenario as a scenario file (TOML), after a comment header."""
+    data = scenario.model_dump(mode="json")
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines += ['kind = "scenario"']
+    lines += [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict | list)]
+    for section in ("world", "mechanisms"):
+        lines += ["", f"[{section}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in data[section].items()]
+    for actor in data["actors"]:
+        lines += ["", "[[actors]]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in actor.items()]
+    return "\n".join(lines) + "\n"
+
+
+def calibrated_scenario(setup: Setup, table: pd.DataFrame) -> Scenario:
+    """The base scenario at the posterior medians, named '<base>-calibrated'."""
+    medians = summary(table, setup).set_index("parameter")["median"].to_dict()
+    scenario = scenario_with(setup.base, medians, setup.calibration.days)
+    return scenario.with_changes(
+        name=f"{setup.base.name}-calibrated",
+        description=f"{setup.base.description} Calibrated to the record "
+        f"({setup.calibration.name}).",
+    )

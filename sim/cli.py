@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -327,6 +329,16 @@ def ensemble(
     ] = 10_000,
     force: ForceOpt = False,
     wait: WaitOpt = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="A posterior sample (posterior.parquet from escalation calibrate): share the "
+            "runs out over posterior draws and report P with an interval that holds the "
+            "parameters' uncertainty too, beside P at the posterior medians (no twins).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run many runs, each with its four twins, and say which roads lead to war.
 
@@ -367,6 +379,11 @@ def ensemble(
             "chunks; give a larger --chunk-size"
         )
     spec = _scenario(scenario, days)
+    if posterior is not None:
+        if engine != "ensemble":
+            raise ScenarioError("--posterior runs on the ensemble engine only")
+        _posterior_ensemble(spec, posterior, runs, seed, out, workers, chunk_size, force, wait)
+        return
     tasks = chunks(spec, runs, seed, chunk_size, engine)  # type: ignore[arg-type]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"ensemble-seed-{seed}"
@@ -418,6 +435,84 @@ def ensemble(
     say(
         f"Wrote {out_dir}/: runs.parquet, attribution.csv, roads.csv, outcomes.csv, "
         "outcomes.png, roads.png, escalation_days.png"
+    )
+
+
+def _posterior_ensemble(
+    spec: Scenario,
+    posterior: Path,
+    runs: int,
+    seed: int,
+    out: Path | None,
+    workers: int,
+    chunk_size: int,
+    force: bool,
+    wait: bool,
+) -> None:
+    """`escalation ensemble --posterior`: runs over posterior draws (see sim.posterior)."""
+    import os
+
+    import pandas as pd
+
+    from sim.calibrate import read_posterior
+    from sim.posterior import indicators, posterior_summary, posterior_tasks
+    from sim.results import ParquetStream, staging
+    from sim.runs import iter_tables, stop_on_interrupt
+    from sim.timeline import NOT_A_FORECAST
+
+    table = read_posterior(posterior, spec)
+    tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    out_dir = (
+        out if out is not None else RESULTS / folder_name(spec.name) / f"posterior-seed-{seed}"
+    )
+    counts: dict[int, pd.Series] = {}
+    try:
+        with (
+            claim(out_dir, force, wait, _waiting),
+            stop_on_interrupt() as stop,
+            staging(out_dir) as scratch,
+            ParquetStream(scratch / "runs.parquet") as sink,
+            _progress(transient=True) as progress,
+        ):
+            bar = progress.add_task("runs", total=2 * runs)
+            for owner, part in zip(owners, iter_tables(tasks, workers, stop=stop), strict=True):
+                sink.write(part.assign(draw=owner))
+                tally = indicators(part).sum()
+                tally["runs"] = len(part)
+                counts[owner] = counts[owner] + tally if owner in counts else tally
+                progress.advance(bar, len(part))
+            frame = posterior_summary(pd.DataFrame(counts).T)
+            frame.to_csv(scratch / "posterior_outcomes.csv", index=False)
+    except KeyboardInterrupt:
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        raise typer.Exit(130) from None
+    draws = int(frame["draws"].iloc[0])
+    view = Table(
+        title=f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
+        f"seed {seed})",
+        title_justify="left",
+        box=None,
+    )
+    for column in ("quantity", "P (posterior)", "95% posterior interval", "P at medians (95%)"):
+        view.add_column(column, justify="left" if column == "quantity" else "right")
+    for row in frame.itertuples():
+        view.add_row(
+            row.quantity,
+            f"{row.posterior:.2%}",
+            f"{row.posterior_low:.2%} to {row.posterior_high:.2%}",
+            f"{row.point:.2%} ({row.point_low:.2%} to {row.point_high:.2%})",
+        )
+    console.print(view)
+    say(
+        "The posterior interval is the 2.5-97.5% range over posterior draws of each draw's own "
+        f"P ({runs // max(draws, 1):,} runs each): the parameters' uncertainty and the runs' "
+        "noise together. The interval at the medians holds the runs' noise only. No twins "
+        "are run here (run `escalation ensemble` on calibrated.toml for the roads)."
+    )
+    say(NOT_A_FORECAST)
+    say(
+        f"Wrote {out_dir}/: runs.parquet (a column 'draw'; -1: the medians), posterior_outcomes.csv"
     )
 
 
@@ -679,6 +774,242 @@ def validate(
         say(f"Not applicable to {spec.name}: {', '.join(skipped)}.")
     say(NOT_A_FORECAST)
     say(f"Wrote {out_dir}/: validation.md, validation.csv")
+
+
+@app.command()
+@fails_cleanly
+def calibrate(
+    calibration: Annotated[
+        str,
+        typer.Argument(
+            help='A calibration TOML file (kind = "calibration"), or the name of one in '
+            "experiments/.",
+            show_default=False,
+        ),
+    ],
+    workers: Annotated[
+        int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
+    ] = 0,
+    executor: Annotated[
+        str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the address of a running scheduler, e.g. "
+            "tcp://10.0.0.5:8786 (default: start a local cluster).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Results folder (default: results/calibrations/NAME).", show_default=False
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
+) -> None:
+    """Fit scenario parameters to the patterns of the record by ABC-SMC (pyabc).
+
+    The calibration file names the base scenario, the parameters with their priors, the
+    patterns to fit, the runs per simulation, the population, the generations (or a final
+    tolerance) and the seed. Each generation is kept in history.db (pyabc's SQLite record):
+    after Ctrl-C or kill -9 the same command resumes from it, and gives the posterior an
+    uninterrupted run gives; a changed calibration file is refused. Writes posterior.parquet
+    (the last generation's particles and weights), posterior_summary.csv, thresholds.csv,
+    posterior.png, thresholds.png, predictive.md/.csv (the validation table on posterior
+    draws), calibrated.toml (the base scenario at the posterior medians) and report.md.
+
+    Example: escalation calibrate experiments/calibration/reassurance.toml
+    """
+    import os
+
+    from sim.calibrate import (
+        DATABASE,
+        MANIFEST,
+        load_calibration,
+        posterior,
+        predictive_check,
+        run_calibration,
+        thresholds,
+    )
+    from sim.runs import end_workers
+    from sim.sweep import executor_for
+
+    if executor not in ("local", "dask"):
+        raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
+    setup = load_calibration(calibration)
+    c = setup.calibration
+    workers = workers or os.cpu_count() or 1
+    out_dir = out if out is not None else RESULTS / "calibrations" / folder_name(c.name)
+    try:
+        with claim(out_dir, force, wait, _waiting), contextlib.ExitStack() as stack:
+            manifest = out_dir / MANIFEST
+            resuming = (out_dir / DATABASE).exists()
+            if resuming:
+                try:
+                    known = json.loads(manifest.read_text()).get("fingerprint")
+                except (OSError, ValueError, AttributeError):
+                    known = None
+                if known != setup.fingerprint:
+                    raise ScenarioError(
+                        f"{out_dir}: holds a calibration made from another calibration file "
+                        "(or one it cannot verify); give another --out, or remove the folder "
+                        "to start again"
+                    )
+            else:
+                record = {"fingerprint": setup.fingerprint, "calibration": c.model_dump()}
+                _write_atomically(manifest, json.dumps(record, indent=2))
+            pool = None
+            if executor == "dask" or workers > 1:
+                pool = stack.enter_context(executor_for(executor, workers, scheduler))
+            progress = stack.enter_context(_progress())
+            bar = progress.add_task("generation", total=c.generations * c.population)
+
+            def on_generation(t: int, total: int) -> None:
+                progress.update(bar, completed=t * c.population,
+                                description=f"generation {t + 1} of {total}")  # fmt: skip
+
+            history = run_calibration(
+                setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
+            )
+            progress.update(bar, description="predictive check")
+            table = posterior(history, setup)
+            steps = thresholds(history)
+            check = predictive_check(setup, table, workers if pool is None else 1, pool)
+            progress.update(bar, completed=c.generations * c.population)
+            _write_calibration(out_dir, setup, table, steps, check)
+    except KeyboardInterrupt:
+        if "pool" in locals() and hasattr(pool, "_processes"):
+            end_workers(pool)  # type: ignore[arg-type]
+        say(
+            f"Interrupted: the finished generations are kept in {out_dir / 'history.db'}; "
+            "the same command resumes from them.",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    _print_calibration(out_dir, setup, table, steps, check)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+def _write_calibration(out_dir, setup, table, steps, check) -> None:
+    """A finished calibration's files, each landing whole (sim.results.staging)."""
+    import hashlib
+
+    from sim.calibrate import calibrated_scenario, scenario_toml, summary
+    from sim.plots import plt
+    from sim.posterior_plots import plot_posterior, plot_thresholds
+    from sim.results import staging
+    from sim.validate import markdown
+
+    c = setup.calibration
+    with staging(out_dir) as scratch:
+        table.to_parquet(scratch / "posterior.parquet", index=False)
+        digest = hashlib.sha256((scratch / "posterior.parquet").read_bytes()).hexdigest()
+        stats = summary(table, setup)
+        stats.to_csv(scratch / "posterior_summary.csv", index=False)
+        steps.to_csv(scratch / "thresholds.csv", index=False)
+        check.to_csv(scratch / "predictive.csv", index=False)
+        bounds = {p.path: (p.low, p.high) for p in setup.priors}
+        title = printable(f"{c.name}: {len(table)} particles, {len(steps)} generations")
+        for name, figure in (
+            ("posterior.png", plot_posterior(table, bounds, title)),
+            ("thresholds.png", plot_thresholds(steps, title)),
+        ):
+            figure.savefig(scratch / name, dpi=120)
+            plt.close(figure)
+        scenario = calibrated_scenario(setup, table)
+        header = (
+            f"{scenario.name}: the scenario '{setup.base.name}' at the posterior medians of the "
+            f"calibration '{c.name}'\n(escalation calibrate). Its posterior sample: "
+            f"posterior.parquet, SHA-256 {digest}.\nIllustrative: a teaching model fitted to a "
+            "few patterns of the record, not a forecast."
+        )
+        (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
+        (scratch / "predictive.md").write_text(
+            markdown(check, f"Posterior-predictive check of {c.name}")
+        )
+        (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
+
+
+def _calibration_report(setup, stats, steps, check) -> str:
+    """A short write-up: what the patterns pin down and what they leave free."""
+    from sim.timeline import NOT_A_FORECAST
+    from sim.validate import markdown
+
+    c = setup.calibration
+    lines = [
+        f"# Calibration {c.name}",
+        "",
+        f"Base scenario `{setup.base.name}`; patterns fitted: "
+        + ", ".join(f"`{p.name}`" for p in setup.patterns)
+        + f". ABC-SMC (pyabc), population {c.population}, {len(steps)} generations, "
+        f"{c.runs:,} runs a simulation, seed {c.seed}; "
+        f"{int(steps['simulations'].sum()):,} simulations "
+        f"({int(steps['simulations'].sum()) * c.runs:,} model runs).",
+        "",
+        "| parameter | prior | posterior median | 90% interval | share of the prior's range |",
+        "|---|---|---|---|---|",
+    ]
+    for row in stats.itertuples():
+        verdict = (
+            "pinned down" if row.width_of_prior < 0.5
+            else ("left free" if row.width_of_prior > 0.8 else "narrowed")
+        )  # fmt: skip
+        lines.append(
+            f"| `{row.parameter}` | {row.prior} | {row.median:.4g} | {row.q05:.4g} to "
+            f"{row.q95:.4g} | {row.width_of_prior:.0%} ({verdict}) |"
+        )
+    lines += ["", "| generation | threshold | simulations | acceptance |", "|---|---|---|---|"]
+    for row in steps.itertuples():
+        lines.append(
+            f"| {row.generation} | {row.threshold:.3g} | {row.simulations:,} | "
+            f"{row.acceptance:.0%} |"
+        )
+    lines += [
+        "",
+        "A parameter whose 90% interval still spans most of its prior is left free by these "
+        "patterns: they do not inform it, and results that depend on it inherit the prior.",
+        "",
+        markdown(check, "Posterior-predictive check").replace("# Post", "## Post"),
+        NOT_A_FORECAST,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _print_calibration(out_dir, setup, table, steps, check) -> None:
+    from sim.calibrate import summary
+    from sim.timeline import NOT_A_FORECAST
+
+    stats = summary(table, setup)
+    view = Table(title=f"Posterior of {setup.calibration.name}", title_justify="left", box=None)
+    for column in ("parameter", "prior", "median", "90% interval", "of prior"):
+        view.add_column(column)
+    for row in stats.itertuples():
+        view.add_row(row.parameter, row.prior, f"{row.median:.4g}",
+                     f"{row.q05:.4g} to {row.q95:.4g}", f"{row.width_of_prior:.0%}")  # fmt: skip
+    console.print(view)
+    view = Table(title="Posterior-predictive check", title_justify="left", box=None)
+    for column in ("pattern", "target", "model (interval)", "verdict"):
+        view.add_column(column)
+    for row in check.itertuples():
+        view.add_row(row.pattern, row.target,
+                     f"{row.model:.3g} ({row.model_low:.3g} to {row.model_high:.3g})",
+                     row.verdict)  # fmt: skip
+    console.print(view)
+    say(NOT_A_FORECAST)
+    say(
+        f"Wrote {out_dir}/: posterior.parquet, posterior_summary.csv, thresholds.csv, "
+        "posterior.png, thresholds.png, predictive.md, predictive.csv, calibrated.toml, "
+        "report.md (history.db: the run's record)"
+    )
 
 
 @app.command(name="app")

@@ -207,9 +207,7 @@ def claim(
             yield out_dir
         except BaseException:
             # Only the lock's holder may remove: a refused second command must not.
-            if created is not None and not any(
-                any(out_dir.glob(pattern)) for pattern in RESUMABLE
-            ):
+            if created is not None and not any(any(out_dir.glob(pattern)) for pattern in RESUMABLE):
                 shutil.rmtree(created, ignore_errors=True)
             raise
 
