@@ -54,6 +54,7 @@ from sim.scenario import (
 )
 from sim.validate import needed_columns
 
+CALIBRATIONS_DIR = EXPERIMENTS_DIR / "calibration"
 DATABASE = "history.db"
 MANIFEST = "calibration.json"
 
@@ -156,7 +157,7 @@ def load_calibration(path: str | Path) -> Setup:
     """Read and validate a calibration file; every prior's range must make valid scenarios."""
     path = Path(path)
     if not path.exists() and not path.suffix:
-        path = EXPERIMENTS_DIR / f"{path.name}.toml"
+        path = CALIBRATIONS_DIR / f"{path.name}.toml"
     if not path.exists():
         raise ScenarioError(f"{path}: no such calibration file")
     _text, data = read_toml(path)
@@ -315,6 +316,7 @@ def new_abc(setup: Setup, sampler: Any) -> Any:
     """The ABC-SMC object of a calibration."""
     import pyabc
 
+    quiet_pyabc()  # after pyabc's import, which sets its loggers' levels
     priors = pyabc.Distribution(**{k: p.rv() for p, k in setup.named()})
     return pyabc.ABCSMC(
         PatternModel(setup),
@@ -351,21 +353,23 @@ def run_calibration(
     """
     c = setup.calibration
     database = f"sqlite:///{(out_dir / DATABASE).resolve()}"
-    abc = new_abc(setup, seeded_sampler(c.seed, executor, on_particle))
-    quiet_pyabc()  # after pyabc's import, which sets its loggers' levels
-    if (out_dir / DATABASE).exists():
+    sampler = seeded_sampler(c.seed, executor, on_particle)
+    if not (out_dir / DATABASE).exists():
+        new_abc(setup, sampler).new(database, observed(setup))
+    while True:
+        # A fresh ABCSMC loaded from the database for every generation: an uninterrupted run
+        # and a resumed one take the very same path (an ABCSMC object caches the population
+        # it initialised from, so reusing one would also freeze the threshold).
+        abc = new_abc(setup, sampler)
         history = abc.load(database, 1)
-    else:
-        history = abc.new(database, observed(setup))
-    while history.max_t + 1 < c.generations:
         last = history.get_all_populations()
         last = last[last["t"] >= 0]
-        if len(last) and float(last["epsilon"].iloc[-1]) <= c.tolerance:
-            break
+        done = history.max_t + 1 >= c.generations
+        if done or (len(last) and float(last["epsilon"].iloc[-1]) <= c.tolerance):
+            return history
         if on_generation is not None:
             on_generation(history.max_t + 1, c.generations)
-        history = abc.run(max_nr_populations=1)
-    return history
+        abc.run(max_nr_populations=1)
 
 
 def thresholds(history: Any) -> pd.DataFrame:
