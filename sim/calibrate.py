@@ -21,12 +21,14 @@ from the database after Ctrl-C or kill -9 takes the same path as one never stopp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import math
 import random
 import re
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
@@ -340,6 +342,17 @@ def observed(setup: Setup) -> dict[str, float]:
     return {p.name: float(np.mean(p.target.interval())) for p in setup.patterns}
 
 
+def started(database: Path) -> bool:
+    """Whether a history database holds a calibration's record (opened read-only)."""
+    if not database.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            return db.execute("select count(*) from abc_smc").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+
+
 def run_calibration(
     setup: Setup,
     out_dir: Path,
@@ -354,7 +367,8 @@ def run_calibration(
     c = setup.calibration
     database = f"sqlite:///{(out_dir / DATABASE).resolve()}"
     sampler = seeded_sampler(c.seed, executor, on_particle)
-    if not (out_dir / DATABASE).exists():
+    if not started(out_dir / DATABASE):  # absent, or killed before its first record
+        (out_dir / DATABASE).unlink(missing_ok=True)
         new_abc(setup, sampler).new(database, observed(setup))
     while True:
         # A fresh ABCSMC loaded from the database for every generation: an uninterrupted run

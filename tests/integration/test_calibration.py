@@ -2,6 +2,7 @@
 values, recovery of known parameters, a resumed calibration equal to an uninterrupted one,
 the posterior carried into an ensemble, and bad files refused in one line."""
 
+import contextlib
 import signal
 import sqlite3
 import subprocess
@@ -157,8 +158,9 @@ def populations(folder: Path) -> int:
     if not database.exists():
         return 0
     try:
-        with sqlite3.connect(database) as connection:
-            row = connection.execute("select count(*) from populations where t >= 0").fetchone()
+        # read-only: a plain connect would create an empty database the command then finds
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            row = db.execute("select count(*) from populations where t >= 0").fetchone()
         return int(row[0])
     except sqlite3.Error:
         return 0
