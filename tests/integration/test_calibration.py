@@ -282,3 +282,18 @@ def test_calibration_recovers_known_parameters(tmp_path):
     # and the share of disputes reaching war narrowed the cost of war (measured: 67% of the
     # prior's log-range; the deaths of an incident stay nearly free: 83%)
     assert stats.loc["world.war_cost", "width_of_prior"] < 0.8
+
+
+def test_the_posterior_is_the_same_on_a_dask_cluster_as_in_one_process(tmp_path):
+    """Slots are seeded by (seed, generation, slot): the executor cannot change a number."""
+    from sim.sweep import executor_for
+
+    text = CALIBRATION.format(extra="").replace("generations = 3", "generations = 2")
+    setup = load_calibration(write(tmp_path, "c.toml", text))
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    alone = posterior(run_calibration(setup, here), setup)
+    with executor_for("dask", 2, None) as executor:
+        spread = posterior(run_calibration(setup, there, executor), setup)
+    pd.testing.assert_frame_equal(alone, spread, check_exact=True)
