@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.chance import MAX_SEED
 from sim.experiment import apply_path, read_path
-from sim.patterns import Pattern, distance_to, load_patterns
+from sim.patterns import Estimate, Pattern, distance_to, load_patterns, verdict
 from sim.runs import chunks, iter_tables
 from sim.scenario import (
     EXPERIMENTS_DIR,
@@ -502,17 +502,14 @@ def predictive_check(
     for i, p in enumerate(setup.patterns):
         values = np.asarray(per_draw[p.name], dtype=float)
         values = values[np.isfinite(values)]
+        low, high = result.loc[i, "model_low"], result.loc[i, "model_high"]
         if len(values):
-            low, high = np.quantile(values, [0.05, 0.95])
-            result.loc[i, "model_low"] = min(result.loc[i, "model_low"], low)
-            result.loc[i, "model_high"] = max(result.loc[i, "model_high"], high)
-            target_low, target_high = p.target.interval()
-            model_low, model_high = result.loc[i, "model_low"], result.loc[i, "model_high"]
-            result.loc[i, "verdict"] = (
-                "too high" if model_low > target_high
-                else "too low" if model_high < target_low else "consistent"
-            )  # fmt: skip
-        result.loc[i, "basis"] = f"{len(scenarios)} draws × {c.runs:,} runs"
+            spread = np.quantile(values, [0.05, 0.95])
+            low, high = min(low, spread[0]), max(high, spread[1])
+        basis = f"{len(scenarios)} draws × {c.runs:,} runs"
+        estimate = Estimate(result.loc[i, "model"], low, high, basis)
+        result.loc[i, ["model_low", "model_high", "basis"]] = [low, high, basis]
+        result.loc[i, "verdict"] = verdict(estimate, p.target)
     return result
 
 
