@@ -834,7 +834,6 @@ def calibrate(
         run_calibration,
         thresholds,
     )
-    from sim.runs import end_workers
     from sim.sweep import executor_for
 
     if executor not in ("local", "dask"):
@@ -880,9 +879,7 @@ def calibrate(
             check = predictive_check(setup, table, workers if pool is None else 1, pool)
             progress.update(bar, completed=c.generations * c.population)
             _write_calibration(out_dir, setup, table, steps, check)
-    except KeyboardInterrupt:
-        if "pool" in locals() and hasattr(pool, "_processes"):
-            end_workers(pool)  # type: ignore[arg-type]
+    except KeyboardInterrupt:  # the pool's workers are stopped by executor_for on the way out
         say(
             f"Interrupted: the finished generations are kept in {out_dir / 'history.db'}; "
             "the same command resumes from them.",
