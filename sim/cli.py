@@ -889,6 +889,15 @@ def calibrate(
     _print_calibration(out_dir, setup, table, steps, check)
 
 
+SPREAD = "pooled 95% and draws' 5-95%"
+PREDICTIVE = (
+    "Each pattern's model value pools every run of the posterior draws; its interval spans "
+    "the pooled 95% Wilson interval and the 5-95% range of the draws' own values, so a "
+    "pattern met by only part of the posterior can read consistent while its pooled value "
+    "lies outside the target: read the value and the interval together."
+)
+
+
 def _write_atomically(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.write_text(text)
@@ -930,7 +939,7 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
         )
         (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
         (scratch / "predictive.md").write_text(
-            markdown(check, f"Posterior-predictive check of {c.name}")
+            markdown(check, f"Posterior-predictive check of {c.name}", PREDICTIVE, SPREAD)
         )
         (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
 
@@ -974,7 +983,9 @@ def _calibration_report(setup, stats, steps, check) -> str:
         "A parameter whose 90% interval still spans most of its prior is left free by these "
         "patterns: they do not inform it, and results that depend on it inherit the prior.",
         "",
-        markdown(check, "Posterior-predictive check").replace("# Post", "## Post"),
+        markdown(check, "Posterior-predictive check", PREDICTIVE, SPREAD).replace(
+            "# Post", "## Post"
+        ),
         NOT_A_FORECAST,
         "",
     ]

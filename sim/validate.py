@@ -91,13 +91,15 @@ def _number(value: float) -> str:
     return "n/a" if value != value else f"{value:.3g}"
 
 
-def markdown(table: pd.DataFrame, title: str, preamble: str = "") -> str:
+def markdown(
+    table: pd.DataFrame, title: str, preamble: str = "", interval: str = "95% interval"
+) -> str:
     """The validation table as a Markdown section."""
     lines = [f"# {title}", ""]
     if preamble:
         lines += [preamble, ""]
     lines += [
-        "| pattern | target | model (95% interval) | basis | verdict | source (confidence) |",
+        f"| pattern | target | model ({interval}) | basis | verdict | source (confidence) |",
         "|---|---|---|---|---|---|",
     ]
     for row in table.itertuples():
