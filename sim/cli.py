@@ -609,6 +609,8 @@ def teaching_app(
         "--no-open",
         "--production",
     ]
+    # Solara's "This website runs on Solara" banner would cover the page's lower right corner.
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this
