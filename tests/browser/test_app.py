@@ -356,7 +356,8 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     assert cells == [list(row) for row in road_rows(tally, scenario_of(settings))]
     assert f"Outcomes of 300 runs: {caption(settings)}" in body(tab)
     run_many(tab, 3000, timings)
-    flip(tab, "Missteps (random incidents)")
+    switch(tab, "Missteps (random incidents)").focus()  # by keyboard
+    tab.keyboard.press("Space")
     expect(tab.locator(".restart-notice")).to_contain_text("the run restarted at day 0")
     expect(tab.locator(".risk-monitor")).to_have_count(0)
     expect(tab.locator(".many-none")).to_be_visible()
