@@ -119,8 +119,9 @@ CSS = """
 .esc-grid > * { min-width: 0; }
 .esc-two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
 .esc-two > * { min-width: 0; }
-@media (max-width: 1100px) {
+@media (max-width: 1100px) {  /* tablet and phone: the run first, the settings below it */
   .esc-grid { grid-template-columns: minmax(0, 1fr); }
+  .esc-grid > .controls { order: 2; }
 }
 @media (max-width: 700px) {
   .esc-two { grid-template-columns: minmax(0, 1fr); }
@@ -133,6 +134,9 @@ CSS = """
 .esc-monitor { font-size: 18px; font-weight: 600; }
 .esc-error { color: #b00020; font-weight: 600; }
 .esc-notice { background: #fff3cd; padding: 6px 10px; border-left: 4px solid #E69F00; }
+/* a slider's label names it for screen readers; its value in words is shown above it */
+.controls .v-input__slot > label.v-label:first-child { position: absolute !important;
+  width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .esc-page button:focus-visible, .esc-page input:focus-visible { outline: 3px solid #0072B2; }
 """
 
@@ -336,7 +340,7 @@ def Controls(settings: dict, change, seed_text: str, set_seed_text, seed_error: 
                 solara.Text(value_words(name, settings[name]), classes=["slider-value"])
                 slider = solara.SliderInt if whole else solara.SliderFloat
                 slider(
-                    label="",
+                    label=SLIDERS[name].label,  # its accessible name; shown in words above
                     value=settings[name],
                     min=low,
                     max=high,
@@ -502,13 +506,14 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
     )
     with solara.Row(style={"flex-wrap": "wrap"}):
         for n in RUN_COUNTS:
-            solara.Button(
-                f"Run {n:,} runs",
-                on_click=lambda n=n: request_many(n),
-                disabled=pending,
-                color="primary",
-                style={"text-transform": "none"},
-            )
+            with Help(f"Runs 0 to {n - 1:,} of the seed shown, with the settings shown."):
+                solara.Button(
+                    f"Run {n:,} runs",
+                    on_click=lambda n=n: request_many(n),
+                    disabled=pending,
+                    color="primary",
+                    style={"text-transform": "none"},
+                )
     if pending:
         solara.Text("Running…", classes=["many-pending"])
     if many is None:
@@ -570,19 +575,21 @@ def Compare(settings: dict):
     )
     with solara.Row(style={"flex-wrap": "wrap"}):
         for slot in ("A", "B"):
+            with Help(f"Remembers the settings shown as {slot}."):
+                solara.Button(
+                    f"Keep these settings as {slot}",
+                    on_click=lambda slot=slot: set_kept({**kept, slot: dict(settings)}),
+                    outlined=True,
+                    style={"text-transform": "none"},
+                )
+        with Help("Runs A and B from A's seed and the same run numbers, side by side."):
             solara.Button(
-                f"Keep these settings as {slot}",
-                on_click=lambda slot=slot: set_kept({**kept, slot: dict(settings)}),
-                outlined=True,
+                f"Compare A and B ({MANY_RUNS} runs each)",
+                on_click=lambda: set_request((kept["A"], kept["B"], MANY_RUNS)),
+                disabled=kept["A"] is None or kept["B"] is None,
+                color="primary",
                 style={"text-transform": "none"},
             )
-        solara.Button(
-            f"Compare A and B ({MANY_RUNS} runs each)",
-            on_click=lambda: set_request((kept["A"], kept["B"], MANY_RUNS)),
-            disabled=kept["A"] is None or kept["B"] is None,
-            color="primary",
-            style={"text-transform": "none"},
-        )
     for slot in ("A", "B"):
         text = caption(kept[slot]) if kept[slot] else "not kept yet"
         solara.Text(f"{slot}: {text}", classes=[f"kept-{slot.lower()}"])
@@ -692,24 +699,27 @@ def Page():
                 Controls(view.settings, change, seed_text, set_seed_text, seed_error)
             with solara.Column(classes=["main"]):
                 with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-                    solara.Button(
-                        "Pause" if playing else "Play",
-                        on_click=lambda: set_playing(not playing),
-                        disabled=not view.running and not playing,
-                        color="primary",
-                    )
+                    with Help("Plays the run day by day at the speed chosen, to its end."):
+                        solara.Button(
+                            "Pause" if playing else "Play",
+                            on_click=lambda: set_playing(not playing),
+                            disabled=not view.running and not playing,
+                            color="primary",
+                        )
 
                     def step() -> None:
                         set_playing(False)
                         session.step()
                         refresh()
 
-                    solara.Button("Step", on_click=step, disabled=not view.running)
-                    solara.Button(
-                        "Reset",
-                        on_click=lambda: change(dict(view.settings)),
-                        outlined=True,
-                    )
+                    with Help("One day of the run."):
+                        solara.Button("Step", on_click=step, disabled=not view.running)
+                    with Help("The run again from day 0, with the settings shown."):
+                        solara.Button(
+                            "Reset",
+                            on_click=lambda: change(dict(view.settings)),
+                            outlined=True,
+                        )
                     solara.Text("Play speed, days per second:")
                     for days in SPEEDS:
                         solara.Button(

@@ -247,14 +247,16 @@ def check_layout(tab, width: int) -> None:
 
 
 def check_accessible_names(tab) -> None:
-    """Every button has an accessible name of words (not a symbol such as '▶')."""
+    """Every button and slider has an accessible name of words (not a symbol such as '▶')."""
+    from sim.app_settings import SLIDERS
+
     names = tab.evaluate(
         """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null)
              .map(b => (b.getAttribute('aria-label') || b.innerText || b.title || '').trim())"""
     )
     assert names and all(re.search(r"[A-Za-z0-9]{1,}", n) for n in names), names
-    sliders = tab.locator("[role=slider]").count()
-    assert sliders == 10
+    sliders = tab.locator("[role=slider]").evaluate_all("s => s.map(e => e.ariaLabel)")
+    assert sliders == [slider.label for slider in SLIDERS.values()]
 
 
 def test_the_page_shows_its_numbers_and_explains_itself_at_1440(open_page, timings):
@@ -409,6 +411,7 @@ def test_play_at_every_speed_with_toggles_never_breaks_and_a_year_stops_at_its_e
     expect(tab.locator(".outcome")).to_have_text(ended.view.outcome)
     assert "Day 366" not in body(tab) and "day 366" not in body(tab)
     expect(tab.get_by_role("button", name="Play", exact=True)).to_be_disabled()
+    expect(tab.locator("body")).to_contain_text(", day 365.", timeout=30_000)  # the chart too
     # The run's twins on demand, beside it.
     tab.get_by_role("button", name="Show this run's twins").click()
     expect(tab.locator(".twins")).to_contain_text("Twin without missteps", timeout=30_000)
