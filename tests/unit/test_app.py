@@ -307,3 +307,20 @@ def test_compare_runs_a_and_b_from_the_same_seed_and_run_numbers(base):
     assert np.allclose(table[table.settings == "A"]["count"], tally_a.outcomes)
     assert np.allclose(table[table.settings == "B"]["count"], tally_b.outcomes)
     assert "seed 5" in title and "the same random numbers" in title
+
+
+def test_the_seed_3_story_in_the_app_is_the_command_line_s(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    result = CliRunner().invoke(app, ["run", "reassurance", "--seed", "3", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    told = (tmp_path / "timeline.txt").read_text()
+    session = Session({**defaults(), "seed": 3})
+    session.step(until=365)
+    view = session.view
+    assert len(view.log) == 14
+    for line in view.log:  # the newest lines of the story, as the command line tells them
+        assert line in told
+    assert view.outcome in told
