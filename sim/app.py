@@ -54,6 +54,7 @@ from sim.app_settings import (
     value_words,
 )
 from sim.outcomes import OUTCOME_LABELS, WAR_OUTCOMES, Road
+from sim.plots import NOT_A_FORECAST as PLOT_NOTE
 from sim.plots import OUTCOME_COLOURS
 from sim.runs import Chunk, simulate_chunk
 from sim.scenario import Mechanisms, Scenario
@@ -234,16 +235,16 @@ def outcome_figure(table: pd.DataFrame, title: str) -> Figure:
             ax.text(
                 row.high + 0.01,
                 yy,
-                f"{name}: {_percent(row.share)} ({_percent(row.low)} to {_percent(row.high)})",
+                (f"{name}: " if len(names) > 1 else "")
+                + f"{_percent(row.share)} ({_percent(row.low)} to {_percent(row.high)})",
                 va="center",
             )
     ax.set_yticks(np.arange(len(OUTCOME_LABELS)) + bar * (len(names) - 1) / 2, OUTCOME_LABELS)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel("share of runs (bars: 95% Wilson interval)")
+    ax.set_xlabel(f"share of runs (bars: 95% Wilson interval)\n{PLOT_NOTE}")
     ax.set_title(title, wrap=True)
-    figure.text(0.99, 0.005, NOT_A_FORECAST, ha="right", va="bottom", color="dimgrey")
     return readable(figure)
 
 
