@@ -450,10 +450,11 @@ def RunView(view: View, session: Session, refresh):
                 label="Download chart data (CSV)",
                 mime_type="text/csv",
             )
+    solara.Markdown("### The actors and each dyad's rung")
+    solara.HTML(tag="div", unsafe_innerHTML=view.network, classes=["network"])
     with solara.Div(classes=["esc-two"]):
         with solara.Column():
-            solara.Markdown("### The actors and each dyad's rung")
-            solara.HTML(tag="div", unsafe_innerHTML=view.network, classes=["network"])
+            solara.Markdown(f"### The actors on day {view.day}")
             with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
                 for lines, rung in view.cards:
                     _card(lines, rung)

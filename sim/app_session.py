@@ -176,31 +176,32 @@ def network_svg(model: EscalationModel) -> str:
     """The actors as a small network: the challenger on the left, an edge to each opponent
     labelled with the dyad's rung (in words, and by colour, width and dash)."""
     others = [o for _, o in model.dyads]
-    height = 70 * max(len(others), 1) + 20
-    ys = [40 + 70 * k for k in range(len(others))]
-    cy = height / 2
-    challenger = model.actors[0]
+    gap = 60
+    height = gap * max(len(others) - 1, 0) + 60
+    ys = [30 + gap * k for k in range(len(others))]
+    cy, x0, x1, along = height / 2, 110, 550, 0.62  # labels sit 62% along their edge
     parts = [
-        f'<svg role="img" aria-label="The actors and each dyad\'s rung" viewBox="0 0 640 '
-        f'{height}" width="100%" style="max-width:640px;font-size:15px">'
+        f'<svg role="img" aria-label="The actors and each dyad\'s rung" viewBox="0 0 760 '
+        f'{height}" width="100%" style="max-width:760px;font-size:15px">'
     ]
     for other, y in zip(others, ys, strict=True):
         rung = model.rung_of(other)
         dash = f' stroke-dasharray="{RUNG_DASHES[rung]}"' if RUNG_DASHES[rung] else ""
         parts.append(
-            f'<line x1="120" y1="{cy}" x2="470" y2="{y}" stroke="{RUNG_COLOURS[rung]}" '
+            f'<line x1="{x0}" y1="{cy}" x2="{x1}" y2="{y}" stroke="{RUNG_COLOURS[rung]}" '
             f'stroke-width="{2 + rung}"{dash}/>'
         )
         label = html.escape(f"rung {rung}: {LADDER[rung].name}")
+        lx, ly = x0 + along * (x1 - x0), cy + along * (y - cy)
         parts.append(
-            f'<text x="295" y="{(cy + y) / 2 - 6}" text-anchor="middle" '
-            f'style="paint-order:stroke;stroke:white;stroke-width:4px">{label}</text>'
+            f'<text x="{lx:.0f}" y="{ly + 5:.0f}" text-anchor="middle" '
+            f'style="paint-order:stroke;stroke:white;stroke-width:5px">{label}</text>'
         )
-        parts.append(
-            f'<text x="480" y="{y + 5}">{html.escape(other.name)} ({other.role.value})</text>'
-        )
+        name = html.escape(f"{other.name} ({other.role.value})")
+        parts.append(f'<text x="{x1 + 8}" y="{y + 5}">{name}</text>')
+    name = html.escape(model.actors[0].name)
     parts.append(
-        f'<text x="10" y="{cy + 5}" font-weight="bold">{html.escape(challenger.name)}</text>'
+        f'<text x="{x0 - 8}" y="{cy + 5}" text-anchor="end" font-weight="bold">{name}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
