@@ -16,6 +16,7 @@ The app is never imported by the model. Start it with `escalation app` (or
 from __future__ import annotations
 
 import html
+import logging
 import math
 import threading
 import time
@@ -61,6 +62,7 @@ from sim.scenario import Mechanisms, Scenario
 from sim.summaries import Tally
 from sim.timeline import NOT_A_FORECAST
 
+logger = logging.getLogger(__name__)
 TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 RUN_COUNTS = (300, 3000)
 MANY_RUNS = RUN_COUNTS[0]
@@ -302,7 +304,10 @@ def Controls(settings: dict, change, seed_text: str, set_seed_text, seed_error: 
                 label="Scenario",
                 values=scenario_names(),
                 value=settings["scenario"],
-                on_value=lambda name: change({**defaults(name), "seed": settings["seed"]}),
+                on_value=lambda name: (
+                    name in scenario_names()
+                    and change({**defaults(name), "seed": settings["seed"]})
+                ),
             )
 
         def commit_seed(text: str) -> None:
@@ -420,6 +425,8 @@ def RunView(view: View, session: Session, refresh):
         set_busy(True)
         try:
             session.show_twins()
+        except Exception as error:
+            logger.warning("twins failed: %r", error)
         finally:
             set_busy(False)
             refresh()
@@ -636,6 +643,7 @@ def Page():
     speed, set_speed = solara.use_state(20)
     seed_text, set_seed_text = solara.use_state(str(start["seed"]))
     seed_error, set_seed_error = solara.use_state("")
+    problem, set_problem = solara.use_state("")
     many_request, set_many_request = solara.use_state(None)
     solara.use_effect(
         lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start(), []
@@ -645,16 +653,30 @@ def Page():
         ticks.current += 1
         set_tick(ticks.current)
 
-    def change(settings: dict | None, seed_error: str = "") -> None:
+    def guarded(action):
+        """The action, with any error told in one line on the page instead of a traceback."""
+
+        def run(*args, **kwargs):
+            set_problem("")
+            try:
+                return action(*args, **kwargs)
+            except Exception as error:
+                logger.warning("app action failed: %r", error)
+                set_problem(f"That did not work: {error}")
+
+        return run
+
+    @guarded
+    def change(settings: dict | None, seed_error: str = "", notice: str = "") -> None:
         """Apply new settings at once: the run restarts, says so, and the address follows."""
         set_seed_error(seed_error)
         if settings is None:
             return
         set_playing(False)
         set_seed_text(str(settings["seed"]))
+        said = notice or "Settings changed: the run restarted at day 0"
         try:
-            session.restart(settings, notice=f"Settings changed: the run restarted at day 0 "
-                            f"({caption(settings)}).")  # fmt: skip
+            session.restart(settings, notice=f"{said} ({caption(settings)}).")
         except ValueError as error:  # out of the scenario's range: say so, keep the run
             set_seed_error(f"These settings make no valid scenario: {error}")
             return
@@ -709,6 +731,7 @@ def Page():
                             color="primary",
                         )
 
+                    @guarded
                     def step() -> None:
                         set_playing(False)
                         session.step()
@@ -719,7 +742,9 @@ def Page():
                     with Help("The run again from day 0, with the settings shown."):
                         solara.Button(
                             "Reset",
-                            on_click=lambda: change(dict(view.settings)),
+                            on_click=lambda: change(
+                                dict(view.settings), notice="Reset: the run restarted at day 0"
+                            ),
                             outlined=True,
                         )
                     solara.Text("Play speed, days per second:")
@@ -740,6 +765,8 @@ def Page():
                     f"Speed: {speed} days per second (a year in about {365 / speed:.0f} s)",
                     classes=["speed-words"],
                 )
+                if problem:
+                    solara.Text(problem, classes=["esc-error", "action-problem"])
                 if session.notice:
                     solara.Text(session.notice, classes=["esc-notice", "restart-notice"])
                 if play_result.error is not None:  # never a traceback: the reason, in words
