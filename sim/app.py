@@ -19,7 +19,6 @@ import html
 import logging
 import math
 import threading
-import time
 
 import numpy as np
 import pandas as pd
@@ -302,7 +301,7 @@ def Controls(settings: dict, change, seed_text: str, set_seed_text, seed_error: 
         with Help(TOOLTIPS["scenario"]):
             solara.Select(
                 label="Scenario",
-                values=scenario_names(),
+                values=list(scenario_names()),
                 value=settings["scenario"],
                 on_value=lambda name: (
                     name in scenario_names()
@@ -391,7 +390,7 @@ def Monitors(view: View, many: tuple | None):
         for line in view.dyads:
             solara.Text(line, classes=["dyad-monitor"])
         if many is not None:
-            _, n, tally = many
+            _, n, tally, *_ = many
             for line in war_lines(tally):
                 solara.Text(f"{line} in {n:,} runs", classes=["risk-monitor"])
 
@@ -528,10 +527,7 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
     if many is None:
         solara.Text("No many-run results for the settings shown yet.", classes=["many-none"])
         return
-    shown, n, tally = many
-    title = f"Outcomes of {n:,} runs: {caption(shown)}"
-    table = outcome_table([("these settings", tally)])
-    figure = png(outcome_figure(table, title))
+    _, n, tally, title, table, figure, roads = many
     solara.Markdown(f"**{html.escape(title)}** (each run counted once, at its highest outcome)")
     solara.HTML(
         tag="ul",
@@ -548,7 +544,25 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
     solara.Markdown("**Roads to war**: each run against its twin without that road.")
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=_html_table(ROAD_COLUMNS, road_rows(tally, scenario_of(shown)), "roads"),
+        unsafe_innerHTML=_html_table(ROAD_COLUMNS, roads, "roads"),
+    )
+
+
+def many_result_of(settings: dict, n: int) -> tuple:
+    """Runs 0..n-1 of the settings, and what the page shows of them (made once, off the page's
+    drawing): (settings, n, tally, title, table, chart PNG, roads table rows)."""
+    spec = scenario_of(settings)
+    tally = many_runs(spec, settings["seed"], n)
+    title = f"Outcomes of {n:,} runs: {caption(settings)}"
+    table = outcome_table([("these settings", tally)])
+    return (
+        settings,
+        n,
+        tally,
+        title,
+        table,
+        png(outcome_figure(table, title)),
+        road_rows(tally, spec),
     )
 
 
@@ -574,7 +588,8 @@ def Compare(settings: dict):
         if request is None:
             return None
         a, b, runs = request
-        return (a, b, *compare(a, b, runs))
+        table, title = compare(a, b, runs)
+        return a, b, table, title, png(outcome_figure(table, title))
 
     result = solara.use_thread(work, dependencies=[request], intrusive_cancel=False)
     solara.Markdown("### Compare A and B")
@@ -609,8 +624,7 @@ def Compare(settings: dict):
                     classes=["esc-error"])  # fmt: skip
     if result.value is None or request is None or result.value[:2] != request[:2]:
         return
-    _, _, table, title = result.value
-    figure = png(outcome_figure(table, title))
+    _, _, table, title, figure = result.value
     solara.Markdown(f"**{html.escape(title)}**")
     rows = [
         (r.settings, r.outcome, _percent(r.share), f"{_percent(r.low)} to {_percent(r.high)}")
@@ -697,15 +711,13 @@ def Page():
         if many_request is None:
             return None
         settings, n = many_request
-        began = time.monotonic()
-        tally = many_runs(scenario_of(settings), settings["seed"], n)
-        return settings, n, tally, time.monotonic() - began
+        return many_result_of(settings, n)
 
     many_result = solara.use_thread(many_work, dependencies=[many_request], intrusive_cancel=False)
     view = session.view
     many = None
     if many_result.value is not None and many_result.value[0] == view.settings:
-        many = many_result.value[:3]
+        many = many_result.value
     pending = many_result.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING)
 
     solara.Title(TITLE)

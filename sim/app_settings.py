@@ -10,6 +10,7 @@ of docs/lessons has a preset that sets every control to the lesson's start.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -138,18 +139,21 @@ TOOLTIPS: dict[str, str] = {
 SCALE_EDGES = (1 / 3, 2 / 3)
 
 
-def scenario_names() -> list[str]:
+@functools.cache  # read once per server: the page asks on every drawing
+def scenario_names() -> tuple[str, ...]:
     """The scenario files shipped in experiments/, by name."""
-    return [path.stem for path in list_scenario_files()]
+    return tuple(path.stem for path in list_scenario_files())
 
 
+@functools.cache
 def base_scenario(name: str) -> Scenario:
-    """The shipped scenario of that name."""
+    """The shipped scenario of that name (validated and frozen, so it can be shared)."""
     if name not in scenario_names():
         raise ValueError(f"no such scenario: {name!r} (known: {', '.join(scenario_names())})")
     return load_scenario(name)
 
 
+@functools.cache
 def slider_bounds(name: str) -> tuple[float, float]:
     """The slider's span: the schema's range, its top cut to a useful value."""
     info = read_path(base_scenario(DEFAULT_SCENARIO).model_dump(mode="json"), SLIDERS[name].path)
@@ -158,6 +162,7 @@ def slider_bounds(name: str) -> tuple[float, float]:
     return float(low), float(high if top is None else min(high, top))
 
 
+@functools.cache
 def is_whole(name: str) -> bool:
     """Whether the slider's parameter is a whole number (troops)."""
     _, info = read_path(base_scenario(DEFAULT_SCENARIO).model_dump(mode="json"), SLIDERS[name].path)
