@@ -65,7 +65,7 @@ logger = logging.getLogger(__name__)
 TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 RUN_COUNTS = (300, 3000)
 MANY_RUNS = RUN_COUNTS[0]
-DARK_RUNGS = (0, 4, 6)  # white text on these colours of RUNG_COLOURS
+DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
 
 # What each road's twin suppresses, for the roads table.
 ROAD_TWINS = {

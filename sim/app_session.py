@@ -168,7 +168,7 @@ def run_csv(data: ChartData) -> str:
     return wide.join(hostility).to_csv(float_format="%.6g")
 
 
-RUNG_COLOURS = ("#009E73", "#56B4E9", "#F0E442", "#E69F00", "#D55E00", "#CC79A7", "#000000")
+RUNG_COLOURS = ("#009E73", "#56B4E9", "#0072B2", "#E69F00", "#D55E00", "#CC79A7", "#000000")
 RUNG_DASHES = ("2 6", "2 6", "8 4", "8 4", "", "", "")  # dashed below strikes, solid above
 
 

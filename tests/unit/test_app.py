@@ -324,3 +324,22 @@ def test_the_seed_3_story_in_the_app_is_the_command_line_s(tmp_path):
     for line in view.log:  # the newest lines of the story, as the command line tells them
         assert line in told
     assert view.outcome in told
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_rung_colour_is_okabe_ito_and_its_card_text_has_aa_contrast():
+    from sim.app import DARK_RUNGS
+    from sim.app_session import RUNG_COLOURS
+    from sim.plots import OKABE_ITO
+
+    assert len(set(RUNG_COLOURS)) == len(LADDER) and set(RUNG_COLOURS) <= set(OKABE_ITO)
+    for rung, background in enumerate(RUNG_COLOURS):
+        text = "#FFFFFF" if rung in DARK_RUNGS else "#000000"
+        light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (rung, background)
