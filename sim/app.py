@@ -289,6 +289,18 @@ def Help(text: str, children: list = []):  # noqa: B006 (Solara's children conve
 
 
 @solara.component
+def Downloads(image: bytes, csv, stem: str):
+    """The chart shown above as a PNG file, and its data as a CSV file."""
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        with Help("The chart above as an image file (PNG), with its caption."):
+            solara.FileDownload(image, filename=f"{stem}.png", label="Download chart (PNG)",
+                                mime_type="image/png")  # fmt: skip
+        with Help("The numbers the chart above draws, as a table (CSV) for a spreadsheet."):
+            solara.FileDownload(csv, filename=f"{stem}.csv", label="Download chart data (CSV)",
+                                mime_type="text/csv")  # fmt: skip
+
+
+@solara.component
 def Controls(settings: dict, change, seed_text: str, set_seed_text, seed_error: str):
     """The inputs: scenario, seed, a slider per parameter (its value in words beside it),
     a switch per mechanism, the lesson presets and "Restore defaults"."""
@@ -443,19 +455,7 @@ def RunView(view: View, session: Session, refresh):
         data, image = chart.value
         solara.Markdown(f"**Chart of this run:** {html.escape(data.title)}, day {data.day}.")
         solara.Image(image, width=f"{FIGURE_WIDTH}px", classes=["run-chart"])
-        with solara.Row(style={"flex-wrap": "wrap"}):
-            solara.FileDownload(
-                image,
-                filename=f"run-day-{data.day}.png",
-                label="Download chart (PNG)",
-                mime_type="image/png",
-            )
-            solara.FileDownload(
-                lambda: run_csv(data),
-                filename=f"run-day-{data.day}.csv",
-                label="Download chart data (CSV)",
-                mime_type="text/csv",
-            )
+        Downloads(image, lambda: run_csv(data), f"run-day-{data.day}")
     solara.Markdown("### The actors and each dyad's rung")
     solara.HTML(tag="div", unsafe_innerHTML=view.network, classes=["network"])
     with solara.Div(classes=["esc-two"]):
@@ -535,12 +535,7 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
         classes=["war-risks"],
     )
     solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["outcome-chart"])
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(figure, filename="outcomes.png", label="Download chart (PNG)",
-                            mime_type="image/png")  # fmt: skip
-        solara.FileDownload(table.to_csv(index=False, float_format="%.6g"),
-                            filename="outcomes.csv", label="Download chart data (CSV)",
-                            mime_type="text/csv")  # fmt: skip
+    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "outcomes")
     solara.Markdown("**Roads to war**: each run against its twin without that road.")
     solara.HTML(
         tag="div",
@@ -637,12 +632,7 @@ def Compare(settings: dict):
         ),
     )
     solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["compare-chart"])
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(figure, filename="compare.png", label="Download chart (PNG)",
-                            mime_type="image/png")  # fmt: skip
-        solara.FileDownload(table.to_csv(index=False, float_format="%.6g"),
-                            filename="compare.csv", label="Download chart data (CSV)",
-                            mime_type="text/csv")  # fmt: skip
+    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "compare")
 
 
 @solara.component

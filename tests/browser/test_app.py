@@ -357,6 +357,11 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     ]
     assert cells == [list(row) for row in road_rows(tally, scenario_of(settings))]
     assert f"Outcomes of 300 runs: {caption(settings)}" in body(tab)
+    with tab.expect_download() as download:  # the outcome chart's data
+        tab.get_by_role("button", name="Download chart data (CSV)").nth(1).click()
+    table = Path(download.value.path()).read_text().splitlines()
+    assert table[0] == "settings,outcome,count,of,share,low,high" and len(table) == 6
+    assert [int(row.split(",")[2]) for row in table[1:]] == list(tally.outcomes)
     run_many(tab, 3000, timings)
     switch(tab, "Missteps (random incidents)").focus()  # by keyboard
     tab.keyboard.press("Space")
