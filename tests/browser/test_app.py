@@ -292,6 +292,9 @@ def test_the_page_shows_its_numbers_and_explains_itself_at_1440(open_page, timin
         assert symbol not in text, symbol
     check_accessible_names(tab)
     check_layout(tab, 1440)
+    for line in view.dyads:  # the network's edges say each dyad's rung in words
+        rung = line.split(": ", 1)[1].replace(", ", ": ", 1)
+        expect(tab.locator(".network")).to_contain_text(rung)
     # Chart text readable when projected: shown at (nearly) its own size, whose text is at
     # least 14 px (tests/unit/test_app.py checks the figure's text sizes).
     ratio = tab.evaluate(
@@ -460,6 +463,11 @@ def test_lesson_presets_the_address_and_compare(open_page, timings):
     assert len(rows) == 10 and rows[0][0] == "A" and rows[5][0] == "B"
     for row, expected in zip(rows, table.itertuples(), strict=True):
         assert row[2] == f"{expected.share:.1%}"
+    # The scenario menu: another crisis, its own actors and values.
+    tab.get_by_label("Scenario").click(force=True)
+    tab.get_by_role("option", name="korea").click()
+    expect(tab.locator(".network")).to_contain_text("South Korea (protege)")
+    assert "troops per guarantor: 28,500" in body(tab) and "scenario=korea" in tab.url
     tab.get_by_role("button", name="Restore defaults").click()
     expect(tab.locator("body")).to_contain_text("troops per guarantor: 5,000")
     assert "?" not in tab.url.rstrip("?")
