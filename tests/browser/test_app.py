@@ -343,6 +343,10 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
         seed.press("Enter")
         expect(tab.locator(".seed-error")).to_contain_text(f"{bad!r}", timeout=10_000)
         assert_no_error_on(tab)
+    tab.get_by_role("button", name="Reset").click()  # a bad seed, then Reset: the old seed
+    expect(tab.locator(".restart-notice")).to_contain_text("Reset: the run restarted at day 0")
+    assert "seed 1," in body(tab)
+    assert_no_error_on(tab)
     seed.fill("3")
     seed.press("Enter")
     expect(tab.locator(".seed-error")).to_have_count(0, timeout=10_000)
