@@ -283,7 +283,7 @@ def warm_up() -> None:
 
 @solara.component
 def Help(text: str, children: list = []):  # noqa: B006 (Solara's children convention)
-    """A control with its tooltip (hover, or keyboard focus)."""
+    """A control with its tooltip (shown on hover)."""
     with solara.Tooltip(text):
         solara.Column(children=children, gap="0px")
 
@@ -769,7 +769,7 @@ def Page():
                 )
                 if problem:
                     solara.Text(problem, classes=["esc-error", "action-problem"])
-                if session.notice:
+                if session.notice and view.day == 0:  # until the new run moves on
                     solara.Text(session.notice, classes=["esc-notice", "restart-notice"])
                 if play_result.error is not None:  # never a traceback: the reason, in words
                     solara.Text(f"Play stopped: {play_result.error}", classes=["esc-error"])
