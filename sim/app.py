@@ -1,68 +1,71 @@
-"""The teaching app: Mesa's SolaraViz over the escalation model (`escalation app`).
+"""The teaching app (`escalation app`): one run as it unfolds, many runs, and A/B comparison.
 
-Sliders start at the base scenario's values and span the ranges the defaults object
-(`sim.scenario`) allows; the switches are its mechanisms. The page shows one run as it
-unfolds (each dyad's rung, hostility, the actors, the event log) and, on demand, many runs of
-the same settings with the ensemble engine: the war outcomes and each road to war with its
-twin. The app is never imported by the model. Start it with `escalation app` (or
+Built with Solara components directly, not Mesa's SolaraViz page. SolaraViz stood in the way
+of a classroom: its Play loop read the Mesa DataCollector while the model stepped (a
+traceback within seconds at its fastest interval), its model inputs applied only after
+Reset, silently, its sliders hid their values, and it brought developer controls ("Render
+Interval", "Use Threads"), a "PAGE 0" tab and a drawer that covered a phone's screen. Here
+every change goes through a `Session` (`sim.app_session`) whose lock lets one action at a
+time touch the model, and the page draws immutable views. The model is still the Mesa model
+(`sim.model.EscalationModel`), and many runs use the ensemble engine.
+
+The app is never imported by the model. Start it with `escalation app` (or
 `solara run sim/app.py`).
 """
 
 from __future__ import annotations
 
 import html
-import io
+import logging
 import math
 import threading
 
 import numpy as np
+import pandas as pd
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
-from sim.experiment import apply_path, read_path
-from sim.ladder import LADDER
-from sim.model import EscalationModel
-from sim.outcomes import WAR_OUTCOMES, Road
-from sim.plots import (
-    dyad_data,
-    outcome_data,
-    plot_dyads,
-    plot_outcomes,
-    plot_trajectory,
-    trajectory_data,
+from sim.app_session import (
+    FIGURE_DPI,
+    FIGURE_WIDTH,
+    RUNG_COLOURS,
+    SPEEDS,
+    Session,
+    View,
+    chart_png,
+    png,
+    readable,
+    run_csv,
 )
+from sim.app_settings import (
+    PRESETS,
+    SLIDERS,
+    SWITCHES,
+    TOOLTIPS,
+    caption,
+    defaults,
+    from_query,
+    is_whole,
+    parse_seed,
+    scenario_names,
+    scenario_of,
+    slider_bounds,
+    to_query,
+    value_words,
+)
+from sim.outcomes import OUTCOME_LABELS, WAR_OUTCOMES, Road
+from sim.plots import NOT_A_FORECAST as PLOT_NOTE
+from sim.plots import OUTCOME_COLOURS
 from sim.runs import Chunk, simulate_chunk
-from sim.scenario import Mechanisms, Scenario, field_bounds, load_scenario
+from sim.scenario import Mechanisms, Scenario
 from sim.summaries import Tally
-from sim.timeline import NOT_A_FORECAST, outcome_line, timeline_lines
+from sim.timeline import NOT_A_FORECAST
 
-BASE = "reassurance"
-MANY_RUNS = 300
-LOG_LINES = 14  # the event log shows the newest lines only
-FIGURE_DPI = 72  # a small image: each step draws and sends it again
-
-# Slider name -> parameter path (the paths of experiment files: sim.experiment).
-SLIDERS: dict[str, str] = {
-    "troops": "guarantor.troops",
-    "challenger_resolve": "challenger.resolve",
-    "challenger_threat_perception": "challenger.threat_perception",
-    "guarantor_resolve": "guarantor.resolve",
-    "guarantor_threat_perception": "guarantor.threat_perception",
-    "hotline_quality": "world.hotline_quality",
-    "misstep_rate": "world.misstep_rate",
-    "audience_cost": "actors.audience_cost",
-    "precision": "world.precision",
-}
-LABELS = {
-    "troops": "troops per guarantor",
-    "audience_cost": "audience cost (all actors)",
-    "precision": "decision precision",
-}
-STEPS = {"troops": 500, "misstep_rate": 0.0001, "precision": 0.5}
-# A useful span of the allowed range (the schema allows far more than a class needs).
-SLIDER_MAX = {"troops": 20_000, "misstep_rate": 0.003, "precision": 40.0}
+logger = logging.getLogger(__name__)
+TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
+RUN_COUNTS = (300, 3000)
+MANY_RUNS = RUN_COUNTS[0]
+DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
 
 # What each road's twin suppresses, for the roads table.
 ROAD_TWINS = {
@@ -79,172 +82,65 @@ ROAD_COLUMNS = (
     "share of wars it caused (95% interval)",
 )
 
+INFO = """
+**What this is.** An agent-based model of escalation between a *challenger* (Russia in the
+reassurance scenario), a *protégé* (Ukraine) and *guarantors* (France, the United Kingdom)
+that keep "reassurance troops" on the protégé's soil after a ceasefire, while the challenger
+has warned that such troops are "legitimate targets". One step is one day; a run is one
+simulated year. Each pair of opposing actors (a *dyad*) climbs and descends a ladder of rungs:
+0 ceasefire holds, 1 warnings, 2 shows of force, 3 incidents and harassment, 4 strikes and
+combat, 5 open war (1,000 battle deaths of reciprocal combat), 6 nuclear use.
 
-def scenario_for(base: Scenario, **values: float | bool) -> Scenario:
-    """The base scenario with slider values and switches applied (validated).
+**What each actor does.** Every day each actor chooses to hold, warn, mobilise, harass,
+strike, attack, offer de-escalation or withdraw its troops, by weighing the stakes, its chance
+to win, the cost of war, deterrence by the guarantors' troops, the price of backing down
+after a public warning, and its anger. Its hostility follows Richardson's reaction to what it
+*perceives*; its belief that the other side is aggressive learns from what it sees.
 
-    Every name must be a slider (SLIDERS) or a mechanism: a misspelt one is an error, not a
-    silently ignored setting.
-    """
-    data = base.model_dump(mode="json")
-    for name, value in values.items():
-        if name in SLIDERS:
-            apply_path(data, SLIDERS[name], value)
-        elif name in Mechanisms.model_fields:
-            data["mechanisms"][name] = bool(value)
-        else:
-            raise ValueError(f"not a slider or a mechanism: {name!r}")
-    return Scenario.model_validate(data, strict=False)
+**The mechanisms (the switches).** Reaction to hostility (Richardson); troops read as
+provocation; missteps, random incidents where forces meet; misreading an incident as an
+attack (a hotline makes it rarer); the tripwire, troops that deter and stand in harm's way;
+public warnings that cost face to take back, and lock in over time; casualties that can bring
+troops home; retaliation, harm answered by strikes; deliberate attacks chosen by expected
+utility; beliefs that learn from costly signals. Switch one off to see what it does.
 
+**Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
+*commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
+then retaliation). Every run has four twins with the same random numbers and one road
+suppressed; a road *caused* a war when the run reached war and that twin did not.
 
-def model_params(base: Scenario) -> dict:
-    """SolaraViz inputs: a slider per SLIDERS entry and a checkbox per mechanism."""
-    params: dict = {"seed": {"type": "InputText", "value": 1, "label": "Seed"}}
-    data = base.model_dump(mode="json")
-    for name, path in SLIDERS.items():
-        value, info = read_path(data, path)
-        low, high = field_bounds(info)
-        is_int = info.annotation is int
-        label = LABELS.get(name, name.replace("_", " "))
-        params[name] = {
-            "type": "SliderInt" if is_int else "SliderFloat",
-            "value": value,
-            "label": f"{label} ({info.json_schema_extra['symbol']})",
-            "min": low,
-            "max": min(high, SLIDER_MAX.get(name, high)),
-            "step": STEPS.get(name, 1 if is_int else 0.05),
-        }
-    for name, info in Mechanisms.model_fields.items():
-        params[name] = {
-            "type": "Checkbox",
-            "value": getattr(base.mechanisms, name),
-            "label": info.description,
-        }
-    return params
+**What it is not.** Not a forecast. The parameters are illustrative, chosen so the mechanisms
+can be seen at work, not estimated from data; every number on this page is what these
+parameters imply. The rules are the same for every actor: only parameters differ. The full
+description of every rule is docs/model.md.
+"""
 
-
-class TeachingModel(EscalationModel):
-    """The escalation model built from the app's sliders on top of the base scenario."""
-
-    def __init__(
-        self, seed: int | str = 1, scenario: object = None, **values: float | bool
-    ) -> None:
-        # On Reset SolaraViz also passes Mesa's own `scenario` (a mesa Scenario holding the
-        # rng); the crisis comes from the sliders, so it is not used.
-        try:
-            seed = int(str(seed).strip())  # the seed box gives text
-        except ValueError:
-            raise ValueError(f"the seed must be a whole number, got {seed!r}") from None
-        super().__init__(scenario_for(load_scenario(BASE), **values), seed=seed)
-
-    def step(self) -> None:
-        """One day, unless the run has ended: Play steps the model Render Interval times
-        between two drawings without asking whether it is still running."""
-        if self.running:
-            super().step()
-
-
-# -- one run as it unfolds
-
-
-def dyad_lines(model: EscalationModel) -> list[str]:
-    """Each dyad's rung today, e.g. 'Russia–France: rung 3, incidents and harassment'."""
-    lines = []
-    for challenger, other in model.dyads:
-        rung = model.rung_of(other)
-        lines.append(f"{challenger.name}–{other.name}: rung {rung}, {LADDER[rung].name}")
-    return lines
-
-
-def actor_rung(model: EscalationModel, actor) -> int:
-    """The highest rung of the dyads the actor is in (the card's colour)."""
-    if actor.index == 0:
-        return model.rung
-    return model.rung_of(actor)
-
-
-def actor_lines(actor) -> list[str]:
-    """A card's lines: name and role, troops, losses, today's action and its target."""
-    today = actor.action + (f" → {actor.target}" if actor.target else "")
-    return [
-        f"{actor.name} ({actor.role.value})",
-        f"troops {actor.troops:,}",
-        f"losses {int(actor.casualties):,}",
-        f"today: {today}",
-    ]
-
-
-def _png(figure: Figure) -> bytes:
-    """The figure as PNG bytes."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
-    return buffer.getvalue()
-
-
-def run_figure(model: EscalationModel) -> Figure:
-    """Each dyad's rung, a row per dyad (left), and each actor's hostility (right), so far."""
-    # Figure, not pyplot: the server draws for many sessions, and pyplot's state is global.
-    n = len(model.dyads)
-    figure = Figure(figsize=(13, 1.0 + 1.5 * n), layout="constrained")
-    left, right = figure.subfigures(1, 2, width_ratios=[1.1, 1])
-    plot_dyads(
-        dyad_data(model.dyad_trajectory()),
-        title=f"Day {model.day}",
-        ax=list(np.atleast_1d(left.subplots(n, 1, sharex=True))),
-    )
-    plot_trajectory(
-        trajectory_data(model.trajectory(), model.events),
-        title=f"Day {model.day}: hostility",
-        ax=right.subplots(),
-    )
-    return figure
-
-
-@solara.component
-def RunFigures(model: TeachingModel):
-    """The dyads' rungs and the actors' hostility over the run so far."""
-    update_counter.get()  # Mesa bumps it after each step
-    # drawn again only when the day (or the model) changes, not on every render
-    image = solara.use_memo(lambda: _png(run_figure(model)), [model, model.day])
-    solara.Image(image, width="100%")
-
-
-RUNG_COLOURS = ("#2e7d32", "#7cb342", "#fdd835", "#fb8c00", "#e53935", "#8e24aa", "#212121")
-DARK_RUNGS = (0, 4, 5, 6)  # white text on these colours
-
-
-def _chip(lines: list[str], rung: int, bold_first: bool = False) -> None:
-    colour = "white" if rung in DARK_RUNGS else "black"
-    shown = [html.escape(line) for line in lines]
-    if bold_first:
-        shown[0] = f"<b>{shown[0]}</b>"
-    with solara.Card(style={"background": RUNG_COLOURS[rung], "color": colour, "margin": "4px"}):
-        solara.HTML(tag="div", unsafe_innerHTML="<br>".join(shown), style={"color": colour})
-
-
-@solara.component
-def ActorsPicture(model: TeachingModel):
-    """The actors as cards coloured by their highest rung, and each dyad's rung."""
-    update_counter.get()
-    solara.Markdown(f"### Crisis rung {model.rung}: {LADDER[model.rung].name} (day {model.day})")
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        for actor in model.actors:
-            _chip(actor_lines(actor), actor_rung(model, actor), bold_first=True)
-    with solara.Column(gap="0px"):
-        for (_, other), line in zip(model.dyads, dyad_lines(model), strict=True):
-            _chip([line], model.rung_of(other))
-
-
-@solara.component
-def EventLog(model: TeachingModel):
-    """The plain-language timeline, newest last; the outcome once the run has ended."""
-    update_counter.get()
-    lines = timeline_lines(model) or ["Nothing has happened yet: press Step or Play."]
-    text = "### Event log\n\n" + "\n".join(f"- {line}" for line in lines[-LOG_LINES:])
-    if not model.running:
-        text += f"\n\n**{outcome_line(model)}**"
-    solara.Markdown(text)
-    solara.Markdown(f"*{NOT_A_FORECAST}*")
+CSS = """
+.esc-grid { display: grid; grid-template-columns: 370px minmax(0, 1fr); gap: 20px;
+  align-items: start; max-width: 1500px; }
+.esc-grid > * { min-width: 0; }
+.esc-two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
+.esc-two > * { min-width: 0; }
+@media (max-width: 1100px) {  /* tablet and phone: the run first, the settings below it */
+  .esc-grid { grid-template-columns: minmax(0, 1fr); }
+  .esc-grid > .controls { order: 2; }
+}
+@media (max-width: 700px) {
+  .esc-two { grid-template-columns: minmax(0, 1fr); }
+}
+.esc-page { font-size: 16px; padding: 8px; }
+.esc-page img { max-width: 100%; height: auto; display: block; }
+.esc-page table { border-collapse: collapse; font-size: 15px; }
+.esc-page td, .esc-page th { padding: 3px 12px 3px 0; vertical-align: top; text-align: left; }
+.esc-scroll { overflow-x: auto; max-width: 100%; }
+.esc-monitor { font-size: 18px; font-weight: 600; }
+.esc-error { color: #b00020; font-weight: 600; }
+.esc-notice { background: #fff3cd; padding: 6px 10px; border-left: 4px solid #E69F00; }
+/* a slider's label names it for screen readers; its value in words is shown above it */
+.controls .v-input__slot > label.v-label:first-child { position: absolute !important;
+  width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.esc-page button:focus-visible, .esc-page input:focus-visible { outline: 3px solid #0072B2; }
+"""
 
 
 # -- many runs of the current settings
@@ -300,45 +196,71 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
     return rows
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    cell = "padding: 3px 16px 3px 0; vertical-align: top; text-align: left"
-    cells = "".join(f"<th style='{cell}'>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='{cell}'>{html.escape(c)}</td>" for c in row) + "</tr>"
-        for row in rows
-    )
-    return f"<table class='roads'><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+def outcome_table(results: list[tuple[str, Tally]]) -> pd.DataFrame:
+    """Each outcome's share with its 95% Wilson interval, one row per (settings, outcome)."""
+    frames = []
+    for name, tally in results:
+        frame = tally.outcome_shares().rename(columns={"quantity": "outcome"})
+        frame.insert(0, "settings", name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
 
 
-@solara.component
-def ManyRuns(model: TeachingModel):
-    """Run a few hundred runs of the current settings with the ensemble engine."""
-    # (model, tally): results belong to the model they were run for, so a new model (Reset
-    # with new settings) shows none, from its very first render.
-    result, set_result = solara.use_state((None, None))
-
-    def run() -> None:
-        set_result((model, many_runs(model.spec, model.seed)))
-
-    solara.Markdown(
-        f"### Many runs\n\n{MANY_RUNS} runs of the current run's settings (press Reset to "
-        "apply moved sliders), each with four twins: the same random numbers with one road "
-        "to war suppressed."
-    )
-    solara.Button(f"Run {MANY_RUNS} runs", on_click=run, color="primary")
-    owner, tally = result
-    if owner is model and tally is not None:
-        solara.Markdown(
-            "**Outcomes** (each run counted once, at its highest outcome):\n\n"
-            + "\n".join(f"- {line}" for line in war_lines(tally))
+def outcome_figure(table: pd.DataFrame, title: str) -> Figure:
+    """The outcome distributions, side by side per settings, as bars with 95% intervals; each
+    share written beside its bar, clear of the interval."""
+    names = list(dict.fromkeys(table["settings"]))
+    width = FIGURE_WIDTH / FIGURE_DPI
+    figure = Figure(figsize=(width, 1.6 + 0.55 * len(OUTCOME_LABELS) * len(names)))
+    figure.set_layout_engine("constrained")
+    ax = figure.subplots()
+    bar = 0.8 / len(names)
+    hatches = ("", "//", "..")
+    for k, name in enumerate(names):
+        rows = table[table["settings"] == name].reset_index(drop=True)
+        y = np.arange(len(rows)) + k * bar
+        errors = np.clip([rows["share"] - rows["low"], rows["high"] - rows["share"]], 0, None)
+        ax.barh(
+            y,
+            rows["share"],
+            height=bar * 0.9,
+            xerr=errors,
+            capsize=4,
+            color=[OUTCOME_COLOURS[o] for o in rows["outcome"]],
+            hatch=hatches[k % len(hatches)],
+            edgecolor="black",
+            linewidth=0.6,
+            label=name,
         )
-        figure = Figure(figsize=(7, 3.5), layout="constrained")
-        plot_outcomes(outcome_data(tally), title="Outcome distribution", ax=figure.subplots())
-        solara.Image(_png(figure), width="min(100%, 700px)")
-        solara.Markdown("**Roads to war**: each run against its twin without that road.")
-        solara.HTML(tag="div", unsafe_innerHTML=_table(ROAD_COLUMNS, road_rows(tally, model.spec)))
-    solara.Markdown(f"*{NOT_A_FORECAST}*")
+        for yy, row in zip(y, rows.itertuples(), strict=True):
+            ax.text(
+                row.high + 0.01,
+                yy,
+                (f"{name}: " if len(names) > 1 else "")
+                + f"{_percent(row.share)} ({_percent(row.low)} to {_percent(row.high)})",
+                va="center",
+            )
+    ax.set_yticks(np.arange(len(OUTCOME_LABELS)) + bar * (len(names) - 1) / 2, OUTCOME_LABELS)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xlabel(f"share of runs (bars: 95% Wilson interval)\n{PLOT_NOTE}")
+    ax.set_title(title, wrap=True)
+    return readable(figure)
 
+
+def _html_table(header: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> str:
+    cells = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return (
+        f"<div class='esc-scroll'><table class='{name}'><thead><tr>{cells}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+# -- the warm-up of the compiled engines
 
 _warmed = threading.Event()
 _warming = threading.Lock()
@@ -346,38 +268,515 @@ _warming = threading.Lock()
 
 def warm_up() -> None:
     """Load (or compile) the compiled day and the ensemble engine once per server, so the
-    first Step and the first "Run 300 runs" of a class do not wait for numba."""
+    first Step and the first many runs of a class do not wait for numba."""
     with _warming:
         if _warmed.is_set():
             return
-        model = TeachingModel()
-        model.step()
-        many_runs(model.spec, model.seed, runs=2)
+        session = Session(defaults())
+        session.step()
+        many_runs(scenario_of(defaults()), 1, runs=2)
         _warmed.set()
+
+
+# -- components
+
+
+@solara.component
+def Help(text: str, children: list = []):  # noqa: B006 (Solara's children convention)
+    """A control with its tooltip (shown on hover)."""
+    with solara.Tooltip(text):
+        solara.Column(children=children, gap="0px")
+
+
+@solara.component
+def Downloads(image: bytes, csv, stem: str):
+    """The chart shown above as a PNG file, and its data as a CSV file."""
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        with Help("The chart above as an image file (PNG), with its caption."):
+            solara.FileDownload(image, filename=f"{stem}.png", label="Download chart (PNG)",
+                                mime_type="image/png")  # fmt: skip
+        with Help("The numbers the chart above draws, as a table (CSV) for a spreadsheet."):
+            solara.FileDownload(csv, filename=f"{stem}.csv", label="Download chart data (CSV)",
+                                mime_type="text/csv")  # fmt: skip
+
+
+@solara.component
+def Controls(settings: dict, change, seed_text: str, set_seed_text, seed_error: str):
+    """The inputs: scenario, seed, a slider per parameter (its value in words beside it),
+    a switch per mechanism, the lesson presets and "Restore defaults"."""
+    with solara.Column(gap="6px"):
+        solara.Markdown("### Settings")
+        solara.Text(
+            "A change restarts the run at day 0 with the new settings.",
+            style={"font-style": "italic"},
+        )
+        with Help(TOOLTIPS["scenario"]):
+            solara.Select(
+                label="Scenario",
+                values=list(scenario_names()),
+                value=settings["scenario"],
+                on_value=lambda name: (
+                    name in scenario_names()
+                    and change({**defaults(name), "seed": settings["seed"]})
+                ),
+            )
+
+        def commit_seed(text: str) -> None:
+            set_seed_text(text)
+            try:
+                seed = parse_seed(text)
+            except ValueError as error:
+                change(None, seed_error=str(error))
+                return
+            change({**settings, "seed": seed})
+
+        with Help(TOOLTIPS["seed"]):
+            solara.InputText(
+                "Seed (a whole number; press Enter)",
+                value=seed_text,
+                on_value=commit_seed,
+                continuous_update=False,
+            )
+        if seed_error:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=html.escape(seed_error) + " The run keeps its previous seed.",
+                classes=["esc-error", "seed-error"],
+                attributes={"role": "alert"},
+            )
+        for name in SLIDERS:
+            low, high = slider_bounds(name)
+            whole = is_whole(name)
+
+            def moved(value, name=name, whole=whole) -> None:
+                value = round(value) if whole else round(float(value), 6)
+                if value != settings[name]:
+                    change({**settings, name: value})
+
+            with Help(TOOLTIPS[name]):
+                solara.Text(value_words(name, settings[name]), classes=["slider-value"])
+                slider = solara.SliderInt if whole else solara.SliderFloat
+                slider(
+                    label=SLIDERS[name].label,  # its accessible name; shown in words above
+                    value=settings[name],
+                    min=low,
+                    max=high,
+                    step=SLIDERS[name].step,
+                    on_value=moved,
+                    tick_labels=False,
+                )
+        solara.Markdown("#### Mechanisms")
+        for name, info in Mechanisms.model_fields.items():
+            with Help(info.description):
+                solara.Checkbox(
+                    label=SWITCHES[name],
+                    value=settings[name],
+                    on_value=lambda on, name=name: change({**settings, name: bool(on)}),
+                )
+        solara.Markdown("#### Lessons")
+        for preset in PRESETS:
+            with Help(f"Sets every control to the start of lesson {preset.lesson}."):
+                solara.Button(
+                    f"Lesson {preset.lesson}: {preset.title}",
+                    on_click=lambda preset=preset: change(preset.settings()),
+                    outlined=True,
+                    style={"text-transform": "none", "justify-content": "start"},
+                )
+        with Help("Every control back to the reassurance scenario's values, seed 1."):
+            solara.Button(
+                "Restore defaults",
+                on_click=lambda: change(defaults()),
+                outlined=True,
+                style={"text-transform": "none"},
+            )
+
+
+@solara.component
+def Monitors(view: View, many: tuple | None):
+    """The numbers: day, the crisis's rung, deaths, each dyad's rung, and the war risks."""
+    with solara.Column(gap="2px", classes=["monitors"]):
+        solara.Text(
+            f"Day {view.day} of {view.horizon} · crisis rung {view.rung} · deaths {view.deaths:,}",
+            classes=["esc-monitor", "day-monitor"],
+        )
+        for line in view.dyads:
+            solara.Text(line, classes=["dyad-monitor"])
+        if many is not None:
+            _, n, tally, *_ = many
+            for line in war_lines(tally):
+                solara.Text(f"{line} in {n:,} runs", classes=["risk-monitor"])
+
+
+def _card(lines: list[str], rung: int) -> None:
+    colour = "white" if rung in DARK_RUNGS else "black"
+    shown = [html.escape(line) for line in lines]
+    shown[0] = f"<b>{shown[0]}</b>"
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML="<br>".join(shown) + f"<br>rung {rung}",
+        classes=["actor-card"],
+        style={
+            "background": RUNG_COLOURS[rung],
+            "color": colour,
+            "padding": "6px 10px",
+            "border-radius": "4px",
+            "margin": "4px",
+            "min-width": "150px",
+        },
+    )
+
+
+@solara.component
+def RunView(view: View, session: Session, refresh):
+    """The run: its chart (with downloads), the network, today's decisions, the cards, the
+    log, the outcome and, on demand, the twins."""
+    busy, set_busy = solara.use_state(False)
+
+    def twins() -> None:
+        set_busy(True)
+        try:
+            session.show_twins()
+        except Exception as error:
+            logger.warning("twins failed: %r", error)
+        finally:
+            set_busy(False)
+            refresh()
+
+    # The chart is drawn off the lock, in its own thread: the numbers of a Step show at once,
+    # and the chart (its own day in its caption) follows.
+    chart = solara.use_thread(
+        lambda: (view.chart, chart_png(view.chart)),
+        dependencies=[view.chart],
+        intrusive_cancel=False,
+    )
+    if chart.value is None:
+        solara.Text("Drawing the chart…")
+    else:
+        data, image = chart.value
+        solara.Markdown(f"**Chart of this run:** {html.escape(data.title)}, day {data.day}.")
+        solara.Image(image, width=f"{FIGURE_WIDTH}px", classes=["run-chart"])
+        Downloads(image, lambda: run_csv(data), f"run-day-{data.day}")
+    solara.Markdown("### The actors and each dyad's rung")
+    solara.HTML(tag="div", unsafe_innerHTML=view.network, classes=["network"])
+    with solara.Div(classes=["esc-two"]):
+        with solara.Column():
+            solara.Markdown(f"### The actors on day {view.day}")
+            with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
+                for lines, rung in view.cards:
+                    _card(lines, rung)
+        with solara.Column():
+            solara.Markdown(f"### Decisions of day {view.day}")
+            solara.HTML(
+                tag="ul",
+                unsafe_innerHTML="".join(f"<li>{html.escape(t)}</li>" for t in view.decisions),
+                classes=["decisions"],
+            )
+            solara.Markdown("### Event log")
+            lines = view.log or ["Nothing has happened yet: press Step or Play."]
+            solara.HTML(
+                tag="ul",
+                unsafe_innerHTML="".join(f"<li>{html.escape(t)}</li>" for t in lines),
+                classes=["event-log"],
+            )
+    if view.outcome:
+        solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(view.outcome)}</b>",
+                    classes=["outcome"])  # fmt: skip
+    with Help("Plays this run to its end four more times, each with one road to war "
+              "suppressed and the same random numbers, and tells what changed."):  # fmt: skip
+        solara.Button(
+            "Show this run's twins",
+            on_click=twins,
+            disabled=busy,
+            outlined=True,
+            style={"text-transform": "none"},
+        )
+    if view.twins:
+        with solara.Div(classes=["esc-two", "twins"]):
+            with solara.Column():
+                solara.Markdown("**This run, to its end**")
+                solara.Text(view.twins[0])
+            with solara.Column():
+                solara.Markdown(f"**{view.twins[1]}**")
+                solara.HTML(
+                    tag="ul",
+                    unsafe_innerHTML="".join(f"<li>{html.escape(t)}</li>" for t in view.twins[2:]),
+                )
+    solara.Text(NOT_A_FORECAST, style={"font-style": "italic"})
+
+
+@solara.component
+def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
+    """Many runs of the settings shown, with the war risks, the chart and the roads table."""
+    solara.Markdown("### Many runs")
+    solara.Text(
+        "Many runs of the settings shown (runs 0 to n − 1 of the seed), each with its four "
+        "twins: the same random numbers with one road to war suppressed."
+    )
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for n in RUN_COUNTS:
+            with Help(f"Runs 0 to {n - 1:,} of the seed shown, with the settings shown."):
+                solara.Button(
+                    f"Run {n:,} runs",
+                    on_click=lambda n=n: request_many(n),
+                    disabled=pending,
+                    color="primary",
+                    style={"text-transform": "none"},
+                )
+    if pending:
+        solara.Text("Running…", classes=["many-pending"])
+    if many is None:
+        solara.Text("No many-run results for the settings shown yet.", classes=["many-none"])
+        return
+    _, n, tally, title, table, figure, roads = many
+    solara.Markdown(f"**{html.escape(title)}** (each run counted once, at its highest outcome)")
+    solara.HTML(
+        tag="ul",
+        unsafe_innerHTML="".join(f"<li>{html.escape(line)}</li>" for line in war_lines(tally)),
+        classes=["war-risks"],
+    )
+    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["outcome-chart"])
+    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "outcomes")
+    solara.Markdown("**Roads to war**: each run against its twin without that road.")
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=_html_table(ROAD_COLUMNS, roads, "roads"),
+    )
+
+
+def many_result_of(settings: dict, n: int) -> tuple:
+    """Runs 0..n-1 of the settings, and what the page shows of them (made once, off the page's
+    drawing): (settings, n, tally, title, table, chart PNG, roads table rows)."""
+    spec = scenario_of(settings)
+    tally = many_runs(spec, settings["seed"], n)
+    title = f"Outcomes of {n:,} runs: {caption(settings)}"
+    table = outcome_table([("these settings", tally)])
+    return (
+        settings,
+        n,
+        tally,
+        title,
+        table,
+        png(outcome_figure(table, title)),
+        road_rows(tally, spec),
+    )
+
+
+def compare(a: dict, b: dict, runs: int) -> tuple[pd.DataFrame, str]:
+    """The outcome distributions of settings A and B from the same seed (A's) and the same
+    run numbers, so each run of A meets the same random numbers as its partner in B."""
+    seed = a["seed"]
+    tallies = [(name, many_runs(scenario_of(s), seed, runs)) for name, s in (("A", a), ("B", b))]
+    title = (
+        f"A: {caption(a)}. B: {caption({**b, 'seed': seed})}. Both {runs:,} runs "
+        f"(runs 0 to {runs - 1} of seed {seed}: the same random numbers)."
+    )
+    return outcome_table(tallies), title
+
+
+@solara.component
+def Compare(settings: dict):
+    """Keep two settings as A and B; show their many-run outcomes side by side."""
+    kept, set_kept = solara.use_state({"A": None, "B": None})
+    request, set_request = solara.use_state(None)
+
+    def work():
+        if request is None:
+            return None
+        a, b, runs = request
+        table, title = compare(a, b, runs)
+        return a, b, table, title, png(outcome_figure(table, title))
+
+    result = solara.use_thread(work, dependencies=[request], intrusive_cancel=False)
+    solara.Markdown("### Compare A and B")
+    solara.Text(
+        "Keep the settings shown as A, change them, keep them as B, then compare: both run "
+        "from the same seed (A's) and the same run numbers."
+    )
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for slot in ("A", "B"):
+            with Help(f"Remembers the settings shown as {slot}."):
+                solara.Button(
+                    f"Keep these settings as {slot}",
+                    on_click=lambda slot=slot: set_kept({**kept, slot: dict(settings)}),
+                    outlined=True,
+                    style={"text-transform": "none"},
+                )
+        with Help("Runs A and B from A's seed and the same run numbers, side by side."):
+            solara.Button(
+                f"Compare A and B ({MANY_RUNS} runs each)",
+                on_click=lambda: set_request((kept["A"], kept["B"], MANY_RUNS)),
+                disabled=kept["A"] is None or kept["B"] is None,
+                color="primary",
+                style={"text-transform": "none"},
+            )
+    for slot in ("A", "B"):
+        text = caption(kept[slot]) if kept[slot] else "not kept yet"
+        solara.Text(f"{slot}: {text}", classes=[f"kept-{slot.lower()}"])
+    if result.state == solara.ResultState.RUNNING:
+        solara.Text("Comparing…")
+    if result.error is not None:
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"Could not compare: {result.error}"),
+                    classes=["esc-error"])  # fmt: skip
+    if result.value is None or request is None or result.value[:2] != request[:2]:
+        return
+    _, _, table, title, figure = result.value
+    solara.Markdown(f"**{html.escape(title)}**")
+    rows = [
+        (r.settings, r.outcome, _percent(r.share), f"{_percent(r.low)} to {_percent(r.high)}")
+        for r in table.itertuples()
+    ]
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=_html_table(
+            ("settings", "outcome", "share", "95% interval"), rows, "compare"
+        ),
+    )
+    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["compare-chart"])
+    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "compare")
 
 
 @solara.component
 def Page():
-    """The app; each browser session gets its own model (a class shares none).
-
-    SolaraViz gives the controls and the inputs (its sidebar) and replaces the model on
-    Reset; the views are laid out here, one below the other, rather than in its grid of
-    fixed-size cells, which would clip the cards, the log and the tables.
-    """
-    model = solara.use_reactive(solara.use_memo(TeachingModel, []))
+    """The app; each browser session gets its own run (a class shares none)."""
+    router = solara.use_router()
+    start, problems = solara.use_memo(lambda: from_query(router.search), [])
+    session = solara.use_memo(lambda: Session(start), [])
+    _, set_tick = solara.use_state(0)
+    ticks = solara.use_ref(0)
+    playing, set_playing = solara.use_state(False)
+    speed, set_speed = solara.use_state(20)
+    seed_text, set_seed_text = solara.use_state(str(start["seed"]))
+    seed_error, set_seed_error = solara.use_state("")
+    problem, set_problem = solara.use_state("")
+    many_request, set_many_request = solara.use_state(None)
     solara.use_effect(
         lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start(), []
     )
-    SolaraViz(
-        model,
-        components=[],
-        model_params=model_params(load_scenario(BASE)),
-        name="Escalation under a tripwire: a teaching model, not a forecast",
-        play_interval=150,
-    )
-    with solara.Column(style={"max-width": "1500px"}):
-        RunFigures(model.value)
-        with solara.Columns([1, 1]):
-            ActorsPicture(model.value)
-            EventLog(model.value)
-        ManyRuns(model.value)
+
+    def refresh() -> None:
+        ticks.current += 1
+        set_tick(ticks.current)
+
+    def guarded(action):
+        """The action, with any error told in one line on the page instead of a traceback."""
+
+        def run(*args, **kwargs):
+            set_problem("")
+            try:
+                return action(*args, **kwargs)
+            except Exception as error:
+                logger.warning("app action failed: %r", error)
+                set_problem(f"That did not work: {error}")
+
+        return run
+
+    @guarded
+    def change(settings: dict | None, seed_error: str = "", notice: str = "") -> None:
+        """Apply new settings at once: the run restarts, says so, and the address follows."""
+        set_seed_error(seed_error)
+        if settings is None:
+            return
+        set_playing(False)
+        set_seed_text(str(settings["seed"]))
+        said = notice or "Settings changed: the run restarted at day 0"
+        try:
+            session.restart(settings, notice=f"{said} ({caption(settings)}).")
+        except ValueError as error:  # out of the scenario's range: say so, keep the run
+            set_seed_error(f"These settings make no valid scenario: {error}")
+            return
+        query = to_query(settings)
+        router.push(router.path + (f"?{query}" if query else ""))
+        refresh()
+
+    def play(cancel: threading.Event) -> None:
+        if not playing:
+            return
+        session.play(speed, cancel, refresh)
+        if not cancel.is_set():
+            set_playing(False)
+
+    play_result = solara.use_thread(play, dependencies=[playing, speed], intrusive_cancel=False)
+
+    def many_work():
+        if many_request is None:
+            return None
+        settings, n = many_request
+        return many_result_of(settings, n)
+
+    many_result = solara.use_thread(many_work, dependencies=[many_request], intrusive_cancel=False)
+    view = session.view
+    many = None
+    if many_result.value is not None and many_result.value[0] == view.settings:
+        many = many_result.value
+    pending = many_result.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING)
+
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    with solara.Column(classes=["esc-page"], gap="8px"):
+        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(TITLE), style={"font-size": "26px"})
+        with solara.Details("About this model (what it is, what each mechanism does, what it "
+                            "is not)"):  # fmt: skip
+            solara.Markdown(INFO)
+        for problem in problems:
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(problem),
+                        classes=["esc-error", "address-problem"])  # fmt: skip
+        with solara.Div(classes=["esc-grid"]):
+            with solara.Column(classes=["controls"]):
+                Controls(view.settings, change, seed_text, set_seed_text, seed_error)
+            with solara.Column(classes=["main"]):
+                with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+                    with Help("Plays the run day by day at the speed chosen, to its end."):
+                        solara.Button(
+                            "Pause" if playing else "Play",
+                            on_click=lambda: set_playing(not playing),
+                            disabled=not view.running and not playing,
+                            color="primary",
+                        )
+
+                    @guarded
+                    def step() -> None:
+                        set_playing(False)
+                        session.step()
+                        refresh()
+
+                    with Help("One day of the run."):
+                        solara.Button("Step", on_click=step, disabled=not view.running)
+                    with Help("The run again from day 0, with the settings shown."):
+                        solara.Button(
+                            "Reset",
+                            on_click=lambda: change(
+                                dict(view.settings), notice="Reset: the run restarted at day 0"
+                            ),
+                            outlined=True,
+                        )
+                    solara.Text("Play speed, days per second:")
+                    for days in SPEEDS:
+                        solara.Button(
+                            str(days),
+                            on_click=lambda days=days: set_speed(days),
+                            outlined=days != speed,
+                            color="primary" if days == speed else None,
+                            style={"min-width": "44px", "padding": "0 8px"},
+                            attributes={
+                                "aria-label": f"{days} days per second",
+                                "aria-pressed": "true" if days == speed else "false",
+                                "title": f"Play {days} days per second",
+                            },
+                        )
+                solara.Text(
+                    f"Speed: {speed} days per second (a year in about {365 / speed:.0f} s)",
+                    classes=["speed-words"],
+                )
+                if problem:
+                    solara.Text(problem, classes=["esc-error", "action-problem"])
+                if session.notice and view.day == 0:  # until the new run moves on
+                    solara.Text(session.notice, classes=["esc-notice", "restart-notice"])
+                if play_result.error is not None:  # never a traceback: the reason, in words
+                    solara.Text(f"Play stopped: {play_result.error}", classes=["esc-error"])
+                Monitors(view, many)
+                RunView(view, session, refresh)
+                ManyRuns(view.settings, many,
+                         lambda n: set_many_request((dict(view.settings), n)), pending)  # fmt: skip
+                if many_result.error is not None:
+                    solara.Text(f"The many runs failed: {many_result.error}", classes=["esc-error"])
+                Compare(view.settings)

@@ -1026,12 +1026,13 @@ def teaching_app(
 ) -> None:
     """Start the teaching app in the browser, on 127.0.0.1 (works offline).
 
-    Sliders for troops, resolve, threat perception, hotline quality, misstep rate, audience
-    costs and decision precision, a switch for each mechanism, each dyad's rung over time and
-    the hostility plot, the actors and their actions, the event log with each decision's
-    reason, and a "many runs" panel with P(limited war), P(wider war), P(nuclear use) and what
-    each road to war adds. Open the address it prints; stop it with Ctrl-C (or
-    SIGTERM: the command becomes the server, so nothing outlives it).
+    One run as it unfolds (Play in days per second, Step, Reset; each dyad's rung, the
+    actors as a network, the day's decisions with their reasons, the event log, the outcome
+    and the run's twins), many runs (300 or 3,000) with P(limited war), P(wider war),
+    P(nuclear use) and what each road to war caused, A/B comparison, lesson presets, and
+    downloads. Settings apply at once and live in the page's address. Open the address it
+    prints; stop it with Ctrl-C (or SIGTERM: the command becomes the server, so nothing
+    outlives it).
 
     Example: escalation app --port 8765
     """
@@ -1057,6 +1058,8 @@ def teaching_app(
         "--no-open",
         "--production",
     ]
+    # Solara's "This website runs on Solara" banner would cover the page's lower right corner.
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this

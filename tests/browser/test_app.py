@@ -1,8 +1,10 @@
 """The teaching app in a real headless Chromium (Debian's), driven by Playwright.
 
-Each test saves a screenshot into artifacts/ (ignored by git) for a person to look at, and the
-times a person waits (page load, a Step, 300 runs) go to artifacts/app-timings.txt.
-The server is the real one: `escalation app` on a free loopback port, offline.
+Each test saves screenshots into artifacts/ (ignored by git) for a person to look at, and the
+times a person waits (page load, a Step, a year of Play, 300 and 3,000 runs) go to
+artifacts/app-timings.txt (benchmarks, not pass/fail). The server is the real one:
+`escalation app` on a free loopback port, offline, stopped with `kill -TERM` of its PID.
+To keep the suite short, each test loads the page once and checks many things on it.
 """
 
 import contextlib
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -33,7 +36,8 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-DECISIONS = "Actors choose actions (off: everyone holds)."
+# What a Python error would put on the page or in the server's log.
+ERRORS = re.compile(r"Traceback|Error:|Exception|dictionary changed size")
 
 if not Path(CHROMIUM).exists():  # .ci/run installs it; a developer machine may not have it
     pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium", pytrace=False)
@@ -45,25 +49,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server's whole process group: `escalation app` runs solara as a child, which
-    a signal to the parent alone would leave serving the port."""
+def group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(process: subprocess.Popen) -> bool:
+    """`kill -TERM` of the server's PID alone; True if that stopped it and its whole process
+    group within 20 s. Whatever is left is then killed, so no server outlives the tests."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+        os.kill(process.pid, signal.SIGTERM)
+    stopped = True
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=20)
+        stopped = False
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)  # anyone of the group still there?
-        except ProcessLookupError:
-            return
+    while group_alive(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    if group_alive(process.pid):
+        stopped = False
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=20)
+    return stopped
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +103,7 @@ def server():
             [escalation, "app", "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as a whole
+            start_new_session=True,  # its own process group, to check nothing outlives it
         )
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -107,204 +120,369 @@ def server():
             time.sleep(0.5)
         yield url, log
     finally:
-        stop(process)
+        assert stop(process), "kill -TERM of `escalation app` left a server running"
+    text = log.read_text()
+    assert "Could not load URL" not in text  # nothing fetched from a CDN
+    assert not ERRORS.search(text), text[-3000:]
 
 
 @pytest.fixture
-def page(server, request, timings):
+def open_page(server, request, timings):
+    """Open the app at a viewport width (and an address query); screenshot it at the end."""
     url, _ = server
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1100})
-        start = time.monotonic()
-        tab.goto(url, wait_until="load")
-        tab.get_by_text("Event log").wait_for(timeout=60_000)
-        tab.locator("img").first.wait_for(timeout=60_000)  # the run's figure
-        timings.setdefault("page load", []).append(time.monotonic() - start)
-        yield tab
-        tab.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-        browser.close()
+        pages = []
+
+        def opener(width: int = 1440, query: str = "", height: int = 900):
+            tab = browser.new_page(
+                viewport={"width": width, "height": height}, accept_downloads=True
+            )
+            start = time.monotonic()
+            tab.goto(url + query, wait_until="load")
+            tab.locator(".day-monitor").wait_for(timeout=60_000)
+            tab.locator("img.run-chart, .run-chart img").first.wait_for(timeout=60_000)
+            timings.setdefault("page load", []).append(time.monotonic() - start)
+            pages.append((tab, width))
+            return tab
+
+        try:
+            yield opener
+        finally:
+            for k, (tab, width) in enumerate(pages):
+                name = f"{request.node.name}-{width}" + (f"-{k}" if k else "")
+                tab.screenshot(path=ARTIFACTS / f"{name}.png")
+                assert_no_error_on(tab)
+            browser.close()
 
 
 def body(tab) -> str:
     return tab.inner_text("body")
 
 
-def squeeze(lines: list[str]) -> list[str]:
-    return [" ".join(line.split()) for line in lines]
+def assert_no_error_on(tab) -> None:
+    assert not ERRORS.search(body(tab)), body(tab)[:3000]
 
 
-def log_shows(tab, lines: list[str]) -> None:
-    """The event log's items are these lines (waiting a little: views update one by one)."""
-    playwright.expect(tab.locator("li")).to_have_text(squeeze(lines), timeout=20_000)
+def day_of(tab) -> int:
+    return int(re.search(r"Day (\d+) of", tab.locator(".day-monitor").inner_text()).group(1))
 
 
-def figure_source(tab) -> str:
-    return tab.locator("img").first.get_attribute("src")
+def wait_day(tab, day: int, timeout: float = 60_000) -> None:
+    expect(tab.locator(".day-monitor")).to_contain_text(f"Day {day} of", timeout=timeout)
 
 
 def press_step(tab, times: int, timings: dict | None = None) -> None:
-    """Step `times` days, waiting for each day to show (the day is read off the page)."""
-    day = int(re.search(r"\(day (\d+)\)", body(tab)).group(1))
+    """Step `times` days, waiting for each day to show."""
+    day = day_of(tab)
     for _ in range(times):
         day += 1
         start = time.monotonic()
-        tab.get_by_role("button", name="Step").click()
-        tab.get_by_text(f"(day {day})").wait_for(timeout=60_000)
+        tab.get_by_role("button", name="Step", exact=True).click()
+        wait_day(tab, day)
         if timings is not None:
             timings.setdefault("one Step (the page shows the next day)", []).append(
                 time.monotonic() - start
             )
 
 
-def press_reset(tab) -> None:
-    tab.get_by_role("button", name="Reset").click()
-    tab.get_by_text("(day 0)").wait_for(timeout=30_000)
+def switch(tab, label: str):
+    return tab.get_by_label(label)
 
 
-def run_many(tab, timings: dict | None = None) -> None:
+def flip(tab, label: str) -> None:
+    tab.get_by_text(label, exact=True).click()
+
+
+def run_many(tab, n: int, timings: dict) -> None:
     start = time.monotonic()
-    tab.get_by_role("button", name=re.compile("Run 300 runs", re.I)).click()
-    tab.get_by_text(re.compile(r"P\(nuclear use\) = \d")).wait_for(timeout=120_000)
+    tab.get_by_role("button", name=f"Run {n:,} runs").click()
+    expect(tab.locator(".risk-monitor").first).to_contain_text(f"in {n:,} runs", timeout=120_000)
     tab.locator("table.roads").wait_for(timeout=30_000)
-    if timings is not None:
-        timings.setdefault("300 runs with their twins (results shown)", []).append(
-            time.monotonic() - start
-        )
+    timings.setdefault(f"{n:,} runs with their twins (results shown)", []).append(
+        time.monotonic() - start
+    )
 
 
-def roads_table(tab) -> list[list[str]]:
-    return [
+def squeeze(lines: list[str]) -> list[str]:
+    return [" ".join(line.split()) for line in lines]
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"] + 1
+        or b["x"] + b["width"] <= a["x"] + 1
+        or a["y"] + a["height"] <= b["y"] + 1
+        or b["y"] + b["height"] <= a["y"] + 1
+    )
+
+
+REGIONS = (".controls", ".monitors", ".run-chart", ".network", ".event-log", ".decisions")
+
+
+def check_layout(tab, width: int) -> None:
+    """Nothing sticks out sideways, and the page's regions, the cards and the buttons do not
+    overlap one another."""
+    overflow = tab.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+    )
+    assert overflow <= width, f"the page is {overflow} px wide in a {width} px window"
+    boxes = {}
+    for selector in REGIONS:
+        box = tab.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
+        boxes[selector] = box
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not boxes_overlap(boxes[a], boxes[b]), (a, b, boxes[a], boxes[b])
+    cards = [c.bounding_box() for c in tab.locator(".actor-card").all()]
+    buttons = [b.bounding_box() for b in tab.locator("button:visible").all()]
+    for group in (cards, buttons):
+        group = [g for g in group if g]
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                assert not boxes_overlap(a, b), (a, b)
+
+
+def check_accessible_names(tab) -> None:
+    """Every button and slider has an accessible name of words (not a symbol such as '▶')."""
+    from sim.app_settings import SLIDERS
+
+    names = tab.evaluate(
+        """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null)
+             .map(b => (b.getAttribute('aria-label') || b.innerText || b.title || '').trim())"""
+    )
+    assert names and all(re.search(r"[A-Za-z0-9]{1,}", n) for n in names), names
+    sliders = tab.locator("[role=slider]").evaluate_all("s => s.map(e => e.ariaLabel)")
+    assert sliders == [slider.label for slider in SLIDERS.values()]
+
+
+def test_the_page_shows_its_numbers_and_explains_itself_at_1440(open_page, timings):
+    from sim.app_session import Session, run_csv
+    from sim.app_settings import SLIDERS, SWITCHES, caption, defaults, value_words
+
+    tab = open_page(1440)
+    text = body(tab)
+    start = defaults()
+    view = Session(start).view
+    for expected in (
+        "Escalation under a tripwire",
+        *(value_words(name, start[name]) for name in SLIDERS),
+        *SWITCHES.values(),
+        "troops per guarantor: 5,000",
+        "Day 0 of 365 · crisis rung 1 · deaths 0",
+        *view.dyads,
+        "Play speed, days per second:",
+        "Speed: 20 days per second",
+        caption(start),
+        "not a forecast",
+    ):
+        assert expected in text, expected
+    for symbol in (
+        "(T)",
+        "(r)",
+        "(τ)",
+        "Render Interval",
+        "Use Threads",
+        "PAGE 0",
+        "runs on Solara",
+    ):
+        assert symbol not in text, symbol
+    check_accessible_names(tab)
+    check_layout(tab, 1440)
+    for line in view.dyads:  # the network's edges say each dyad's rung in words
+        rung = line.split(": ", 1)[1].replace(", ", ": ", 1)
+        expect(tab.locator(".network")).to_contain_text(rung)
+    # Chart text readable when projected: shown at (nearly) its own size, whose text is at
+    # least 14 px (tests/unit/test_app.py checks the figure's text sizes).
+    ratio = tab.evaluate(
+        "() => { const i = document.querySelector('.run-chart img, img.run-chart');"
+        " return i.getBoundingClientRect().width / i.naturalWidth; }"
+    )
+    assert ratio >= 0.99, ratio
+    # The Info panel, and a tooltip for a control (hover).
+    tab.get_by_text("About this model").click()
+    expect(tab.get_by_text("What it is not.")).to_be_visible()
+    tab.get_by_text("hotline quality: 0.30 of 1 (poor)").hover()
+    expect(tab.get_by_text("misread as a deliberate attack").first).to_be_visible(timeout=10_000)
+    # Keyboard: Tab reaches Step; Enter presses it.
+    tab.get_by_role("button", name="Step", exact=True).focus()
+    tab.keyboard.press("Enter")
+    wait_day(tab, 1)
+    press_step(tab, 3, timings)
+    model = Session(start)
+    model.step(until=4)
+    expect(tab.locator(".event-log li")).to_have_text(squeeze(model.view.log), timeout=20_000)
+    expect(tab.locator(".decisions li")).to_have_text(squeeze(model.view.decisions))
+    for lines, _ in model.view.cards:
+        expect(tab.locator("body")).to_contain_text(" ".join(lines), use_inner_text=True)
+    # Exports: the chart as PNG and its data as CSV (once the chart shows day 4).
+    expect(tab.locator("body")).to_contain_text(f"{caption(start)}, day 4.", timeout=30_000)
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download chart (PNG)").first.click()
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download chart data (CSV)").first.click()
+    csv = Path(download.value.path()).read_text().splitlines()
+    assert csv[0].startswith("day,") and "Russia-France rung" in csv[0]
+    assert len(csv) == 1 + 5  # days 0 to 4
+    assert csv[1:] == run_csv(model.view.chart).splitlines()[1:]
+
+
+def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page, timings):
+    from sim.app import many_runs, road_rows, war_lines
+    from sim.app_session import Session
+    from sim.app_settings import caption, defaults, scenario_of
+
+    tab = open_page(1440)
+    seed = tab.get_by_label("Seed (a whole number; press Enter)")
+    for bad in ("abc", "-3", "1e99", "99999999999999999999"):
+        seed.fill(bad)
+        seed.press("Enter")
+        expect(tab.locator(".seed-error")).to_contain_text(f"{bad!r}", timeout=10_000)
+        assert_no_error_on(tab)
+    tab.get_by_role("button", name="Reset").click()  # a bad seed, then Reset: the old seed
+    expect(tab.locator(".restart-notice")).to_contain_text("Reset: the run restarted at day 0")
+    assert "seed 1," in body(tab)
+    assert_no_error_on(tab)
+    seed.fill("3")
+    seed.press("Enter")
+    expect(tab.locator(".seed-error")).to_have_count(0, timeout=10_000)
+    expect(tab.locator("body")).to_contain_text("seed 3", timeout=10_000)
+    assert "seed=3" in tab.url
+    # Many runs belong to the settings shown; a change restarts the run and clears them.
+    run_many(tab, 300, timings)
+    settings = {**defaults(), "seed": 3}
+    tally = many_runs(scenario_of(settings), 3, 300)
+    for line in war_lines(tally):
+        assert line in body(tab), line
+    cells = [
         squeeze(row.locator("td").all_inner_texts())
         for row in tab.locator("table.roads tbody tr").all()
     ]
+    assert cells == [list(row) for row in road_rows(tally, scenario_of(settings))]
+    assert f"Outcomes of 300 runs: {caption(settings)}" in body(tab)
+    with tab.expect_download() as download:  # the outcome chart's data
+        tab.get_by_role("button", name="Download chart data (CSV)").nth(1).click()
+    table = Path(download.value.path()).read_text().splitlines()
+    assert table[0] == "settings,outcome,count,of,share,low,high" and len(table) == 6
+    assert [int(row.split(",")[2]) for row in table[1:]] == list(tally.outcomes)
+    run_many(tab, 3000, timings)
+    switch(tab, "Missteps (random incidents)").focus()  # by keyboard
+    tab.keyboard.press("Space")
+    expect(tab.locator(".restart-notice")).to_contain_text("the run restarted at day 0")
+    expect(tab.locator(".risk-monitor")).to_have_count(0)
+    expect(tab.locator(".many-none")).to_be_visible()
+    assert "missteps=0" in tab.url
+    changed = {**settings, "missteps": False}
+    assert caption(changed) in body(tab)
+    # A slider moved by keyboard applies at once: troops to 0, the cards say so.
+    tab.get_by_role("slider").first.focus()
+    tab.keyboard.press("Home")
+    expect(tab.locator("body")).to_contain_text("troops per guarantor: 0", use_inner_text=True)
+    expect(tab.locator(".actor-card").nth(2)).to_contain_text("troops 0")
+    assert "troops=0" in tab.url
+    view = Session({**changed, "troops": 0}).view
+    expect(tab.locator(".event-log li")).to_have_text(squeeze(view.log))
 
 
-def test_the_page_renders_offline_with_its_views(page, server):
-    from sim.app import BASE, TeachingModel, dyad_lines, model_params
-    from sim.scenario import load_scenario
-    from sim.timeline import NOT_A_FORECAST, timeline_lines
+def test_play_at_every_speed_with_toggles_never_breaks_and_a_year_stops_at_its_end(
+    open_page, timings
+):
+    from sim.app_session import SPEEDS, Session
+    from sim.app_settings import defaults
 
-    text = body(page)
-    params = model_params(load_scenario(BASE))
-    labels = [spec["label"] for name, spec in params.items() if name != "seed"]
-    assert len(labels) == 9 + 14  # the sliders and a switch per mechanism
-    model = TeachingModel(seed=1)
-    for expected in (
-        "Escalation under a tripwire",
-        "STEP",
-        "RESET",
-        *labels,
-        "Event log",
-        "Many runs",
-        "Russia (challenger)",
-        "France (guarantor)",
-        "troops 5,000",
-        'Crisis rung 1: warnings ("legitimate targets") (day 0)',
-        *dyad_lines(model),  # e.g. Russia–France: rung 1, warnings ("legitimate targets")
-        NOT_A_FORECAST,
-    ):
-        assert expected in text, expected
-    log_shows(page, timeline_lines(model))  # day 0: Russia's public warning
-    assert page.locator("img").count() == 1  # the run's figure; no many-runs results yet
-    _, log = server
-    assert "Could not load URL" not in log.read_text()  # nothing fetched from a CDN
-    assert "Traceback" not in log.read_text()
-
-
-def test_stepping_advances_the_day_and_the_views_follow(page, timings):
-    from sim.app import TeachingModel, actor_lines, dyad_lines
-    from sim.timeline import timeline_lines
-
-    before = figure_source(page)
-    press_step(page, 10, timings)
-    page.wait_for_function(f"document.images[0].src !== {before!r}", timeout=30_000)
-    model = TeachingModel(seed=1)  # the app's defaults
-    for _ in range(10):
-        model.step()
-    expected = squeeze(timeline_lines(model))
-    assert len(expected) >= 3  # a few days with something to tell
-    log_shows(page, expected[-14:])
-    shows = playwright.expect(page.locator("body"))
-    for line in dyad_lines(model):
-        shows.to_contain_text(line, use_inner_text=True)
-    for actor in model.actors:  # a card's lines, whitespace squeezed
-        shows.to_contain_text(" ".join(actor_lines(actor)), use_inner_text=True)
-
-
-def test_a_run_played_to_its_end_shows_its_outcome(page):
-    from sim.app import TeachingModel
-    from sim.timeline import outcome_line, timeline_lines
-
-    render = page.get_by_text("Render Interval (steps)").locator("xpath=..")
-    render.locator("[role=slider]").focus()
-    page.keyboard.press("End")  # draw every 99 days only: the year plays in seconds
-    page.get_by_role("button", name="▶").click()
-    model = TeachingModel(seed=1).run()
-    page.get_by_text(f"(day {model.day})").wait_for(timeout=120_000)
-    playwright.expect(page.get_by_text(outcome_line(model))).to_be_visible(timeout=20_000)
-    log_shows(page, timeline_lines(model)[-14:])  # the newest 14 lines
-    assert f"(day {model.day + 1})" not in body(page)  # the run stopped at its end
-
-
-def test_each_browser_session_has_its_own_model(page):
-    press_step(page, 2)
-    other = page.context.browser.new_context().new_page()  # another student
-    other.goto(page.url, wait_until="load")
-    other.get_by_text("(day 0)").wait_for(timeout=60_000)
+    tab = open_page(1440)
+    decide = switch(tab, "Actors decide (off: everyone holds)")
+    for k, days in enumerate(SPEEDS):
+        tab.get_by_role("button", name=f"{days} days per second").click()
+        tab.get_by_role("button", name="Play", exact=True).click()
+        expect(tab.get_by_role("button", name="Pause")).to_be_visible()
+        time.sleep(1.0)
+        if k % 2 == 0:  # a toggle while playing: the run restarts, says so, play stops
+            flip(tab, "Actors decide (off: everyone holds)")
+            expect(tab.locator(".restart-notice")).to_be_visible()
+            expect(tab.get_by_role("button", name="Play", exact=True)).to_be_visible()
+        else:
+            tab.get_by_role("button", name="Pause").click()
+        assert_no_error_on(tab)
+    tab.get_by_role("button", name="Restore defaults").click()
+    wait_day(tab, 0)
+    expect(decide).to_be_checked()
+    # A year at the fastest speed, timed from the click to the outcome on the page.
+    tab.get_by_role("button", name=f"{SPEEDS[-1]} days per second").click()
+    start = time.monotonic()
+    tab.get_by_role("button", name="Play", exact=True).click()
+    expect(tab.locator(".outcome")).to_be_visible(timeout=60_000)
+    timings.setdefault("Play of a year at the fastest speed", []).append(time.monotonic() - start)
+    ended = Session(defaults())
+    ended.step(until=365)
+    assert day_of(tab) == 365
+    expect(tab.locator(".outcome")).to_have_text(ended.view.outcome)
+    assert "Day 366" not in body(tab) and "day 366" not in body(tab)
+    expect(tab.get_by_role("button", name="Play", exact=True)).to_be_disabled()
+    expect(tab.locator("body")).to_contain_text(", day 365.", timeout=30_000)  # the chart too
+    # The run's twins on demand, beside it.
+    tab.get_by_role("button", name="Show this run's twins").click()
+    expect(tab.locator(".twins")).to_contain_text("Twin without missteps", timeout=30_000)
+    ended.show_twins()
+    for line in ended.view.twins[2:]:
+        assert " ".join(line.split()) in " ".join(body(tab).split())
+    # Another student's page is another run.
+    other = open_page(1440)
     press_step(other, 1)
-    assert "(day 2)" in body(page) and "(day 1)" in body(other)
-    other.context.close()
+    assert day_of(tab) == 365 and day_of(other) == 1
 
 
-def test_a_switch_reaches_the_model_and_the_many_runs(page):
-    switch = page.get_by_label(DECISIONS)
-    playwright.expect(switch).to_be_checked()
-    page.get_by_text(DECISIONS).click()
-    playwright.expect(switch).not_to_be_checked()
-    press_reset(page)
-    press_step(page, 5)
-    assert body(page).count("today: hold") == 4  # decisions off: everyone holds
-    run_many(page)
-    text = body(page)
-    for outcome in ("limited war", "wider war", "nuclear use"):
-        assert f"P({outcome}) = 0.0%" in text
-    reason = "decisions are off, so no one strikes or attacks: war is impossible in any run"
-    assert [row[-1] for row in roads_table(page)] == [reason] * 4
+def test_lesson_presets_the_address_and_compare(open_page, timings):
+    from sim.app import compare
+    from sim.app_settings import PRESETS, caption
+
+    tab = open_page(1440, "?troops=2000&seed=7&hotline_quality=0.8&bogus=1")
+    expect(tab.locator("body")).to_contain_text("troops per guarantor: 2,000")
+    assert "hotline quality: 0.80 of 1 (good)" in body(tab)
+    assert "seed 7" in body(tab)
+    expect(tab.locator(".address-problem")).to_contain_text("unknown setting 'bogus'")
+    tab.get_by_role("button", name="Lesson 2: Protection or provocation").click()
+    settings = PRESETS[1].settings()
+    expect(tab.locator("body")).to_contain_text(caption(settings))
+    assert "troops per guarantor: 1,000" in body(tab)
+    assert "challenger's threat perception: 0.90 of 1 (fearful)" in body(tab)
+    tab.get_by_role("button", name="Keep these settings as A").click()
+    tab.get_by_role("button", name="Lesson 1: The tripwire").click()
+    expect(tab.locator("body")).to_contain_text("troops per guarantor: 0")
+    tab.get_by_role("button", name="Keep these settings as B").click()
+    start = time.monotonic()
+    tab.get_by_role("button", name="Compare A and B (300 runs each)").click()
+    tab.locator("table.compare").wait_for(timeout=120_000)
+    timings.setdefault("compare A and B (300 runs each)", []).append(time.monotonic() - start)
+    table, title = compare(settings, PRESETS[0].settings(), 300)
+    assert " ".join(title.split()) in " ".join(body(tab).split())
+    rows = [
+        squeeze(row.locator("td").all_inner_texts())
+        for row in tab.locator("table.compare tbody tr").all()
+    ]
+    assert len(rows) == 10 and rows[0][0] == "A" and rows[5][0] == "B"
+    for row, expected in zip(rows, table.itertuples(), strict=True):
+        assert row[2] == f"{expected.share:.1%}"
+    # The scenario menu: another crisis, its own actors and values.
+    tab.get_by_label("Scenario").click(force=True)
+    tab.get_by_role("option", name="korea").click()
+    expect(tab.locator(".network")).to_contain_text("South Korea (protege)")
+    assert "troops per guarantor: 28,500" in body(tab) and "scenario=korea" in tab.url
+    tab.get_by_role("button", name="Restore defaults").click()
+    expect(tab.locator("body")).to_contain_text("troops per guarantor: 5,000")
+    assert "?" not in tab.url.rstrip("?")
 
 
-def test_moving_a_slider_changes_the_model(page):
-    from sim.app import TeachingModel
-    from sim.timeline import timeline_lines
-
-    slider = page.get_by_text("troops per guarantor (T)").locator("xpath=..")
-    slider.locator("[role=slider]").focus()
-    page.keyboard.press("Home")  # troops per guarantor to 0
-    page.get_by_role("button", name="Reset").click()
-    page.wait_for_function(
-        "document.body.innerText.includes('France (guarantor)\\ntroops 0\\n')"
-        " && !document.body.innerText.includes('troops 5,000')",
-        timeout=20_000,
-    )
-    # Russia's warning on day 0 now names no troops in theatre
-    log_shows(page, timeline_lines(TeachingModel(seed=1, troops=0)))
-    press_step(page, 3)
-
-
-def test_the_many_runs_panel_shows_the_war_risks_and_the_roads(page, timings):
-    from sim.app import BASE, many_runs, road_rows, war_lines
-    from sim.scenario import load_scenario
-
-    run_many(page, timings)
-    spec = load_scenario(BASE)
-    tally = many_runs(spec, seed=1)  # the app's defaults, computed here
-    text = body(page)
-    for line in war_lines(tally):
-        assert line in text
-    header = squeeze(page.locator("table.roads th").all_inner_texts())
-    assert header[:3] == ["road (its twin)", "P(war)", "P(war in the twin)"]
-    assert roads_table(page) == [list(row) for row in road_rows(tally, spec)]
-    assert page.locator("img").count() == 2  # the run's figure and the outcome distribution
-    press_reset(page)  # a new model: the old results go
-    page.get_by_text("P(limited war) =").wait_for(state="detached", timeout=20_000)
-    assert page.locator("table.roads").count() == 0
+@pytest.mark.parametrize("width", [768, 390])
+def test_tablet_and_phone_layouts(open_page, width):
+    tab = open_page(width, height=1000)
+    check_layout(tab, width)
+    check_accessible_names(tab)
+    press_step(tab, 1)
+    tab.get_by_role("button", name="Play", exact=True).click()
+    expect(tab.locator(".day-monitor")).not_to_contain_text("Day 1 of", timeout=20_000)
+    tab.get_by_role("button", name="Pause").click()

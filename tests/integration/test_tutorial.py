@@ -53,3 +53,22 @@ def test_the_tutorial_notebook_executes_and_its_claims_hold(tmp_path):
         assert by.loc[(threat, 5000), "p_limited_war"] < 0.05
         assert by.loc[(threat, 0), "p_wider_war"] == 0
         assert by.loc[(threat, 0), "rd_attacks"] > by.loc[(threat, 5000), "rd_attacks"]
+
+
+def test_the_notebook_is_saved_with_current_outputs_and_questions_for_students():
+    from sim.model import road_mask, run_model
+    from sim.scenario import load_scenario
+    from sim.timeline import outcome_line, timeline_lines, twin_lines
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.outputs for cell in code)  # saved with its outputs
+    printed = ["".join(o.get("text", "")) for o in code[0].outputs + code[1].outputs]
+    scenario = load_scenario("reassurance")
+    model = run_model(scenario, seed=273)
+    twins = {road: run_model(scenario, seed=273, suppress=road_mask(road)) for road in Road}
+    assert printed[0].startswith("\n".join(timeline_lines(model)[:20]) + "\n")
+    assert outcome_line(model) in printed[0]
+    assert printed[1].splitlines()[1:] == twin_lines(model, twins)
+    questions = [c for c in notebook.cells if c.cell_type == "markdown" and "Questions" in c.source]
+    assert len(questions) >= 2
