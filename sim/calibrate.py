@@ -459,8 +459,8 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
     if (table["weight"] < 0).any() or table["weight"].sum() <= 0:
         raise ScenarioError(f"{path}: posterior weights must be ≥ 0 and not all 0")
     paths = [c for c in table.columns if c != "weight"]
-    for row in table[paths].drop_duplicates().head(1).itertuples(index=False):
-        scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path names itself
+    for row in table[paths].drop_duplicates().itertuples(index=False):
+        scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path or value says so
     table = table.copy()
     table["weight"] = table["weight"] / table["weight"].sum()
     return table
