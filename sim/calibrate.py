@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.chance import MAX_SEED
 from sim.experiment import apply_path, read_path
-from sim.patterns import Estimate, Pattern, distance_to, load_patterns, verdict
+from sim.patterns import Pattern, distance_to, load_patterns
 from sim.runs import chunks, iter_tables
 from sim.scenario import (
     EXPERIMENTS_DIR,
@@ -202,7 +202,8 @@ def load_calibration(path: str | Path) -> Setup:
     if not patterns:
         raise ScenarioError(f"{path}: no pattern to fit")
     payload = {
-        "calibration": calibration.model_dump(mode="json"),
+        # What decides the posterior; the predictive check's draws may change afterwards.
+        "calibration": calibration.model_dump(mode="json", exclude={"predictive_draws"}),
         "base": base.model_dump(mode="json"),
         "patterns": [p.model_dump(mode="json") for p in patterns],
     }
@@ -348,7 +349,9 @@ def started(database: Path) -> bool:
         return False
     try:
         with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-            return db.execute("select count(*) from abc_smc").fetchone()[0] > 0
+            # pyabc commits the run's row, then its observed data (population t = −1) apart:
+            # a kill between the two leaves a run that cannot be loaded
+            return db.execute("select count(*) from populations where t = -1").fetchone()[0] > 0
     except sqlite3.Error:
         return False
 
@@ -393,9 +396,18 @@ def thresholds(history: Any) -> pd.DataFrame:
     particles = history.get_nr_particles_per_population()
     frame["particles"] = [int(particles.get(t, 0)) for t in frame["t"]]
     frame["acceptance"] = frame["particles"] / frame["samples"]
-    return frame[["t", "epsilon", "samples", "particles", "acceptance"]].rename(
+    frame["effective_particles"] = [effective_size(history, int(t)) for t in frame["t"]]
+    columns = ["t", "epsilon", "samples", "particles", "effective_particles", "acceptance"]
+    return frame[columns].rename(
         columns={"t": "generation", "epsilon": "threshold", "samples": "simulations"}
     )
+
+
+def effective_size(history: Any, t: int) -> float:
+    """Kish's effective sample size of generation t's weights, (Σw)²/Σw² (Kish 1965)."""
+    _, weights = history.get_distribution(m=0, t=t)
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / (weights**2).sum())
 
 
 def posterior(history: Any, setup: Setup) -> pd.DataFrame:
@@ -413,19 +425,28 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)])
 
 
+def prior_width(prior: Prior) -> float:
+    """The width of a prior's own central 90% interval (for a log-uniform one, use logs)."""
+    if prior.prior == "beta":
+        from scipy.stats import beta
+
+        spread = beta(prior.a, prior.b).ppf(0.95) - beta(prior.a, prior.b).ppf(0.05)
+        return float(spread) * (prior.high - prior.low)
+    return 0.9 * (prior.high - prior.low)
+
+
 def summary(table: pd.DataFrame, setup: Setup) -> pd.DataFrame:
-    """Per parameter: prior range, posterior median and 90% interval, and how much the data
-    narrowed it (the 90% interval's width over the prior's)."""
+    """Per parameter: prior, posterior median and 90% interval, and how much the data
+    narrowed it: the posterior's 90% width over the prior's own 90% width (1: untouched)."""
     rows = []
     weights = table["weight"].to_numpy()
     for prior in setup.priors:
         values = table[prior.path].to_numpy()
         q05, q50, q95 = (weighted_quantile(values, weights, q) for q in (0.05, 0.5, 0.95))
-        width = (
-            (math.log(q95) - math.log(q05)) / (math.log(prior.high) - math.log(prior.low))
-            if prior.prior == "log-uniform"
-            else (q95 - q05) / (prior.high - prior.low)
-        )
+        if prior.prior == "log-uniform":
+            width = (math.log(q95) - math.log(q05)) / (0.9 * math.log(prior.high / prior.low))
+        else:
+            width = (q95 - q05) / prior_width(prior)
         rows.append({
             "parameter": prior.path, "prior": f"{prior.prior} {prior.low:g} to {prior.high:g}",
             "median": q50, "q05": q05, "q95": q95, "width_of_prior": width,
@@ -461,9 +482,48 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
     paths = [c for c in table.columns if c != "weight"]
     for row in table[paths].drop_duplicates().itertuples(index=False):
         scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path or value says so
+    made = provenance(path)
+    if made and made.get("scenario", "").split("-")[0] != base.name.split("-")[0]:
+        raise ScenarioError(
+            f"{path}: a posterior of scenario {made.get('scenario')!r}, not of {base.name!r} "
+            "(give the scenario it was calibrated on)"
+        )
     table = table.copy()
     table["weight"] = table["weight"] / table["weight"].sum()
+    table.attrs["provenance"] = made
     return table
+
+
+PROVENANCE_KEY = b"escalation"
+
+
+def write_posterior(table: pd.DataFrame, path: Path, setup: Setup) -> None:
+    """The posterior as Parquet, with where it came from in the file's metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    c = setup.calibration
+    made = {
+        "calibration": c.name,
+        "scenario": setup.base.name,
+        "days": c.days or setup.base.world.days,
+        "fingerprint": setup.fingerprint,
+    }
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = {**(arrow.schema.metadata or {}), PROVENANCE_KEY: json.dumps(made).encode()}
+    pq.write_table(arrow.replace_schema_metadata(metadata), path)
+
+
+def provenance(path: Path) -> dict[str, Any]:
+    """What `write_posterior` recorded of a posterior file ({} if nothing)."""
+    import pyarrow.parquet as pq
+
+    try:
+        raw = (pq.read_schema(path).metadata or {}).get(PROVENANCE_KEY)
+        made = json.loads(raw) if raw else {}
+    except (OSError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}
 
 
 def derived_seed(seed: int, *labels: object) -> int:
@@ -477,9 +537,10 @@ def predictive_check(
 ) -> pd.DataFrame:
     """The validation table on posterior draws (a posterior-predictive check).
 
-    Each of `predictive_draws` draws runs `runs` runs; a pattern's model value pools them all,
-    and its interval spans both the pooled 95% Wilson interval and the 5-95% range of the
-    per-draw values (parametric plus stochastic uncertainty).
+    Each of `predictive_draws` draws runs `runs` runs. A pattern's model value and its 95%
+    Wilson interval pool them all, and its verdict compares that interval with the target,
+    as `validate` does; beside them, the 5-95% range of the draws' own values and the share
+    of draws whose value lies inside the target say how much of the posterior meets it.
     """
     from sim.validate import pattern_table
 
@@ -499,17 +560,18 @@ def predictive_check(
         for p in setup.patterns:
             per_draw[p.name].append(p.estimate(part).value)
     result = pattern_table(setup.patterns, pd.concat(parts, ignore_index=True))
-    for i, p in enumerate(setup.patterns):
+    result["basis"] = f"{len(scenarios)} draws × {c.runs:,} runs"
+    spread_low, spread_high, inside = [], [], []
+    for p in setup.patterns:
         values = np.asarray(per_draw[p.name], dtype=float)
-        values = values[np.isfinite(values)]
-        low, high = result.loc[i, "model_low"], result.loc[i, "model_high"]
-        if len(values):
-            spread = np.quantile(values, [0.05, 0.95])
-            low, high = min(low, spread[0]), max(high, spread[1])
-        basis = f"{len(scenarios)} draws × {c.runs:,} runs"
-        estimate = Estimate(result.loc[i, "model"], low, high, basis)
-        result.loc[i, ["model_low", "model_high", "basis"]] = [low, high, basis]
-        result.loc[i, "verdict"] = verdict(estimate, p.target)
+        low, high = p.target.interval()
+        finite = values[np.isfinite(values)]
+        quantiles = np.quantile(finite, [0.05, 0.95]) if len(finite) else (math.nan, math.nan)
+        spread_low.append(float(quantiles[0]))
+        spread_high.append(float(quantiles[1]))
+        inside.append(float(np.mean((values >= low) & (values <= high))))
+    result["draws_low"], result["draws_high"] = spread_low, spread_high
+    result["draws_in_target"] = inside
     return result
 
 

@@ -461,6 +461,12 @@ def _posterior_ensemble(
     from sim.timeline import NOT_A_FORECAST
 
     table = read_posterior(posterior, spec)
+    made = table.attrs.get("provenance", {})
+    if made.get("days") not in (None, spec.world.days):
+        say(
+            f"Note: the posterior was fitted on {made['days']}-day runs; these runs last "
+            f"{spec.world.days} days (--days to match)."
+        )
     tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     out_dir = (
@@ -719,7 +725,7 @@ def validate(
     from sim.results import staging
     from sim.runs import stop_on_interrupt
     from sim.timeline import NOT_A_FORECAST
-    from sim.validate import markdown, pattern_table, validation_runs
+    from sim.validate import markdown, model_text, pattern_table, validation_runs
 
     spec = _scenario(scenario, None)
     every = load_patterns(patterns)
@@ -765,7 +771,7 @@ def validate(
     for column in ("pattern", "target", "model (95%)", "verdict"):
         table_view.add_column(column, justify="left")
     for row in result.itertuples():
-        model = f"{row.model:.3g} ({row.model_low:.3g} to {row.model_high:.3g})"
+        model = model_text(row.model, row.model_low, row.model_high)
         table_view.add_row(row.pattern, row.target, model, row.verdict)
     console.print(table_view)
     for note in notes:
@@ -889,12 +895,11 @@ def calibrate(
     _print_calibration(out_dir, setup, table, steps, check)
 
 
-SPREAD = "pooled 95% and draws' 5-95%"
 PREDICTIVE = (
-    "Each pattern's model value pools every run of the posterior draws; its interval spans "
-    "the pooled 95% Wilson interval and the 5-95% range of the draws' own values, so a "
-    "pattern met by only part of the posterior can read consistent while its pooled value "
-    "lies outside the target: read the value and the interval together."
+    "Each pattern's model value and its 95% interval pool every run of the posterior draws, "
+    "and the verdict compares that interval with the target; the draws' own 5-95% range and "
+    "the share of draws whose value lies inside the target say how much of the posterior "
+    "meets the pattern."
 )
 
 
@@ -908,7 +913,7 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
     """A finished calibration's files, each landing whole (sim.results.staging)."""
     import hashlib
 
-    from sim.calibrate import calibrated_scenario, scenario_toml, summary
+    from sim.calibrate import calibrated_scenario, scenario_toml, summary, write_posterior
     from sim.plots import plt
     from sim.posterior_plots import plot_posterior, plot_thresholds
     from sim.results import staging
@@ -916,16 +921,17 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
 
     c = setup.calibration
     with staging(out_dir) as scratch:
-        table.to_parquet(scratch / "posterior.parquet", index=False)
+        write_posterior(table, scratch / "posterior.parquet", setup)
         digest = hashlib.sha256((scratch / "posterior.parquet").read_bytes()).hexdigest()
         stats = summary(table, setup)
         stats.to_csv(scratch / "posterior_summary.csv", index=False)
         steps.to_csv(scratch / "thresholds.csv", index=False)
         check.to_csv(scratch / "predictive.csv", index=False)
         bounds = {p.path: (p.low, p.high) for p in setup.priors}
+        logs = frozenset(p.path for p in setup.priors if p.prior == "log-uniform")
         title = printable(f"{c.name}: {len(table)} particles, {len(steps)} generations")
         for name, figure in (
-            ("posterior.png", plot_posterior(table, bounds, title)),
+            ("posterior.png", plot_posterior(table, bounds, title, logs)),
             ("thresholds.png", plot_thresholds(steps, title)),
         ):
             figure.savefig(scratch / name, dpi=120)
@@ -939,7 +945,7 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
         )
         (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
         (scratch / "predictive.md").write_text(
-            markdown(check, f"Posterior-predictive check of {c.name}", PREDICTIVE, SPREAD)
+            markdown(check, f"Posterior-predictive check of {c.name}", PREDICTIVE)
         )
         (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
 
@@ -960,7 +966,7 @@ def _calibration_report(setup, stats, steps, check) -> str:
         f"{int(steps['simulations'].sum()):,} simulations "
         f"({int(steps['simulations'].sum()) * c.runs:,} model runs).",
         "",
-        "| parameter | prior | posterior median | 90% interval | share of the prior's range |",
+        "| parameter | prior | posterior median | 90% interval | width against the prior's |",
         "|---|---|---|---|---|",
     ]
     for row in stats.itertuples():
@@ -972,20 +978,24 @@ def _calibration_report(setup, stats, steps, check) -> str:
             f"| `{row.parameter}` | {row.prior} | {row.median:.4g} | {row.q05:.4g} to "
             f"{row.q95:.4g} | {row.width_of_prior:.0%} ({verdict}) |"
         )
-    lines += ["", "| generation | threshold | simulations | acceptance |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "| generation | threshold | simulations | acceptance | effective particles |",
+        "|---|---|---|---|---|",
+    ]
     for row in steps.itertuples():
         lines.append(
             f"| {row.generation} | {row.threshold:.3g} | {row.simulations:,} | "
-            f"{row.acceptance:.0%} |"
+            f"{row.acceptance:.0%} | {row.effective_particles:.0f} |"
         )
     lines += [
         "",
-        "A parameter whose 90% interval still spans most of its prior is left free by these "
-        "patterns: they do not inform it, and results that depend on it inherit the prior.",
+        "The last column is the posterior's 90% interval over the prior's own (in logs for a "
+        "log-uniform prior): near 100%, the patterns leave the parameter free, and results "
+        "that depend on it inherit the prior. The posterior holds the parameters whose runs "
+        "met the patterns within the final threshold, not exactly.",
         "",
-        markdown(check, "Posterior-predictive check", PREDICTIVE, SPREAD).replace(
-            "# Post", "## Post"
-        ),
+        markdown(check, "Posterior-predictive check", PREDICTIVE).replace("# Post", "## Post"),
         NOT_A_FORECAST,
         "",
     ]
@@ -995,6 +1005,7 @@ def _calibration_report(setup, stats, steps, check) -> str:
 def _print_calibration(out_dir, setup, table, steps, check) -> None:
     from sim.calibrate import summary
     from sim.timeline import NOT_A_FORECAST
+    from sim.validate import model_text
 
     stats = summary(table, setup)
     view = Table(title=f"Posterior of {setup.calibration.name}", title_justify="left", box=None)
@@ -1005,12 +1016,11 @@ def _print_calibration(out_dir, setup, table, steps, check) -> None:
                      f"{row.q05:.4g} to {row.q95:.4g}", f"{row.width_of_prior:.0%}")  # fmt: skip
     console.print(view)
     view = Table(title="Posterior-predictive check", title_justify="left", box=None)
-    for column in ("pattern", "target", "model (interval)", "verdict"):
+    for column in ("pattern", "target", "model (95%)", "draws in target", "verdict"):
         view.add_column(column)
     for row in check.itertuples():
-        view.add_row(row.pattern, row.target,
-                     f"{row.model:.3g} ({row.model_low:.3g} to {row.model_high:.3g})",
-                     row.verdict)  # fmt: skip
+        view.add_row(row.pattern, row.target, model_text(row.model, row.model_low, row.model_high),
+                     f"{row.draws_in_target:.0%}", row.verdict)  # fmt: skip
     console.print(view)
     say(NOT_A_FORECAST)
     say(

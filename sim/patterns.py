@@ -86,10 +86,11 @@ def deathless_share_of_disputes(runs: pd.DataFrame) -> Estimate:
 
 
 def war_within_90_days_of_incident(runs: pd.DataFrame) -> Estimate:
-    """Among runs with an incident and no war before it, the share in which open war began
-    within 90 days of the first incident."""
+    """Among runs with an incident, no war before it and 90 days left to watch, the share in
+    which open war began within 90 days of the first incident."""
     incident, war = runs["first_misstep_day"], runs["first_war_day"]
-    at_risk = (incident >= 0) & ((war < 0) | (war >= incident))
+    watched = incident <= runs["end_day"] - 90  # later incidents are censored: left out
+    at_risk = (incident >= 0) & watched & ((war < 0) | (war >= incident))
     followed = at_risk & (war >= 0) & (war - incident <= 90)
     return share(int(followed.sum()), int(at_risk.sum()), "first incidents")
 
@@ -131,7 +132,7 @@ QUANTITIES: dict[str, Quantity] = {
         deathless_share_of_disputes, ("max_rung", "casualties_")
     ),
     "war_within_90_days_of_incident": Quantity(
-        war_within_90_days_of_incident, ("first_misstep_day", "first_war_day")
+        war_within_90_days_of_incident, ("first_misstep_day", "first_war_day", "end_day")
     ),
     "nuclear_use": Quantity(nuclear_use, ("max_rung",)),
     "duration_level_correlation": Quantity(duration_level_correlation, ("max_rung", "crisis_days")),
@@ -147,6 +148,11 @@ def by_construction(quantity: str, scenario: Scenario) -> str:
             return "decisions are off, so no one chooses nuclear use"
     if quantity == "war_within_90_days_of_incident" and not scenario.mechanisms.missteps:
         return "missteps are off, so there is no incident to follow"
+    if quantity == "duration_level_correlation":
+        return (
+            "largely: days in crisis count days at shows of force or above and a war lasts "
+            "to the horizon, so disputes that reach higher rungs are longer"
+        )
     return ""
 
 

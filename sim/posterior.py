@@ -1,12 +1,13 @@
 """Uncertainty carried through: many runs of a scenario over a calibration's posterior.
 
 The runs are shared out over posterior draws (weighted resampling of the posterior sample),
-each draw with an equal share: run r of draw d is run r of the scenario's stream, so draws
-differ in their parameters only (common random numbers). P(outcome) pooled over all runs is
+each draw with an equal share of the run indices 0..runs-1 (draw d takes its own block, so
+draws do not share random numbers). P(outcome) pooled over all runs is
 the posterior-predictive probability; its interval is the 2.5-97.5% range, over draws, of
 each draw's own estimate, so it holds the spread of the parameters (parametric uncertainty)
 and each draw's sampling noise (stochastic uncertainty). Beside it, the same runs at the
-posterior medians give P at the point estimate with its Wilson interval (stochastic only).
+posterior medians (runs 0..runs-1 again) give P at the point estimate with its Wilson
+interval (stochastic only).
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ import pandas as pd
 from sim.calibrate import draws, scenario_with, weighted_quantile
 from sim.outcomes import OUTCOME_LABELS
 from sim.runs import Chunk, chunks
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioError
 from sim.summaries import wilson_interval
 
 RUNS_PER_DRAW = 1_000  # enough for each draw's P to carry little noise of its own
+MIN_DRAWS = 40  # so the 2.5-97.5% range over draws is more than their minimum and maximum
+MIN_RUNS_PER_DRAW = 25
 QUANTITIES = ("escalated", "widened", *OUTCOME_LABELS)
 
 
-def draw_count(runs: int, particles: int) -> int:
-    """How many posterior draws: one per RUNS_PER_DRAW runs, at least 1, at most `particles`×10."""
-    return int(max(1, min(runs // RUNS_PER_DRAW, 10 * particles)))
+def draw_count(runs: int) -> int:
+    """How many posterior draws: one per RUNS_PER_DRAW runs, and at least MIN_DRAWS."""
+    if runs < MIN_DRAWS * MIN_RUNS_PER_DRAW:
+        raise ScenarioError(
+            f"--posterior needs --runs of at least {MIN_DRAWS * MIN_RUNS_PER_DRAW:,} "
+            f"({MIN_DRAWS} posterior draws of {MIN_RUNS_PER_DRAW} runs), got {runs:,}"
+        )
+    return max(MIN_DRAWS, runs // RUNS_PER_DRAW)
 
 
 def posterior_tasks(
@@ -34,7 +42,7 @@ def posterior_tasks(
 ) -> tuple[list[Chunk], list[int], Scenario]:
     """Chunks for each draw's share of the runs, the draw of each chunk (−1: the point
     estimate), and the scenario at the posterior medians."""
-    n = draw_count(runs, len(table))
+    n = draw_count(runs)
     chosen = draws(table, n, seed)
     weights = table["weight"].to_numpy()
     medians = {

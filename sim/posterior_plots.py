@@ -12,16 +12,24 @@ from matplotlib.figure import Figure
 from sim.plots import NOT_A_FORECAST, OKABE_ITO, plt
 
 
-def posterior_data(table: pd.DataFrame, bins: int = 20) -> dict[str, pd.DataFrame]:
-    """Per parameter, its weighted histogram on its sample's range: bin edges and densities."""
+def posterior_data(
+    table: pd.DataFrame, bins: int = 20, logs: frozenset[str] = frozenset()
+) -> dict[str, pd.DataFrame]:
+    """Per parameter, its weighted histogram on its sample's range (bins even in logs for
+    the parameters in `logs`): bin edges and each bin's share of the weight."""
     weights = table["weight"].to_numpy()
     out = {}
     for column in table.columns.drop("weight"):
         values = table[column].to_numpy()
         low, high = float(values.min()), float(values.max())
         if low == high:
-            low, high = low - 0.5, high + 0.5
-        density, edges = np.histogram(values, bins=bins, range=(low, high), weights=weights)
+            low, high = low * 0.9 - 0.5, high * 1.1 + 0.5
+        edges = (
+            np.geomspace(low, high, bins + 1)
+            if column in logs and low > 0
+            else np.linspace(low, high, bins + 1)
+        )
+        density, edges = np.histogram(values, bins=edges, weights=weights)
         out[column] = pd.DataFrame(
             {"left": edges[:-1], "right": edges[1:], "weight": density / density.sum()}
         )
@@ -29,13 +37,17 @@ def posterior_data(table: pd.DataFrame, bins: int = 20) -> dict[str, pd.DataFram
 
 
 def plot_posterior(
-    table: pd.DataFrame, bounds: dict[str, tuple[float, float]], title: str
+    table: pd.DataFrame,
+    bounds: dict[str, tuple[float, float]],
+    title: str,
+    logs: frozenset[str] = frozenset(),
 ) -> Figure:
-    """Marginal posteriors on the diagonal (over the prior's range), weighted pairs below."""
+    """Marginal posteriors on the diagonal (over the prior's range), weighted pairs below;
+    parameters in `logs` (log-uniform priors) on log axes."""
     names = list(table.columns.drop("weight"))
     k = len(names)
     figure, axes = plt.subplots(k, k, figsize=(2.6 * k + 1, 2.6 * k + 0.6), squeeze=False)
-    histograms = posterior_data(table)
+    histograms = posterior_data(table, logs=logs)
     size = 8 + 200 * table["weight"].to_numpy()
     for i, row_name in enumerate(names):
         for j, column_name in enumerate(names):
@@ -49,11 +61,17 @@ def plot_posterior(
                        align="edge", color=OKABE_ITO[0], alpha=0.8)  # fmt: skip
                 ax.set_xlim(*bounds[row_name])
                 ax.set_yticks([])
+                if row_name in logs:
+                    ax.set_xscale("log")
             else:
                 ax.scatter(table[column_name], table[row_name], s=size, color=OKABE_ITO[1],
                            alpha=0.5, edgecolors="none")  # fmt: skip
                 ax.set_xlim(*bounds[column_name])
                 ax.set_ylim(*bounds[row_name])
+                if column_name in logs:
+                    ax.set_xscale("log")
+                if row_name in logs:
+                    ax.set_yscale("log")
             if i == k - 1:
                 ax.set_xlabel(column_name, fontsize=9)
             if j == 0 and i > 0:

@@ -91,21 +91,33 @@ def _number(value: float) -> str:
     return "n/a" if value != value else f"{value:.3g}"
 
 
-def markdown(
-    table: pd.DataFrame, title: str, preamble: str = "", interval: str = "95% interval"
-) -> str:
-    """The validation table as a Markdown section."""
+def model_text(value: float, low: float, high: float) -> str:
+    """A model value and its interval, 'n/a' where there is none."""
+    return f"{_number(value)} ({_number(low)} to {_number(high)})"
+
+
+def markdown(table: pd.DataFrame, title: str, preamble: str = "") -> str:
+    """The validation table as a Markdown section (with the draws' columns of a predictive
+    check when the table has them)."""
+    draws = "draws_in_target" in table.columns
     lines = [f"# {title}", ""]
     if preamble:
         lines += [preamble, ""]
+    extra = " draws' 5-95% | draws in target |" if draws else ""
     lines += [
-        f"| pattern | target | model ({interval}) | basis | verdict | source (confidence) |",
-        "|---|---|---|---|---|---|",
+        f"| pattern | target | model (95% interval) |{extra} basis | verdict | "
+        "source (confidence) |",
+        "|---|---|---|" + ("---|---|" if draws else "") + "---|---|---|",
     ]
     for row in table.itertuples():
-        model = f"{_number(row.model)} ({_number(row.model_low)} to {_number(row.model_high)})"
+        model = model_text(row.model, row.model_low, row.model_high)
+        more = (
+            f" {_number(row.draws_low)} to {_number(row.draws_high)} | {row.draws_in_target:.0%} |"
+            if draws
+            else ""
+        )
         lines.append(
-            f"| {row.pattern} | {row.target} | {model} | {row.basis} | **{row.verdict}** | "
-            f"{row.source} ({row.confidence}) |"
+            f"| {row.pattern} | {row.target} | {model} |{more} {row.basis} | "
+            f"**{row.verdict}** | {row.source} ({row.confidence}) |"
         )
     return "\n".join(lines) + "\n"

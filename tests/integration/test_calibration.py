@@ -217,14 +217,36 @@ def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(t
     result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out / "posterior_outcomes.csv").set_index("quantity")
-    assert frame.loc["escalated", "draws"] == 2 and frame.loc["escalated", "runs"] == 2000
+    assert frame.loc["escalated", "draws"] == 40 and frame.loc["escalated", "runs"] == 2000
     row = frame.loc["escalated"]
-    assert row.posterior_low <= row.posterior <= row.posterior_high
+    assert row.posterior_low < row.posterior < row.posterior_high  # 40 draws: not collapsed
     shares = frame.loc[["ceasefire held", "crisis contained", "limited war", "wider war",
                         "nuclear use"], "posterior"]  # fmt: skip
     assert shares.sum() == pytest.approx(1.0)
     runs = pd.read_parquet(out / "runs.parquet")
-    assert sorted(runs["draw"].unique()) == [-1, 0, 1]
+    assert sorted(runs["draw"].unique()) == list(range(-1, 40))
+    drawn = runs[runs["draw"] >= 0]
+    assert sorted(drawn["run"]) == list(range(2000))  # each draw its own block of runs
+    assert sorted(runs.loc[runs["draw"] == -1, "run"]) == list(range(2000))
+
+
+def test_each_threshold_is_the_weighted_median_of_the_last_generations_distances(tmp_path):
+    """The rule of docs/model.md §3.12, read back from the history: a threshold frozen at
+    generation 1's (a bug once) or computed from the wrong generation fails here."""
+    import pyabc
+
+    setup = load_calibration(write(tmp_path, "c.toml", CALIBRATION.format(extra="")))
+    (tmp_path / "out").mkdir()
+    history = run_calibration(setup, tmp_path / "out")
+    assert history.max_t == 2
+    for t in (1, 2):
+        previous = history.get_weighted_distances(t=t - 1)
+        median = pyabc.weighted_statistics.weighted_median(
+            previous["distance"].to_numpy(), previous["w"].to_numpy()
+        )
+        threshold = history.get_all_populations().set_index("t").loc[t, "epsilon"]
+        assert threshold == pytest.approx(median)
+        assert (history.get_weighted_distances(t=t)["distance"] <= threshold).all()
 
 
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path):

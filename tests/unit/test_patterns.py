@@ -87,10 +87,12 @@ def test_dispute_quantities_on_a_table_with_known_answers():
 
 def test_incident_quantity_counts_wars_within_90_days_of_the_first_incident():
     table = runs_table(
-        first_misstep_day=[-1, 10, 10, 10, 50, 30],
-        first_war_day=[20, -1, 100, 101, 20, 30],
+        first_misstep_day=[-1, 10, 10, 10, 50, 30, 300],
+        first_war_day=[20, -1, 100, 101, 20, 30, -1],
+        end_day=[365] * 7,
     )
-    # Run 0 had no incident; run 4's war came before its incident: neither is at risk.
+    # Run 0 had no incident; run 4's war came before its incident; run 6's incident came with
+    # fewer than 90 days left to watch: none of the three is at risk.
     estimate = war_within_90_days_of_incident(table)
     assert estimate.value == pytest.approx(2 / 4)  # runs 2 (day 90 after) and 5 (same day)
     assert estimate.basis == "2 of 4 first incidents"
