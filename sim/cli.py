@@ -572,6 +572,59 @@ def report(results: ResultsArg) -> None:
         say(f"Report: {write_report(results)}")
 
 
+# -- the analyst's toolkit: scenario discovery -------------------------------------------
+
+
+@app.command()
+@fails_cleanly
+def discover(
+    results: ResultsArg,
+    outcome: Annotated[
+        str,
+        typer.Option(
+            help="The outcome to explain: one of the five outcomes ('wider war', ...), "
+            "escalated, widened, misstep_happened, caused_by_ROAD or twin_ROAD_escalated.",
+            show_default=False,
+        ),
+    ],
+    method: Annotated[
+        str, typer.Option(help="prim (a box of inputs), cart (a tree) or both.")
+    ] = "both",
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="PRIM: the chosen box is the densest whose coverage is at least this.",
+        ),
+    ] = 0.5,
+) -> None:
+    """Find which combinations of the swept inputs lead to an outcome (scenario discovery).
+
+    Reads a finished sweep (LHS and Sobol designs suit it best), one row a run, and fits
+    PRIM (the peeling trajectory, coverage against density, and the chosen box's limits
+    with their quasi-p-values) and a CART tree, both from ema_workbench. Writes
+    RESULTS/discovery_OUTCOME.md and the figures prim_OUTCOME.png and cart_OUTCOME.png
+    into RESULTS/figures. `escalation report` includes the same section for the
+    experiment's first outcome.
+
+    Example: escalation discover results/reassurance_lhs --outcome "wider war"
+    """
+    from sim.report import write_discovery
+    from sim.sweep import read_manifest
+
+    methods = {"prim": ("prim",), "cart": ("cart",), "both": ("prim", "cart")}
+    if method not in methods:
+        raise ScenarioError(f"--method must be prim, cart or both, got {method!r}")
+    from sim.discovery import outcome_column
+
+    outcome_column(outcome)
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        for path in write_discovery(results, outcome, methods[method], min_coverage):
+            say(f"Wrote {path}")
+
+
 @app.command(name="app")
 def teaching_app(
     port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8765,

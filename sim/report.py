@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import analysis, ledger, plots
+from sim import analysis, discovery, ledger, plots, sections
 from sim.experiment import Design, Experiment
 from sim.outcomes import ROAD_LABELS, Road
 from sim.scenario import Scenario, ScenarioError
@@ -163,6 +163,12 @@ def write_report(out_dir: str | Path) -> Path:
                 f"**By construction, not a finding:** the {road.label} twin cannot reach war "
                 f"here ({reason}), so its caused share is 100% by construction.",
             ]
+    for section, drawn in (
+        sections.feature_section(summary, experiment),
+        sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),
+    ):
+        lines += ["", *section]
+        sections.write_figures(out_dir / "figures", drawn)
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
@@ -171,3 +177,22 @@ def write_report(out_dir: str | Path) -> Path:
     path = out_dir / "report.md"
     write_atomically(path, lambda p: p.write_text("\n".join(lines) + "\n"))
     return path
+
+
+def write_discovery(
+    out_dir: str | Path,
+    outcome: str,
+    methods: tuple[str, ...] = discovery.METHODS,
+    min_coverage: float = discovery.MIN_COVERAGE,
+) -> list[Path]:
+    """Write out_dir/discovery_OUTCOME.md and its figures; return the paths written."""
+    out_dir = Path(out_dir)
+    discovery.outcome_column(outcome)  # refuse a bad outcome before reading anything
+    experiment, _, _ = _load(out_dir)
+    lines, figures = sections.discovery_section(out_dir, experiment, outcome, methods,
+                                                min_coverage)  # fmt: skip
+    paths = sections.write_figures(out_dir / "figures", figures)
+    path = out_dir / f"discovery_{analysis.slug(outcome)}.md"
+    text = "\n".join([f"# {experiment.name}: scenario discovery", "", f"> {NOTE}", "", *lines])
+    write_atomically(path, lambda p: p.write_text(text + "\n"))
+    return [path, *paths]

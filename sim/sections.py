@@ -1,0 +1,124 @@
+"""Report sections of the analyst's toolkit: each returns Markdown lines and its figures.
+
+`sim.report` puts them into report.md; `escalation discover` writes the discovery section on
+its own. Every section reads a verified results folder and never runs the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim import analysis, discovery, plots
+from sim.experiment import Experiment
+from sim.outcomes import OUTCOME_LABELS
+
+Section = tuple[list[str], dict[str, Figure]]
+
+
+def table(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A Markdown table (the report's own format)."""
+    from sim.report import markdown_table
+
+    return markdown_table(frame, digits)
+
+
+def discovery_section(
+    out_dir: Path,
+    experiment: Experiment,
+    outcome: str,
+    methods: tuple[str, ...] = discovery.METHODS,
+    min_coverage: float = discovery.MIN_COVERAGE,
+) -> Section:
+    """Scenario discovery for one outcome: PRIM's box and trajectory, CART's leaves."""
+    params = [p.path for p in experiment.parameters]
+    x, y = discovery.run_data(out_dir, params, outcome)
+    name = analysis.slug(outcome)
+    lines = [f"## Scenario discovery: which inputs lead to {outcome}", ""]
+    share = float(y.mean())
+    lines += [f"{int(y.sum()):,} of {len(y):,} runs ({share:.2%}) {_with(outcome)}. Each run "
+              "counts once; a point's replicates share its parameter values.", ""]  # fmt: skip
+    if share in (0.0, 1.0):
+        which = "none of the runs" if share == 0 else "all the runs"
+        lines += [f"**Nothing to discover:** {which} {_with(outcome)}, so no box of inputs "
+                  "can separate them.", ""]  # fmt: skip
+        return lines, {}
+    figures: dict[str, Figure] = {}
+    if "prim" in methods:
+        found = discovery.prim_box(x, y, min_coverage=min_coverage)
+        box = found.box
+        lines += [
+            "### PRIM",
+            "",
+            f"The chosen box is the densest on the peeling trajectory with coverage of at "
+            f"least {min_coverage:.0%} (step {found.chosen}), without the restrictions whose "
+            f"quasi-p-values are all at least {discovery.SIGNIFICANT}"
+            + (f" (dropped: {', '.join(f'`{d}`' for d in found.dropped)})" if found.dropped
+               else "") + ". "
+            f"Inside it, {box['density']:.1%} of the runs {_with(outcome)} (against "
+            f"{found.base_rate:.1%} overall); it holds {box['coverage']:.1%} of those runs and "
+            f"{box['mass']:.1%} of all runs.",
+            "",
+        ]  # fmt: skip
+        if len(found.limits):
+            shown = found.limits.rename(columns={"qp_low": "quasi-p (low)",
+                                                 "qp_high": "quasi-p (high)"})  # fmt: skip
+            lines += [table(shown), "", "A quasi-p-value (Bryant & Lempert 2010) is a one-sided "
+                      "binomial test that the limit raises the density; blank: that side is "
+                      "not restricted.", ""]  # fmt: skip
+        else:
+            lines += ["No restriction is significant: no box of inputs stands out.", ""]
+        figures[f"prim_{name}.png"] = plots.plot_peeling(
+            found.trajectory, found.chosen, title=f"PRIM peeling trajectory: {outcome}"
+        )
+    if "cart" in methods:
+        tree = discovery.cart_tree(x, y)
+        leaves = tree.leaves.head(8)
+        lines += ["### CART", "", f"The tree's leaves, densest first ({len(tree.leaves)} in all; "
+                  "leaves hold at least 5% of the runs):", "", table(leaves), ""]  # fmt: skip
+        figures[f"cart_{name}.png"] = plots.plot_cart(
+            tree.tree, tree.feature_names, title=f"CART: {outcome}"
+        )
+    lines += [f"![PRIM](figures/prim_{name}.png)" if "prim" in methods else "",
+              f"![CART](figures/cart_{name}.png)" if "cart" in methods else "", ""]  # fmt: skip
+    return lines, figures
+
+
+def _with(outcome: str) -> str:
+    """'ended in wider war' or 'were `escalated`', as a sentence needs it."""
+    return f"ended in {outcome}" if outcome in OUTCOME_LABELS else f"were `{outcome}`"
+
+
+def feature_section(summary: pd.DataFrame, experiment: Experiment) -> Section:
+    """Extra-trees feature scores of each outcome's probability over the design's points."""
+    params = [p.path for p in experiment.parameters]
+    columns = {o: f"p_{analysis.slug(o)}" for o in experiment.outcomes}
+    outcomes = pd.DataFrame({o: summary[c] for o, c in columns.items()})
+    scores = discovery.feature_scores(summary[params].astype(float), outcomes, experiment.seed)
+    lines = ["## Feature scores", "",
+             "Extra-trees feature scores (Geurts et al. 2006, via ema_workbench) of each "
+             "outcome's probability at the design's points: the share of the trees' impurity "
+             "reduction each parameter brings (a column sums to 1). A screening, not a "
+             "variance decomposition.", ""]  # fmt: skip
+    if len(params) == 1:
+        lines += ["**By construction, not a finding:** with one parameter its score is 1.", ""]
+    lines += [table(scores.reset_index()), "", "![feature scores](figures/feature_scores.png)",
+              ""]  # fmt: skip
+    figure = plots.plot_feature_scores(scores, title="Feature scores (extra trees)")
+    return lines, {"feature_scores.png": figure}
+
+
+def write_figures(figures_dir: Path, figures: dict[str, Figure]) -> list[Path]:
+    """Save and close each figure (atomically); return their paths."""
+    from sim.sweep import write_atomically
+
+    figures_dir.mkdir(exist_ok=True)
+    paths = []
+    for name, figure in figures.items():
+        path = figures_dir / name
+        write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+        plots.plt.close(figure)
+        paths.append(path)
+    return paths
