@@ -1,4 +1,5 @@
-"""Analysis of a sweep: per-point summaries, survival curves, Sobol indices, figure data.
+"""Analysis of a sweep: per-point summaries, survival curves, Sobol and Morris indices, figure
+data.
 
 Every function here prepares numbers (tested for exact values); `sim.plots` draws them.
 """
@@ -159,6 +160,35 @@ def sobol_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) 
             "S1_conf": result["S1_conf"],
             "ST": result["ST"],
             "ST_conf": result["ST_conf"],
+        }
+    )
+
+
+def morris_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) -> pd.DataFrame:
+    """Morris elementary effects of a quantity: mean absolute effect μ* with its 95%
+    interval, and their standard deviation σ (non-linearity or interactions)."""
+    if experiment.design != Design.MORRIS:
+        raise ValueError("Morris indices need a morris design")
+    from SALib.analyze import morris
+
+    design = summary.sort_values("point")
+    params = [p.path for p in experiment.parameters]
+    values = design[quantity].to_numpy(dtype=float)
+    result = morris.analyze(
+        salib_problem(experiment),
+        design[params].to_numpy(dtype=float),
+        values,
+        conf_level=0.95,
+        num_levels=experiment.levels,
+        seed=experiment.seed % 2**32,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": params,
+            "mu_star": result["mu_star"],
+            "mu_star_conf": result["mu_star_conf"],
+            "mu": result["mu"],
+            "sigma": result["sigma"],
         }
     )
 

@@ -1,9 +1,10 @@
 """Experiments declared as data: a base scenario, the parameters to vary, a design.
 
 An experiment file (TOML, `kind = "experiment"`) names its base scenario, each parameter to
-vary by a path, the design (a full grid, a Latin hypercube, or Sobol's design via SALib), the
-replicates per point, the horizon, the seed and the outcomes to report. `points` turns it into
-a table of points; `scenario_at` gives the validated scenario of one point.
+vary by a path, the design (a full grid, a Latin hypercube, Sobol's design or Morris's
+elementary effects, the last three via SALib), the replicates per point, the horizon, the
+seed and the outcomes to report. `points` turns it into a table of points; `scenario_at`
+gives the validated scenario of one point.
 
 Parameter paths: `world.FIELD`; `ROLE.FIELD` (every actor with that role: challenger,
 protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor with that display
@@ -58,6 +59,7 @@ class Design(StrEnum):
     GRID = "grid"
     LHS = "lhs"
     SOBOL = "sobol"
+    MORRIS = "morris"
 
 
 class Parameter(BaseModel):
@@ -109,7 +111,10 @@ class Experiment(BaseModel):
     base: str = Field(min_length=1, description="A scenario name in experiments/, or a path.")
     design: Design = Field(Design.GRID, strict=False)
     parameters: list[Parameter] = Field(min_length=1)
-    samples: int = Field(64, ge=1, le=1_000_000, description="lhs points; sobol base samples.")
+    samples: int = Field(
+        64, ge=1, le=1_000_000, description="lhs points; sobol base samples; morris trajectories."
+    )
+    levels: int = Field(4, ge=2, le=100, description="morris: levels of each parameter's grid.")
     replicates: int = Field(100, ge=1, le=10_000_000)
     days: int | None = Field(None, ge=1, le=36_500)
     seed: int = Field(0, ge=0, le=2**63 - 1)
@@ -156,6 +161,8 @@ class Experiment(BaseModel):
             )
         if self.design == Design.LHS:
             return self.samples
+        if self.design == Design.MORRIS:
+            return self.samples * (len(self.parameters) + 1)  # one step per parameter
         return self.samples * (len(self.parameters) + 2)  # Saltelli, first and total order
 
 
@@ -226,6 +233,12 @@ def points(experiment: Experiment) -> pd.DataFrame:
         from SALib.sample import latin
 
         values = latin.sample(problem, experiment.samples, seed=experiment.seed % 2**32)
+    elif experiment.design == Design.MORRIS:
+        from SALib.sample import morris
+
+        values = morris.sample(
+            problem, experiment.samples, num_levels=experiment.levels, seed=experiment.seed % 2**32
+        )
     else:
         from SALib.sample import sobol
 

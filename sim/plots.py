@@ -623,3 +623,20 @@ def plot_feature_scores(scores: pd.DataFrame, title: str = "", ax: Axes | None =
     ax.figure.colorbar(image, ax=ax, label="feature score")
     ax.set_title(title)
     return ax.figure
+
+
+def plot_morris(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
+    """Morris screening: each parameter's mean absolute elementary effect μ* (with its 95%
+    interval) against their spread σ."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    for k, row in enumerate(data.itertuples()):
+        ax.errorbar(row.mu_star, row.sigma, xerr=row.mu_star_conf, fmt="o", capsize=3,
+                    color=colour(k), label=row.parameter)  # fmt: skip
+    ax.set_xlabel("μ* (mean absolute elementary effect)")
+    ax.set_ylabel("σ (spread of the effects)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure

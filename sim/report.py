@@ -119,6 +119,10 @@ def make_figures(out_dir: str | Path) -> list[Path]:
         indices = analysis.sobol_indices(summary, experiment, quantity)
         write_atomically(figures_dir / "sobol.csv", lambda p: indices.to_csv(p, index=False))
         drawn["sobol.png"] = plots.plot_sobol(indices, title=f"Sobol indices of {label}")
+    if experiment.design == Design.MORRIS:
+        indices = analysis.morris_indices(summary, experiment, quantity)
+        write_atomically(figures_dir / "morris.csv", lambda p: indices.to_csv(p, index=False))
+        drawn["morris.png"] = plots.plot_morris(indices, title=f"Morris screening of {label}")
     paths = []
     for name, figure in drawn.items():
         path = figures_dir / name
@@ -172,6 +176,13 @@ def write_report(out_dir: str | Path) -> Path:
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
+    morris_csv = out_dir / "figures" / "morris.csv"
+    if experiment.design == Design.MORRIS and morris_csv.exists():
+        lines += ["", "## Morris screening", "", "Elementary effects (Morris 1991; Campolongo "
+                  "et al. 2007) of the headline probability: μ* ranks the parameters by their "
+                  "mean absolute effect over the design's steps, σ shows non-linearity or "
+                  "interactions. Effects are in units of the probability per whole range.", "",
+                  markdown_table(pd.read_csv(morris_csv))]  # fmt: skip
     lines += ["", "## Figures", ""]
     lines += [f"![{f.stem}](figures/{f.name})" for f in figures]
     path = out_dir / "report.md"
