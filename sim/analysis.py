@@ -72,6 +72,27 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
     return row
 
 
+RUNG_PATH = "world.escalation_rung"
+
+
+def escalation_rungs(design: pd.DataFrame, base_rung: int) -> pd.Series:
+    """The escalation rung R* of each point (indexed by point): swept, or the base's."""
+    if RUNG_PATH in design.columns:
+        return design[RUNG_PATH].round().astype(int)
+    return pd.Series(base_rung, index=design.index, dtype=int)
+
+
+def escalation_days(runs: pd.DataFrame, rungs: pd.Series) -> pd.Series:
+    """Each run's first day at its point's escalation rung (−1: never); `runs` holds the
+    columns first_rung_K_day for every K among `rungs`."""
+    rung = rungs.reindex(runs["point"]).to_numpy()
+    days = pd.Series(-1, index=runs.index, dtype=np.int64)
+    for k in np.unique(rung):
+        at = rung == k
+        days[at] = runs.loc[at, f"first_rung_{k}_day"]
+    return days
+
+
 def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     """Kaplan-Meier survival: S(t) = Π over event days u ≤ t of (1 − d_u / n_u).
 
@@ -92,11 +113,18 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
 
 
 def survival_data(
-    runs: pd.DataFrame, parameter: str, escalation_rung: int, horizon: int, groups: int = 4
+    runs: pd.DataFrame,
+    parameter: str,
+    escalation_rung: int | pd.Series,
+    horizon: int,
+    groups: int = 4,
 ) -> pd.DataFrame:
     """Kaplan-Meier curves of the time to escalation, one per level (or quantile bin) of a
-    parameter, pooling the other parameters."""
-    day = runs[f"first_rung_{escalation_rung}_day"]
+    parameter, pooling the other parameters. `escalation_rung`: one, or one per point."""
+    if isinstance(escalation_rung, pd.Series):
+        day = escalation_days(runs, escalation_rung)
+    else:
+        day = runs[f"first_rung_{escalation_rung}_day"]
     escalated = day >= 0
     duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
     levels = runs[parameter]

@@ -198,7 +198,12 @@ def feature_scores(x: pd.DataFrame, outcomes: pd.DataFrame, seed: int = 0) -> pd
             columns[name] = pd.Series(np.nan, index=x.columns)
             continue
         scores, _ = scoring.get_ex_feature_scores(
-            x, values, mode=regression, nr_trees=200, random_state=seed % 2**32
+            x,
+            values,
+            mode=regression,
+            nr_trees=200,
+            max_features=max(1, round(x.shape[1] / 3)),  # ema's default, at least one
+            random_state=seed % 2**32,
         )
         columns[name] = scores.iloc[:, 0]
     return pd.DataFrame(columns).reindex(x.columns).rename_axis("parameter")

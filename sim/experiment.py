@@ -6,9 +6,12 @@ elementary effects, the last three via SALib), the replicates per point, the hor
 seed and the outcomes to report. `points` turns it into a table of points; `scenario_at`
 gives the validated scenario of one point.
 
-Parameter paths: `world.FIELD`; `ROLE.FIELD` (every actor with that role: challenger,
-protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor with that display
-name, e.g. `France.troops`).
+Parameter paths: `world.FIELD` (the ladder's thresholds among them: `world.war_deaths`,
+`world.calm_days`, `world.escalation_rung`); `mechanisms.SWITCH` (a mechanism's switch,
+given as `values = [true, false]` in a grid design); `ROLE.FIELD` (every actor with that
+role: challenger, protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor
+with that display name, e.g. `France.troops`); `guarantors.count` (how many guarantors: the
+base scenario's first ones, then copies of its last one; applied before every other path).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.outcomes import OUTCOME_LABELS, ROAD_LABELS
 from sim.scenario import (
     EXPERIMENTS_DIR,
+    MAX_ACTORS,
     ActorParams,
+    Mechanisms,
     Role,
     Scenario,
     ScenarioError,
@@ -71,10 +76,18 @@ class Parameter(BaseModel):
     low: float | None = Field(None, allow_inf_nan=False)
     high: float | None = Field(None, allow_inf_nan=False)
     steps: int | None = Field(None, ge=2, le=10_000)
-    values: list[float] | None = Field(None, min_length=1)
+    values: list[bool] | list[float] | None = Field(None, min_length=1)
 
     @model_validator(mode="after")
     def _range_or_values(self) -> Self:
+        switch = self.path.startswith("mechanisms.")
+        listed = self.values or []
+        if switch and not (listed and all(isinstance(v, bool) for v in listed)):
+            raise ValueError(
+                f"{self.path!r} is a switch: give values = [true, false] (in a grid design)"
+            )
+        if not switch and any(isinstance(v, bool) for v in listed):
+            raise ValueError(f"{self.path!r} takes numbers, not true or false")
         if self.values is not None:
             if self.low is not None or self.high is not None:
                 raise ValueError("give either values or low and high, not both")
@@ -89,7 +102,8 @@ class Parameter(BaseModel):
     def grid(self) -> np.ndarray:
         """The values of this parameter on a full grid."""
         if self.values is not None:
-            return np.asarray(self.values, dtype=float)
+            kind = bool if isinstance(self.values[0], bool) else float
+            return np.asarray(self.values, dtype=kind)
         if self.steps is None:
             raise ValueError(f"parameter {self.path!r}: a grid needs steps (or values)")
         return np.linspace(self.low, self.high, self.steps)
@@ -99,6 +113,11 @@ class Parameter(BaseModel):
         if self.values is not None:
             return (min(self.values), max(self.values))
         return (float(self.low), float(self.high))  # type: ignore[arg-type]
+
+    @property
+    def switch(self) -> bool:
+        """Whether this parameter is a mechanism's switch (categorical: true or false)."""
+        return self.path.startswith("mechanisms.")
 
 
 class Experiment(BaseModel):
@@ -134,6 +153,11 @@ class Experiment(BaseModel):
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
+        switches = [p.path for p in self.parameters if p.switch]
+        if self.design != Design.GRID and switches:
+            raise ValueError(
+                f"switches ({', '.join(switches)}) are categorical: sweep them in a grid design"
+            )
         if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
             raise ValueError(f"a {self.design.value} design needs low and high, not values")
         for p in self.parameters:
@@ -173,6 +197,8 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
         raise ScenarioError(f"parameter path {path!r} needs the form WHERE.FIELD")
     if head == "world":
         targets, known = [data["world"]], World.model_fields
+    elif head == "mechanisms":
+        targets, known = [data.setdefault("mechanisms", {})], Mechanisms.model_fields
     else:
         actors = data["actors"]
         if head == "actors":
@@ -182,7 +208,8 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
         else:
             targets = [a for a in actors if a["name"] == head]
         if not targets:
-            names = ["world", "actors", *(r.value for r in Role), *(a["name"] for a in actors)]
+            names = ["world", "mechanisms", "actors", "guarantors", *(r.value for r in Role),
+                     *(a["name"] for a in actors)]  # fmt: skip
             more = did_you_mean(head, names)
             raise ScenarioError(f"parameter path {path!r}: no actor or section {head!r}{more}")
         known = ActorParams.model_fields
@@ -192,9 +219,36 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
     return targets, field, known[field]
 
 
-def apply_path(data: dict[str, Any], path: str, value: float) -> None:
+GUARANTORS = "guarantors.count"
+
+
+def set_guarantors(data: dict[str, Any], count: float) -> None:
+    """Keep the first `count` guarantors of a scenario's dict form, adding copies of the last
+    one (named 'NAME #2', 'NAME #3', ...) when it has fewer."""
+    if count != round(count) or count < 0:
+        raise ScenarioError(f"{GUARANTORS} must be a whole number ≥ 0, got {count:g}")
+    actors = data["actors"]
+    guarantors = [a for a in actors if a["role"] == Role.GUARANTOR]
+    if not guarantors:
+        raise ScenarioError(f"{GUARANTORS}: the base scenario has no guarantor to copy")
+    others = [a for a in actors if a["role"] != Role.GUARANTOR]
+    if len(others) + count > MAX_ACTORS:
+        raise ScenarioError(f"{GUARANTORS} = {count:g} makes more than {MAX_ACTORS} actors in all")
+    last = guarantors[-1]
+    extra = [
+        {**last, "name": f"{last['name']} #{k}"} for k in range(2, int(count) - len(guarantors) + 2)
+    ]
+    data["actors"] = others + (guarantors + extra)[: int(count)]
+
+
+def apply_path(data: dict[str, Any], path: str, value: float | bool) -> None:
     """Set one parameter path to `value` in a scenario's dict form (see module docstring)."""
+    if path == GUARANTORS:
+        set_guarantors(data, float(value))
+        return
     targets, field, info = _targets(data, path)
+    if info.annotation is bool and value not in (0, 1):  # True and False are 1 and 0
+        raise ScenarioError(f"{path!r} is a switch: give values = [true, false]")
     for target in targets:
         target[field] = (
             round(value)
@@ -214,8 +268,14 @@ def scenario_at(base: Scenario, experiment: Experiment, point: pd.Series) -> Sce
     data = base.model_dump(mode="json")
     if experiment.days is not None:
         data["world"]["days"] = experiment.days
-    for parameter in experiment.parameters:
-        apply_path(data, parameter.path, float(point[parameter.path]))
+    # The number of guarantors first, so that `guarantor.FIELD` reaches the copies too.
+    for parameter in sorted(experiment.parameters, key=lambda p: p.path != GUARANTORS):
+        value = point[parameter.path]
+        if parameter.path.startswith(f"{Role.GUARANTOR.value}.") and not any(
+            a["role"] == Role.GUARANTOR for a in data["actors"]
+        ):
+            continue  # guarantors.count = 0 at this point: no guarantor to set
+        apply_path(data, parameter.path, bool(value) if parameter.switch else float(value))
     try:
         return parse_scenario(data)
     except ScenarioError as error:

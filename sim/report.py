@@ -111,9 +111,11 @@ def make_figures(out_dir: str | Path) -> list[Path]:
                              label="P(escalation) − P(escalation in the twin)",
                              title="What each road adds: run minus its twin")  # fmt: skip
         drawn["roads.png"] = figure
-    rung = base.world.escalation_rung
-    runs = analysis.read_runs(out_dir, [f"first_rung_{rung}_day", "end_day"])
-    curves = analysis.survival_data(runs, params[0], rung, experiment.days or base.world.days)
+    design = pd.read_parquet(out_dir / "points.parquet")
+    rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
+    days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
+    runs = analysis.read_runs(out_dir, [*days, "end_day"])
+    curves = analysis.survival_data(runs, params[0], rungs, experiment.days or base.world.days)
     drawn["survival.png"] = plots.plot_survival(curves, title="Time to escalation")
     if experiment.design == Design.SOBOL:
         indices = analysis.sobol_indices(summary, experiment, quantity)
@@ -139,12 +141,17 @@ def write_report(out_dir: str | Path) -> Path:
     figures = make_figures(out_dir)
     params = [p.path for p in experiment.parameters]
     runs = int(summary["runs"].sum())
+    rung = (
+        "its point's `world.escalation_rung`"
+        if analysis.RUNG_PATH in params
+        else str(base.world.escalation_rung)
+    )
     lines = [
         f"# {experiment.name}", "", experiment.description, "", f"> {NOTE}", "",
         f"Base scenario `{base.name}`; {experiment.design.value} design over "
         f"{', '.join(f'`{p}`' for p in params)}; {len(summary):,} points × "
         f"{experiment.replicates:,} replicates = {runs:,} runs, each with its four twins; seed "
-        f"{experiment.seed}. Escalation means reaching rung {base.world.escalation_rung}. "
+        f"{experiment.seed}. Escalation means reaching rung {rung}. "
         "Intervals are 95% Wilson intervals.", "",
     ]  # fmt: skip
     columns = [*params]

@@ -3,11 +3,14 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.experiment import load_experiment
-from sim.sweep import finish, run_sweep
+from sim.runs import Chunk, simulate_chunk
+from sim.scenario import Scenario, World, load_scenario, parse_scenario
+from sim.sweep import finish, load_results, run_sweep
 
 runner = CliRunner()
 HEAD = 'kind = "experiment"\nname = "t"\nbase = "reassurance"\nseed = 5\ndays = 60\n'
@@ -38,3 +41,127 @@ def test_a_morris_sweep_reports_its_screening(tmp_path):
     indices = pd.read_csv(out / "figures" / "morris.csv")
     assert indices["parameter"].tolist() == ["guarantor.troops", "challenger.threat_perception"]
     assert (out / "figures" / "morris.png").exists()
+
+
+def by_hand(**world_and_switches) -> Scenario:
+    """The reassurance scenario over 60 days with the given world fields and switches."""
+    base = load_scenario("reassurance")
+    world = {k: v for k, v in world_and_switches.items() if k in World.model_fields}
+    switches = {k: v for k, v in world_and_switches.items() if k not in world}
+    return base.with_changes(world={"days": 60, **world}, mechanisms=switches)
+
+
+def runs_of(scenario: Scenario, replicates: int) -> pd.DataFrame:
+    return simulate_chunk(Chunk(scenario, 5, 0, replicates))
+
+
+def test_swept_switches_and_thresholds_give_the_runs_of_the_scenario_with_them(tmp_path):
+    out = swept(
+        tmp_path,
+        'design = "grid"\nreplicates = 12\nchunk_size = 12\n'
+        '[[parameters]]\npath = "mechanisms.missteps"\nvalues = [true, false]\n'
+        '[[parameters]]\npath = "world.war_deaths"\nvalues = [300, 1000]\n',
+    )
+    design = pd.read_parquet(out / "points.parquet")
+    assert design["mechanisms.missteps"].tolist() == [True, True, False, False]
+    results = load_results(out)
+    for point, row in design.iterrows():
+        expected = runs_of(
+            by_hand(missteps=bool(row["mechanisms.missteps"]), war_deaths=row["world.war_deaths"]),
+            12,
+        )
+        got = results[results["point"] == point][expected.columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
+    # Without missteps there is no incident at all: by construction, whatever the seed.
+    off = results[results["mechanisms.missteps"] == False]  # noqa: E712
+    assert (off["n_misstep"] == 0).all()
+
+
+def test_the_number_of_guarantors_is_swept_by_copying_the_last_one(tmp_path):
+    out = swept(
+        tmp_path,
+        'design = "grid"\nreplicates = 8\nchunk_size = 8\n'
+        '[[parameters]]\npath = "guarantors.count"\nvalues = [0, 1, 3]\n'
+        '[[parameters]]\npath = "guarantor.troops"\nvalues = [2000]\n',
+    )
+    results = load_results(out)
+    base = by_hand()
+    data = base.model_dump(mode="json")
+    russia, ukraine, france, britain = data["actors"]
+    expected_actors = {
+        0: [russia, ukraine],
+        1: [russia, ukraine, france | {"troops": 2000}],
+        2: [russia, ukraine, france | {"troops": 2000}, britain | {"troops": 2000},
+            britain | {"troops": 2000, "name": "United Kingdom #2"}],
+    }  # fmt: skip
+    for point, actors in expected_actors.items():
+        expected = runs_of(parse_scenario({**data, "actors": actors}), 8)
+        got = results[results["point"] == point][expected.columns].reset_index(drop=True)
+        # Points differ in their dyads, so in the whole table a dyad's column is float
+        # (missing where that dyad does not exist); the values are the same.
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert "Russia-United Kingdom #2_max_rung" in results.columns
+
+
+def test_a_swept_escalation_rung_is_each_points_own(tmp_path):
+    out = swept(
+        tmp_path,
+        'design = "grid"\nreplicates = 30\nchunk_size = 30\n'
+        '[[parameters]]\npath = "world.escalation_rung"\nvalues = [3, 5]\n',
+    )
+    summary = pd.read_parquet(out / "summary.parquet").set_index("world.escalation_rung")
+    results = load_results(out)
+    for rung in (3, 5):
+        runs = results[results["world.escalation_rung"] == rung]
+        assert summary.loc[rung, "p_escalated"] == (runs["max_rung"] >= rung).mean()
+        days = runs[f"first_rung_{rung}_day"]
+        assert summary.loc[rung, "escalation_day_mean"] == pytest.approx(
+            days[days >= 0].mean(), nan_ok=True
+        )
+    # Rung 3 is reached more often than rung 5 (seeded: 30 runs each, the same numbers).
+    assert summary.loc[3, "p_escalated"] > summary.loc[5, "p_escalated"]
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "its point's `world.escalation_rung`" in (out / "report.md").read_text()
+
+
+BAD = {
+    "switch in lhs": (
+        'design = "lhs"\n[[parameters]]\npath = "mechanisms.missteps"\nvalues = [true, false]\n'
+        '[[parameters]]\npath = "world.war_deaths"\nlow = 100\nhigh = 2000\n',
+        "switches (mechanisms.missteps) are categorical: sweep them in a grid design",
+    ),
+    "switch as numbers": (
+        '[[parameters]]\npath = "mechanisms.missteps"\nvalues = [0.5]\n',
+        "'mechanisms.missteps' is a switch: give values = [true, false]",
+    ),
+    "number as switch": (
+        '[[parameters]]\npath = "world.war_deaths"\nvalues = [true]\n',
+        "'world.war_deaths' takes numbers, not true or false",
+    ),
+    "unknown switch": (
+        '[[parameters]]\npath = "mechanisms.missteeps"\nvalues = [true]\n',
+        "unknown field 'missteeps' (did you mean 'missteps'?)",
+    ),
+    "too many guarantors": (
+        '[[parameters]]\npath = "guarantors.count"\nvalues = [7]\n',
+        "guarantors.count = 7 makes more than 8 actors in all",
+    ),
+    "half a guarantor": (
+        '[[parameters]]\npath = "guarantors.count"\nvalues = [1.5]\n',
+        "guarantors.count must be a whole number ≥ 0, got 1.5",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_sweeps_get_one_line_exit_2_and_nothing_written(tmp_path, case):
+    body, message = BAD[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + body)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert not out.exists()
