@@ -625,6 +625,41 @@ def discover(
             say(f"Wrote {path}")
 
 
+# -- the analyst's toolkit: EMA Workbench export ------------------------------------------
+
+
+@app.command(name="export-ema")
+@fails_cleanly
+def export_ema(
+    results: ResultsArg,
+    per: Annotated[
+        str,
+        typer.Option(help="point (one experiment a point: probabilities) or run (one a run)."),
+    ] = "point",
+) -> None:
+    """Export a finished sweep's results in EMA Workbench's (experiments, outcomes) form.
+
+    Writes RESULTS/ema_PER.tar.gz with ema_workbench's own save_results, so an EMA user
+    loads it with ema_workbench.load_results and goes on with EMA's analyses. Per point:
+    the design's parameter values and each outcome's probability (summary.csv); per run:
+    each run's point values, point and run index, each outcome as 0 or 1, max_rung and
+    end_day. Parameter paths become identifiers (guarantor.troops: guarantor__troops).
+
+    Example: escalation export-ema results/troops_threat --per run
+    """
+    from sim.ema import save_ema, sweep_as_ema
+    from sim.sweep import read_manifest, write_atomically
+
+    if per not in ("point", "run"):
+        raise ScenarioError(f"--per must be point or run, got {per!r}")
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        exported = sweep_as_ema(results, per)
+        path = results / f"ema_{per}.tar.gz"
+        write_atomically(path, lambda p: save_ema(exported, p))
+    say(f"Wrote {path}: {len(exported[0]):,} experiments, {len(exported[1])} outcomes")
+
+
 @app.command(name="app")
 def teaching_app(
     port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8765,
