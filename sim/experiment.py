@@ -65,6 +65,23 @@ class Design(StrEnum):
     LHS = "lhs"
     SOBOL = "sobol"
     MORRIS = "morris"
+    XLRM = "xlrm"  # levers on a grid, crossed with a Latin hypercube of the uncertainties
+
+
+class Xlrm(StrEnum):
+    """What a parameter is in XLRM terms (Lempert et al. 2003): chosen, or not controlled."""
+
+    LEVER = "lever"
+    UNCERTAINTY = "uncertainty"
+
+
+class Robustness(BaseModel):
+    """How the levers are judged across the states of the world (lower is better)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    outcome: str | None = Field(None, description="Default: the experiment's first outcome.")
+    threshold: float = Field(0.01, ge=0, le=1, description="Satisficing: P(outcome) below it.")
 
 
 class Parameter(BaseModel):
@@ -77,6 +94,7 @@ class Parameter(BaseModel):
     high: float | None = Field(None, allow_inf_nan=False)
     steps: int | None = Field(None, ge=2, le=10_000)
     values: list[bool] | list[float] | None = Field(None, min_length=1)
+    xlrm: Xlrm | None = Field(None, strict=False, description="lever or uncertainty.")
 
     @model_validator(mode="after")
     def _range_or_values(self) -> Self:
@@ -141,6 +159,7 @@ class Experiment(BaseModel):
     outcomes: list[str] = Field(
         default_factory=lambda: ["wider war", "escalated", "caused_by_missteps"]
     )
+    robustness: Robustness = Robustness()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -153,15 +172,22 @@ class Experiment(BaseModel):
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
-        switches = [p.path for p in self.parameters if p.switch]
-        if self.design != Design.GRID and switches:
+        if self.robustness.outcome is not None and self.robustness.outcome not in KNOWN_OUTCOMES:
+            more = did_you_mean(self.robustness.outcome, list(KNOWN_OUTCOMES))
+            raise ValueError(f"unknown robustness outcome {self.robustness.outcome!r}{more}")
+        if self.design == Design.XLRM:
+            self._check_xlrm()
+        switches = [p.path for p in self.parameters if p.switch and p.xlrm != Xlrm.LEVER]
+        if self.design not in (Design.GRID, Design.XLRM) and switches:
             raise ValueError(
                 f"switches ({', '.join(switches)}) are categorical: sweep them in a grid design"
             )
-        if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
+        sampled = [p for p in self.parameters if p.xlrm != Xlrm.LEVER or self.design != Design.XLRM]
+        if self.design != Design.GRID and any(p.values is not None for p in sampled):
             raise ValueError(f"a {self.design.value} design needs low and high, not values")
         for p in self.parameters:
-            if self.design == Design.GRID and p.values is None and p.steps is None:
+            on_grid = self.design == Design.GRID or p.xlrm == Xlrm.LEVER
+            if on_grid and p.values is None and p.steps is None:
                 raise ValueError(f"parameter {p.path!r}: a grid needs steps (or values)")
         # Refuse a design too large for memory before anything is allocated.
         size = self.design_size()
@@ -177,6 +203,24 @@ class Experiment(BaseModel):
             )
         return self
 
+    def _check_xlrm(self) -> None:
+        unmarked = [p.path for p in self.parameters if p.xlrm is None]
+        if unmarked:
+            raise ValueError(
+                f'an xlrm design needs xlrm = "lever" or "uncertainty" on every parameter; '
+                f"missing on {', '.join(unmarked)}"
+            )
+        for kind in Xlrm:
+            if not self.marked(kind):
+                raise ValueError(f"an xlrm design needs at least one {kind.value}")
+        switches = [p.path for p in self.marked(Xlrm.UNCERTAINTY) if p.switch]
+        if switches:
+            raise ValueError(f"switches ({', '.join(switches)}) are categorical: make them levers")
+
+    def marked(self, kind: Xlrm) -> list[Parameter]:
+        """The parameters marked as levers, or as uncertainties."""
+        return [p for p in self.parameters if p.xlrm == kind]
+
     def design_size(self) -> int:
         """How many points the design has, computed without building it."""
         if self.design == Design.GRID:
@@ -185,6 +229,11 @@ class Experiment(BaseModel):
             )
         if self.design == Design.LHS:
             return self.samples
+        if self.design == Design.XLRM:
+            levers = self.marked(Xlrm.LEVER)
+            return self.samples * math.prod(
+                len(p.values) if p.values is not None else (p.steps or 1) for p in levers
+            )
         if self.design == Design.MORRIS:
             return self.samples * (len(self.parameters) + 1)  # one step per parameter
         return self.samples * (len(self.parameters) + 2)  # Saltelli, first and total order
@@ -288,6 +337,8 @@ def points(experiment: Experiment) -> pd.DataFrame:
     if experiment.design == Design.GRID:
         rows = list(itertools.product(*(p.grid() for p in experiment.parameters)))
         return pd.DataFrame(rows, columns=paths).rename_axis("point")
+    if experiment.design == Design.XLRM:
+        return _crossed(experiment)
     problem = salib_problem(experiment)
     if experiment.design == Design.LHS:
         from SALib.sample import latin
@@ -308,12 +359,29 @@ def points(experiment: Experiment) -> pd.DataFrame:
     return pd.DataFrame(values, columns=paths).rename_axis("point")
 
 
-def salib_problem(experiment: Experiment) -> dict[str, Any]:
-    """The SALib problem definition of the varied parameters."""
+def _crossed(experiment: Experiment) -> pd.DataFrame:
+    """Every lever combination (a grid) in every state of the world (a Latin hypercube of
+    the uncertainties, `samples` states): policy by policy, the same states for each."""
+    from SALib.sample import latin
+
+    levers, uncertainties = experiment.marked(Xlrm.LEVER), experiment.marked(Xlrm.UNCERTAINTY)
+    policies = list(itertools.product(*(p.grid() for p in levers)))
+    problem = salib_problem(experiment, uncertainties)
+    states = latin.sample(problem, experiment.samples, seed=experiment.seed % 2**32)
+    rows = [(*policy, *state) for policy in policies for state in states]
+    frame = pd.DataFrame(rows, columns=[p.path for p in [*levers, *uncertainties]])
+    return frame[[p.path for p in experiment.parameters]].rename_axis("point")
+
+
+def salib_problem(
+    experiment: Experiment, parameters: list[Parameter] | None = None
+) -> dict[str, Any]:
+    """The SALib problem definition of the varied parameters (or of some of them)."""
+    parameters = experiment.parameters if parameters is None else parameters
     return {
-        "num_vars": len(experiment.parameters),
-        "names": [p.path for p in experiment.parameters],
-        "bounds": [list(p.bounds) for p in experiment.parameters],
+        "num_vars": len(parameters),
+        "names": [p.path for p in parameters],
+        "bounds": [list(p.bounds) for p in parameters],
     }
 
 

@@ -640,3 +640,31 @@ def plot_morris(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> 
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure
+
+
+def plot_robustness(
+    matrix: pd.DataFrame,
+    labels: list[str],
+    threshold: float,
+    quantity: str,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Each policy's outcome across the states of the world (one dot a state, a box for the
+    quartiles), its worst case marked, and the satisficing threshold."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.6 + 0.55 * len(matrix)), layout="constrained")
+    rows = matrix.to_numpy(dtype=float)
+    ax.boxplot(list(rows), orientation="horizontal", widths=0.5, showfliers=False)
+    rng = np.random.default_rng(0)  # jitter only: where a dot sits vertically means nothing
+    for k, row in enumerate(rows, start=1):
+        ax.scatter(row, k + rng.uniform(-0.15, 0.15, len(row)), s=8, color=colour(0), alpha=0.5)
+        ax.scatter([row.max()], [k], marker="x", s=60, color=OKABE_ITO[1],
+                   label="worst case" if k == 1 else None, zorder=3)  # fmt: skip
+    ax.axvline(threshold, color="black", linestyle="--", linewidth=1,
+               label=f"satisficing threshold {threshold:g}")  # fmt: skip
+    ax.set_yticks(range(1, len(labels) + 1), [textwrap.fill(lab, 40) for lab in labels])
+    ax.set_xlabel(f"{quantity} in each state of the world")
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure

@@ -175,6 +175,7 @@ def write_report(out_dir: str | Path) -> Path:
                 f"here ({reason}), so its caused share is 100% by construction.",
             ]
     for section, drawn in (
+        sections.robustness_section(summary, experiment),
         sections.feature_section(summary, experiment),
         sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),
     ):

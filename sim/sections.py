@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim import analysis, discovery, plots
-from sim.experiment import Experiment
+from sim import analysis, discovery, plots, robustness
+from sim.experiment import Design, Experiment, Xlrm
 from sim.outcomes import OUTCOME_LABELS
 
 Section = tuple[list[str], dict[str, Figure]]
@@ -108,6 +108,47 @@ def feature_section(summary: pd.DataFrame, experiment: Experiment) -> Section:
               ""]  # fmt: skip
     figure = plots.plot_feature_scores(scores, title="Feature scores (extra trees)")
     return lines, {"feature_scores.png": figure}
+
+
+def robustness_section(summary: pd.DataFrame, experiment: Experiment) -> Section:
+    """Levers against uncertainties: each policy across the states of the world."""
+    if experiment.design != Design.XLRM:
+        return [], {}
+    levers = [p.path for p in experiment.marked(Xlrm.LEVER)]
+    uncertainties = [p.path for p in experiment.marked(Xlrm.UNCERTAINTY)]
+    outcome = experiment.robustness.outcome or experiment.outcomes[0]
+    threshold = experiment.robustness.threshold
+    quantity = f"p_{analysis.slug(outcome)}"
+    matrix = robustness.outcome_matrix(summary, levers, uncertainties, quantity)
+    ranked = robustness.robustness(matrix, threshold)
+    labels = [robustness.policy_label(p, levers) for p in ranked.index]
+    shown = ranked.reset_index(drop=True)
+    shown.insert(0, "policy (levers)", labels)
+    lines = [
+        "## Levers against uncertainties: which choice is robust",
+        "",
+        f"Levers (chosen): {', '.join(f'`{p}`' for p in levers)}; uncertainties (nobody "
+        f"controls them): {', '.join(f'`{p}`' for p in uncertainties)}, "
+        f"{matrix.shape[1]:,} states of the world (a Latin hypercube), the same for every "
+        f"policy and the same random numbers in each (common random numbers). For "
+        f"P({outcome}), lower is better: worst case is its highest value across the states; "
+        "regret is a policy's P minus the best policy's P in the same state (the best policy "
+        f"of a state has regret 0 there); the satisficing share is the share of states with "
+        f"P({outcome}) < {threshold:g}. Policies by maximum regret, then worst case:",
+        "",
+        table(shown),
+        "",
+        f"Each state's P is estimated from {experiment.replicates:,} runs: a regret smaller "
+        "than the points' 95% intervals (summary.csv) is no evidence of a difference.",
+        "",
+        "![robustness](figures/robustness.png)",
+        "",
+    ]
+    ordered = matrix.loc[ranked.index]
+    figure = plots.plot_robustness(
+        ordered, labels, threshold, f"P({outcome})", title="Each policy across the states"
+    )
+    return lines, {"robustness.png": figure}
 
 
 def write_figures(figures_dir: Path, figures: dict[str, Figure]) -> list[Path]:

@@ -165,3 +165,48 @@ def test_bad_sweeps_get_one_line_exit_2_and_nothing_written(tmp_path, case):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert not out.exists()
+
+
+XLRM = """design = "xlrm"
+samples = 4
+replicates = 10
+chunk_size = 10
+outcomes = ["escalated"]
+[robustness]
+outcome = "escalated"
+threshold = 0.2
+[[parameters]]
+path = "guarantor.troops"
+xlrm = "lever"
+values = [0, 8000]
+[[parameters]]
+path = "mechanisms.warning"
+xlrm = "lever"
+values = [true, false]
+[[parameters]]
+path = "challenger.threat_perception"
+xlrm = "uncertainty"
+low = 0.2
+high = 0.9
+"""
+
+
+def test_an_xlrm_sweep_reports_robustness(tmp_path):
+    out = swept(tmp_path, XLRM)
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    text = (out / "report.md").read_text()
+    assert "## Levers against uncertainties: which choice is robust" in text
+    assert "| policy (levers) | mean | worst case | mean regret | max regret |" in text
+    assert "guarantor.troops = 8000, mechanisms.warning = off" in text
+    assert (out / "figures" / "robustness.png").stat().st_size > 5000
+
+
+def test_a_bad_robustness_outcome_is_one_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + XLRM.replace('outcome = "escalated"', 'outcome = "escalation"'))
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "unknown robustness outcome 'escalation'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
