@@ -112,6 +112,20 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     )
 
 
+def time_to_escalation(
+    runs: pd.DataFrame, escalation_rung: int | pd.Series, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's day of escalation, or its last day observed (censored), and whether it
+    escalated. `escalation_rung`: one, or one per point."""
+    if isinstance(escalation_rung, pd.Series):
+        day = escalation_days(runs, escalation_rung)
+    else:
+        day = runs[f"first_rung_{escalation_rung}_day"]
+    escalated = (day >= 0).to_numpy()
+    duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
+    return duration.astype(np.int64), escalated
+
+
 def survival_data(
     runs: pd.DataFrame,
     parameter: str,
@@ -120,13 +134,9 @@ def survival_data(
     groups: int = 4,
 ) -> pd.DataFrame:
     """Kaplan-Meier curves of the time to escalation, one per level (or quantile bin) of a
-    parameter, pooling the other parameters. `escalation_rung`: one, or one per point."""
-    if isinstance(escalation_rung, pd.Series):
-        day = escalation_days(runs, escalation_rung)
-    else:
-        day = runs[f"first_rung_{escalation_rung}_day"]
-    escalated = day >= 0
-    duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
+    parameter, pooling the other parameters, with 95% bands (lifelines: Greenwood's variance,
+    exponential Greenwood intervals). `escalation_rung`: one, or one per point."""
+    duration, escalated = time_to_escalation(runs, escalation_rung, horizon)
     levels = runs[parameter]
     distinct = np.sort(levels.unique())
     if len(distinct) <= 12:  # a grid's levels: keep a few, evenly spaced
@@ -139,11 +149,24 @@ def survival_data(
     curves = []
     for level, index in chosen.groupby(chosen, sort=True).groups.items():
         index = np.asarray(index)
-        curve = kaplan_meier(duration[index], escalated.to_numpy()[index])
+        curve = kaplan_meier(duration[index], escalated[index])
+        low, high = survival_band(duration[index], escalated[index], curve["day"])
+        curve["low"], curve["high"] = low, high
         shown = f"{level:g}" if isinstance(level, float | int) else level
         curve.insert(0, "group", f"{parameter} = {shown}")
         curves.append(curve)
     return pd.concat(curves, ignore_index=True)
+
+
+def survival_band(
+    durations: np.ndarray, events: np.ndarray, days: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% band of the Kaplan-Meier curve on the given days (lifelines)."""
+    from lifelines import KaplanMeierFitter
+
+    fitted = KaplanMeierFitter(alpha=0.05).fit(durations, events)
+    band = fitted.confidence_interval_.reindex(days.to_numpy(), method="ffill")
+    return band.iloc[:, 0].to_numpy(), band.iloc[:, 1].to_numpy()
 
 
 def heatmap_data(summary: pd.DataFrame, x: str, y: str, quantity: str) -> pd.DataFrame:

@@ -515,10 +515,14 @@ def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: Axes | None = None
 
 
 def plot_survival(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
-    """Kaplan-Meier curves: the share of runs not yet escalated, by day."""
+    """Kaplan-Meier curves: the share of runs not yet escalated, by day (with 95% bands
+    where the data give them)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     for k, (group, curve) in enumerate(data.groupby("group", sort=False)):
+        if "low" in curve:
+            ax.fill_between(curve["day"], curve["low"], curve["high"], step="post",
+                            color=colour(k), alpha=0.15, linewidth=0)  # fmt: skip
         ax.step(
             curve["day"],
             curve["survival"],
@@ -528,7 +532,7 @@ def plot_survival(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -
             linestyle=line_style(k),
         )
     ax.set_xlabel("day")
-    ax.set_ylabel("share of runs not escalated (Kaplan-Meier)")
+    ax.set_ylabel("share of runs not escalated (Kaplan-Meier, 95% band)")
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure

@@ -82,6 +82,14 @@ def headline(experiment: Experiment) -> str:
     return f"p_{analysis.slug(experiment.outcomes[0])}"
 
 
+def timed_runs(out_dir: Path, base: Scenario) -> tuple[pd.DataFrame, pd.Series]:
+    """Every run's escalation and end days with its point's values, and each point's R*."""
+    design = pd.read_parquet(out_dir / "points.parquet")
+    rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
+    days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
+    return analysis.read_runs(out_dir, [*days, "end_day"]), rungs
+
+
 def make_figures(out_dir: str | Path) -> list[Path]:
     """Draw every figure the design allows into out_dir/figures; return their paths."""
     out_dir = Path(out_dir)
@@ -111,10 +119,7 @@ def make_figures(out_dir: str | Path) -> list[Path]:
                              label="P(escalation) − P(escalation in the twin)",
                              title="What each road adds: run minus its twin")  # fmt: skip
         drawn["roads.png"] = figure
-    design = pd.read_parquet(out_dir / "points.parquet")
-    rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
-    days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
-    runs = analysis.read_runs(out_dir, [*days, "end_day"])
+    runs, rungs = timed_runs(out_dir, base)
     curves = analysis.survival_data(runs, params[0], rungs, experiment.days or base.world.days)
     drawn["survival.png"] = plots.plot_survival(curves, title="Time to escalation")
     if experiment.design == Design.SOBOL:
@@ -174,7 +179,10 @@ def write_report(out_dir: str | Path) -> Path:
                 f"**By construction, not a finding:** the {road.label} twin cannot reach war "
                 f"here ({reason}), so its caused share is 100% by construction.",
             ]
+    timed, rungs = timed_runs(out_dir, base)
+    horizon = experiment.days or base.world.days
     for section, drawn in (
+        sections.survival_section(timed, experiment, rungs, horizon),
         sections.robustness_section(summary, experiment),
         sections.feature_section(summary, experiment),
         sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),

@@ -151,6 +151,33 @@ def robustness_section(summary: pd.DataFrame, experiment: Experiment) -> Section
     return lines, {"robustness.png": figure}
 
 
+def survival_section(
+    runs: pd.DataFrame, experiment: Experiment, rungs: pd.Series, horizon: int
+) -> Section:
+    """Cox proportional hazards of the time to escalation over the swept parameters."""
+    from sim.survival import cox_hazards
+
+    params = [p.path for p in experiment.parameters]
+    hazards = cox_hazards(runs, params, rungs, horizon)
+    lines = ["## Time to escalation: Cox proportional hazards", ""]
+    if hazards.empty:
+        lines += ["**Nothing to model:** no run escalated, every run did, or no parameter "
+                  "varies, so there is no hazard ratio to estimate.", ""]  # fmt: skip
+        return lines, {}
+    lines += [
+        "Hazard ratios of escalation (Cox 1972, fitted with lifelines; Efron's ties) over "
+        "every run, censored at its last day: a ratio above 1 makes escalation come sooner "
+        "(or at all). Continuous parameters are standardised over the runs (a ratio per "
+        "standard deviation of the design); a switch's ratio is on against off. Proportional "
+        "hazards is the model's assumption, not checked here: read it beside the "
+        "Kaplan-Meier curves (figures/survival.png, with 95% bands).",
+        "",
+        table(hazards),
+        "",
+    ]
+    return lines, {}
+
+
 def write_figures(figures_dir: Path, figures: dict[str, Figure]) -> list[Path]:
     """Save and close each figure (atomically); return their paths."""
     from sim.sweep import write_atomically

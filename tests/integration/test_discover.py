@@ -84,6 +84,8 @@ def test_the_report_includes_feature_scores_and_discovery(swept):
     assert "## Feature scores" in text and "| guarantor.troops |" in text
     assert "## Scenario discovery: which inputs lead to escalated" in text
     assert (swept / "figures" / "feature_scores.png").exists()
+    assert "## Time to escalation: Cox proportional hazards" in text
+    assert "| guarantor.troops | per SD" in text
 
 
 @pytest.mark.parametrize(
