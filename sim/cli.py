@@ -513,6 +513,21 @@ def sweep(
             say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
             raise typer.Exit(130) from None
         summary = finish(out_dir, base, tasks)
+        if spec.series:  # the analyst's toolkit: daily quantile bands of the first runs
+            from sim.series import record_series
+
+            say(f"Recording {spec.series:,} runs per point day by day (the Mesa engine)...")
+            try:
+                with (
+                    executor_for(executor, workers, scheduler) as pool,
+                    _progress() as progress,
+                ):
+                    bar = progress.add_task("series", total=spec.series * len(summary))
+                    record_series(out_dir, spec, base, pool, lambda n: progress.advance(bar, n))
+            except KeyboardInterrupt:
+                say("Interrupted: the runs are saved; run the same command to record the "
+                    "series.", err=True)  # fmt: skip
+                raise typer.Exit(130) from None
     say(
         f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
         f"replicates = {total:,} runs with their twins, in {out_dir}/"

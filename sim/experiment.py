@@ -160,6 +160,9 @@ class Experiment(BaseModel):
         default_factory=lambda: ["wider war", "escalated", "caused_by_missteps"]
     )
     robustness: Robustness = Robustness()
+    series: int = Field(
+        0, ge=0, le=10_000, description="Runs per point recorded day by day (quantile bands)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -172,6 +175,11 @@ class Experiment(BaseModel):
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
+        if self.series > self.replicates:
+            raise ValueError(
+                f"series ({self.series}) cannot exceed replicates ({self.replicates}): "
+                "it records the sweep's own first runs"
+            )
         if self.robustness.outcome is not None and self.robustness.outcome not in KNOWN_OUTCOMES:
             more = did_you_mean(self.robustness.outcome, list(KNOWN_OUTCOMES))
             raise ValueError(f"unknown robustness outcome {self.robustness.outcome!r}{more}")

@@ -672,3 +672,34 @@ def plot_robustness(
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure
+
+
+def plot_series(
+    series: pd.DataFrame, labels: dict[int, str], title: str = "", axes: Sequence | None = None
+) -> Figure:
+    """Daily quantile bands of many runs, one column a point: each dyad's median rung and
+    hostility with its 10-90% band."""
+    chosen = list(labels)
+    if axes is None:
+        size = (3.6 * len(chosen) + 1, 6)
+        _, grid = plt.subplots(2, len(chosen), figsize=size, layout="constrained", squeeze=False)
+        axes = [grid[0], grid[1]]
+    for column, point in enumerate(chosen):
+        data = series[series["point"] == point]
+        for row, quantity in enumerate(("rung", "hostility")):
+            ax = axes[row][column]
+            for k, (dyad, curve) in enumerate(data.groupby("dyad", sort=False)):
+                ax.fill_between(curve["day"], curve[f"{quantity}_q10"], curve[f"{quantity}_q90"],
+                                color=colour(k), alpha=0.2, linewidth=0, step="post")  # fmt: skip
+                ax.step(curve["day"], curve[f"{quantity}_q50"], where="post", color=colour(k),
+                        linestyle=line_style(k), label=dyad)  # fmt: skip
+            if row == 0:
+                ax.set_title(textwrap.fill(labels[point], 40), fontsize=8)
+                ax.set_ylim(-0.2, len(LADDER) - 0.8)
+            ax.set_xlabel("day")
+        axes[0][column].set_ylabel("rung (median, 10-90%)")
+        axes[1][column].set_ylabel("hostility (median, 10-90%)")
+    axes[0][0].legend(fontsize=7)
+    figure = axes[0][0].figure
+    figure.suptitle(title)
+    return figure

@@ -183,6 +183,7 @@ def write_report(out_dir: str | Path) -> Path:
     horizon = experiment.days or base.world.days
     for section, drawn in (
         sections.survival_section(timed, experiment, rungs, horizon),
+        sections.series_section(out_dir, experiment, summary),
         sections.robustness_section(summary, experiment),
         sections.feature_section(summary, experiment),
         sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),

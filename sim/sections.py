@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import analysis, discovery, plots, robustness
 from sim.experiment import Design, Experiment, Xlrm
 from sim.outcomes import OUTCOME_LABELS
+from sim.scenario import ScenarioError
 
 Section = tuple[list[str], dict[str, Figure]]
 
@@ -158,7 +160,7 @@ def survival_section(
     from sim.survival import cox_hazards
 
     params = [p.path for p in experiment.parameters]
-    hazards = cox_hazards(runs, params, rungs, horizon)
+    hazards, notes = cox_hazards(runs, params, rungs, horizon)
     lines = ["## Time to escalation: Cox proportional hazards", ""]
     if hazards.empty:
         lines += ["**Nothing to model:** no run escalated, every run did, or no parameter "
@@ -175,7 +177,49 @@ def survival_section(
         table(hazards),
         "",
     ]
+    if notes:
+        lines += ["**The fit is not to be trusted as it stands:** lifelines warned: "
+                  + "; ".join(dict.fromkeys(notes)) + ". With few runs or an input that "
+                  "separates the runs that escalate, the ratios and intervals mean little.",
+                  ""]  # fmt: skip
     return lines, {}
+
+
+def series_section(out_dir: Path, experiment: Experiment, summary: pd.DataFrame) -> Section:
+    """Daily quantile bands of the recorded runs, for up to four points."""
+    from sim.series import QUANTILES, read_series
+
+    if not experiment.series:
+        return [], {}
+    series = read_series(out_dir)
+    if series is None:
+        raise ScenarioError(
+            f"{out_dir}/series.parquet: missing, or not the one the sweep wrote (checksum "
+            "differs); run `escalation sweep` again"
+        )
+    params = [p.path for p in experiment.parameters]
+    every = sorted(series["point"].unique())
+    chosen = [every[i] for i in sorted({round(i) for i in np.linspace(0, len(every) - 1, 4)})]
+    rows = summary.set_index("point").loc[chosen, params]
+    labels = {
+        p: ", ".join(f"{k} = {v:g}" if not isinstance(v, bool) else f"{k} = {v}"
+                     for k, v in rows.loc[p].items())
+        for p in chosen
+    }  # fmt: skip
+    lines = [
+        "## The daily course of many runs",
+        "",
+        f"For every point, its first {experiment.series:,} runs were followed day by day: "
+        f"each dyad's rung and hostility (the mean of its two sides'), kept as the "
+        f"{', '.join(f'{int(q * 100)}%' for q in QUANTILES)} quantiles of each day "
+        "(series.parquet). A run that ended in nuclear use keeps its last state. "
+        f"Shown: {len(chosen)} of {len(every):,} points.",
+        "",
+        "![series](figures/series.png)",
+        "",
+    ]
+    figure = plots.plot_series(series, labels, title="Each dyad's course: median and 10-90%")
+    return lines, {"series.png": figure}
 
 
 def write_figures(figures_dir: Path, figures: dict[str, Figure]) -> list[Path]:

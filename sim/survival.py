@@ -9,6 +9,8 @@ assumption is the model's, not checked here: read the ratios beside the Kaplan-M
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -17,16 +19,18 @@ from sim.analysis import time_to_escalation
 
 def cox_hazards(
     runs: pd.DataFrame, parameters: list[str], escalation_rung: int | pd.Series, horizon: int
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[str]]:
     """Hazard ratios of escalation with 95% intervals and p-values, one row a parameter
-    that varies; empty when no run escalated (there is no hazard to model)."""
+    that varies (empty when no run escalated: there is no hazard to model), and lifelines'
+    warnings about the fit (e.g. separation), each as one line."""
     from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceWarning
 
     duration, escalated = time_to_escalation(runs, escalation_rung, horizon)
     columns = ["parameter", "scale", "hazard ratio", "low", "high", "p"]
     varying = [p for p in parameters if runs[p].nunique() > 1]
     if not escalated.any() or escalated.all() or not varying:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), []
     frame = pd.DataFrame({"duration": duration, "event": escalated})
     scales = {}
     for name in varying:
@@ -37,9 +41,16 @@ def cox_hazards(
             sd = float(np.std(values.astype(float)))
             frame[name] = (values - values.mean()) / sd
             scales[name] = f"per SD ({sd:.3g})"
-    fitted = CoxPHFitter().fit(frame, duration_col="duration", event_col="event")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        fitted = CoxPHFitter().fit(frame, duration_col="duration", event_col="event")
+    notes = [
+        " ".join(str(w.message).split()).split(" See ")[0]
+        for w in caught
+        if issubclass(w.category, ConvergenceWarning)
+    ]
     table = fitted.summary
-    return pd.DataFrame(
+    hazards = pd.DataFrame(
         {
             "parameter": varying,
             "scale": [scales[n] for n in varying],
@@ -50,3 +61,4 @@ def cox_hazards(
         },
         columns=columns,
     )
+    return hazards, notes

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -210,3 +211,40 @@ def test_a_bad_robustness_outcome_is_one_line(tmp_path):
     assert "unknown robustness outcome 'escalation'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_daily_series_are_the_sweeps_own_runs_as_quantile_bands(tmp_path):
+    from sim.series import daily_paths, read_series
+
+    out = swept(
+        tmp_path,
+        'design = "grid"\nreplicates = 6\nchunk_size = 6\nseries = 4\n'
+        '[[parameters]]\npath = "guarantor.troops"\nvalues = [0, 8000]\n',
+    )
+    experiment, base, _ = load_experiment(tmp_path / "e.toml")
+    from sim.series import record_series
+
+    record_series(out, experiment, base)
+    series = read_series(out)
+    assert series is not None and set(series["point"]) == {0, 1}
+    assert len(series) == 2 * 3 * 61  # points × dyads × days 0..60
+    results = load_results(out)
+    scenario = by_hand(days=60).with_actor_changes("guarantor", troops=8000)
+    rungs, _ = daily_paths(scenario, 5, range(4))
+    # Each recorded run's highest rung is the sweep's record of that run, dyad by dyad.
+    runs = results[results["point"] == 1].set_index("run")
+    for k, other in enumerate(["Ukraine", "France", "United Kingdom"]):
+        assert (
+            rungs[:, :, k].max(axis=1).tolist()
+            == runs.loc[0:3, f"Russia-{other}_max_rung"].tolist()
+        )
+    # The stored median is the median of those paths.
+    ukraine = series[(series["point"] == 1) & (series["dyad"] == "Russia-Ukraine")]
+    assert np.allclose(ukraine["rung_q50"], np.quantile(rungs[:, :, 0], 0.5, axis=0))
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "## The daily course of many runs" in (out / "report.md").read_text()
+    assert (out / "figures" / "series.png").stat().st_size > 5000
+    (out / "series.parquet").write_bytes(b"tampered")
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 2 and "series.parquet: missing, or not the one" in result.stderr

@@ -31,7 +31,9 @@ def exponential_runs(n: int = 4000, seed: int = 3) -> pd.DataFrame:
 
 def test_cox_recovers_planted_hazard_ratios():
     runs = exponential_runs()
-    hazards = cox_hazards(runs, ["a", "b", "mechanisms.s"], 5, 200).set_index("parameter")
+    hazards, notes = cox_hazards(runs, ["a", "b", "mechanisms.s"], 5, 200)
+    hazards = hazards.set_index("parameter")
+    assert notes == []  # a clean fit
     # a: per SD of a uniform on [0, 1] (1/√12), the true ratio is exp(1.2/√12) ≈ 1.41.
     # Whole days make ties, which pull a ratio a little towards 1: within 10%, seeded.
     true_a = np.exp(1.2 * runs["a"].std(ddof=0))
@@ -45,7 +47,18 @@ def test_cox_recovers_planted_hazard_ratios():
 def test_cox_says_nothing_when_no_run_escalated():
     runs = exponential_runs(200)
     runs["first_rung_5_day"] = -1
-    assert cox_hazards(runs, ["a", "b"], 5, 200).empty
+    hazards, notes = cox_hazards(runs, ["a", "b"], 5, 200)
+    assert hazards.empty and notes == []
+
+
+def test_a_separated_fit_is_flagged():
+    """Runs with a > 0.5 escalate, the higher a the sooner, and none other does: `a` orders
+    the events exactly (complete separation), so no finite ratio fits."""
+    runs = exponential_runs(300)
+    day = np.floor(100 * (1 - runs["a"])).astype(int)
+    runs["first_rung_5_day"] = np.where(runs["a"] > 0.5, day, -1)
+    _, notes = cox_hazards(runs, ["a"], 5, 200)
+    assert notes and any("converge" in n for n in notes)
 
 
 def test_kaplan_meier_bands_bracket_the_curve():
