@@ -145,14 +145,14 @@ def survival_data(
         ]
         chosen = levels[levels.isin(keep)]
     else:  # continuous designs: quantile bins
-        chosen = pd.qcut(levels, groups, duplicates="drop").astype(str)
+        chosen = pd.qcut(levels, groups, duplicates="drop")  # ordered bins, lowest first
     curves = []
-    for level, index in chosen.groupby(chosen, sort=True).groups.items():
+    for level, index in chosen.groupby(chosen, sort=True, observed=True).groups.items():
         index = np.asarray(index)
         curve = kaplan_meier(duration[index], escalated[index])
         low, high = survival_band(duration[index], escalated[index], curve["day"])
         curve["low"], curve["high"] = low, high
-        shown = f"{level:g}" if isinstance(level, float | int) else level
+        shown = f"{level:g}" if isinstance(level, float | int) else str(level)
         curve.insert(0, "group", f"{parameter} = {shown}")
         curves.append(curve)
     return pd.concat(curves, ignore_index=True)

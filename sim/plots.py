@@ -605,7 +605,7 @@ def plot_cart(
         leaves = int(tree.get_n_leaves())  # type: ignore[attr-defined]
         _, ax = plt.subplots(figsize=(max(8, 1.6 * leaves), 6), layout="constrained")
     plot_tree(tree, feature_names=feature_names, class_names=["no", "yes"], filled=True,
-              proportion=True, impurity=False, fontsize=7, ax=ax)  # fmt: skip
+              proportion=True, impurity=False, precision=4, fontsize=7, ax=ax)  # fmt: skip
     ax.set_title(title)
     return ax.figure
 

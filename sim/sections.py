@@ -65,8 +65,9 @@ def discovery_section(
             "",
         ]  # fmt: skip
         if len(found.limits):
-            shown = found.limits.rename(columns={"qp_low": "quasi-p (low)",
-                                                 "qp_high": "quasi-p (high)"})  # fmt: skip
+            shown = found.limits.astype(object).where(found.limits.notna(), "")
+            shown = shown.rename(columns={"qp_low": "quasi-p (low)",
+                                          "qp_high": "quasi-p (high)"})  # fmt: skip
             lines += [table(shown), "", "A quasi-p-value (Bryant & Lempert 2010) is a one-sided "
                       "binomial test that the limit raises the density; blank: that side is "
                       "not restricted.", ""]  # fmt: skip
@@ -202,7 +203,7 @@ def series_section(out_dir: Path, experiment: Experiment, summary: pd.DataFrame)
     chosen = [every[i] for i in sorted({round(i) for i in np.linspace(0, len(every) - 1, 4)})]
     rows = summary.set_index("point").loc[chosen, params]
     labels = {
-        p: ", ".join(f"{k} = {v:g}" if not isinstance(v, bool) else f"{k} = {v}"
+        p: ", ".join(f"{k} = {v:.3g}" if not isinstance(v, bool) else f"{k} = {v}"
                      for k, v in rows.loc[p].items())
         for p in chosen
     }  # fmt: skip

@@ -248,3 +248,9 @@ def test_daily_series_are_the_sweeps_own_runs_as_quantile_bands(tmp_path):
     (out / "series.parquet").write_bytes(b"tampered")
     result = runner.invoke(app, ["report", str(out)])
     assert result.exit_code == 2 and "series.parquet: missing, or not the one" in result.stderr
+
+
+def test_the_shipped_exploration_is_a_valid_lhs_experiment():
+    experiment, base, _ = load_experiment("reassurance_lhs")
+    assert experiment.design.value == "lhs" and base.name == "reassurance"
+    assert experiment.design_size() * experiment.replicates == 12_800  # the gallery's runs
