@@ -76,6 +76,9 @@ def test_swept_switches_and_thresholds_give_the_runs_of_the_scenario_with_them(t
     # Without missteps there is no incident at all: by construction, whatever the seed.
     off = results[results["mechanisms.missteps"] == False]  # noqa: E712
     assert (off["n_misstep"] == 0).all()
+    result = runner.invoke(app, ["report", str(out)])  # a switch on a figure's axis
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "heatmap_p_wider_war.png").exists()
 
 
 def test_the_number_of_guarantors_is_swept_by_copying_the_last_one(tmp_path):
@@ -254,3 +257,19 @@ def test_the_shipped_exploration_is_a_valid_lhs_experiment():
     experiment, base, _ = load_experiment("reassurance_lhs")
     assert experiment.design.value == "lhs" and base.name == "reassurance"
     assert experiment.design_size() * experiment.replicates == 12_800  # the gallery's runs
+
+
+def test_the_sweep_command_records_the_series_with_its_workers(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        HEAD + 'design = "grid"\nreplicates = 4\nchunk_size = 4\nseries = 2\n'
+        '[[parameters]]\npath = "world.hotline_quality"\nvalues = [0.1, 0.9]\n'
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Recording 2 runs per point day by day" in result.output
+    from sim.series import read_series
+
+    series = read_series(out)
+    assert series is not None and set(series["point"]) == {0, 1}
