@@ -395,7 +395,13 @@ def salib_problem(
 
 def _explain(error: ValidationError) -> str:
     loc = error.errors()[0]["loc"]
-    known = Parameter.model_fields if "parameters" in loc else Experiment.model_fields
+    known = (
+        Parameter.model_fields
+        if "parameters" in loc
+        else Robustness.model_fields
+        if "robustness" in loc
+        else Experiment.model_fields
+    )
     return explain(error, ".".join(str(p) for p in loc) or "experiment", list(known))
 
 

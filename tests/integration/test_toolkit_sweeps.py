@@ -151,6 +151,25 @@ BAD = {
         '[[parameters]]\npath = "guarantors.count"\nvalues = [7]\n',
         "guarantors.count = 7 makes more than 8 actors in all",
     ),
+    "morris levels": (
+        'design = "morris"\nlevels = 1\n[[parameters]]\npath = "world.war_deaths"\n'
+        "low = 100\nhigh = 2000\n",
+        "levels: Input should be greater than or equal to 2 (got 1)",
+    ),
+    "series over replicates": (
+        'replicates = 3\nseries = 5\n[[parameters]]\npath = "world.war_deaths"\nvalues = [100]\n',
+        "series (5) cannot exceed replicates (3)",
+    ),
+    "robustness typo": (
+        '[robustness]\nthreshhold = 0.1\n[[parameters]]\npath = "world.war_deaths"\n'
+        "values = [100]\n",
+        "robustness.threshhold: unknown key (did you mean 'threshold'?)",
+    ),
+    "xlrm typo": (
+        'design = "xlrm"\n[[parameters]]\npath = "world.war_deaths"\nxlrm = "levr"\n'
+        "values = [100]\n",
+        "parameters.0.xlrm: Input should be 'lever' or 'uncertainty' (got 'levr')",
+    ),
     "half a guarantor": (
         '[[parameters]]\npath = "guarantors.count"\nvalues = [1.5]\n',
         "guarantors.count must be a whole number ≥ 0, got 1.5",
