@@ -460,8 +460,9 @@ def sweep(
     not the one it claims to be. Ctrl-C stops at a chunk boundary, saving the chunks already
     handed to the workers (a second Ctrl-C stops at once). One command at a time writes
     into a folder: another is refused, naming it, or waits with --wait. When every chunk is
-    there, summary.csv gives each point's outcome probabilities with 95% intervals. Then:
-    escalation report RESULTS_DIR.
+    there, summary.csv gives each point's outcome probabilities with 95% intervals; with
+    `series = N` in the experiment, the first N runs of each point are then followed day
+    by day (series.parquet). Then: escalation report RESULTS_DIR.
 
     Example: escalation sweep troops_threat --workers 2
     """
@@ -576,6 +577,13 @@ def plot(results: ResultsArg) -> None:
 @fails_cleanly
 def report(results: ResultsArg) -> None:
     """Write RESULTS/report.md: the experiment, its tables and its figures.
+
+    Besides the per-point table and figures: Cox hazard ratios of the time to escalation
+    beside Kaplan-Meier curves with 95% bands; for a design with `series`, the daily
+    quantile bands; for an xlrm design, each policy's robustness (worst case, regret,
+    satisficing share); extra-trees feature scores; Sobol or Morris indices for those
+    designs; and scenario discovery (PRIM, CART) for the experiment's first outcome (see
+    `escalation discover` for others).
 
     Example: escalation report results/troops_threat
     """
