@@ -438,8 +438,15 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
 
 def fingerprint(experiment: Experiment, base: Scenario) -> str:
     """A hash of everything that decides the runs: the experiment and its base scenario."""
-    payload = {
-        "experiment": experiment.model_dump(mode="json"),
-        "base": base.model_dump(mode="json"),
-    }
+    dumped = experiment.model_dump(mode="json")
+    # Keys added after sweeps were first fingerprinted count only when set, so results
+    # folders made before them still resume.
+    defaults = Experiment.model_fields
+    for key in ("levels", "robustness", "series"):
+        if getattr(experiment, key) == defaults[key].get_default(call_default_factory=True):
+            del dumped[key]
+    for parameter in dumped["parameters"]:
+        if parameter["xlrm"] is None:
+            del parameter["xlrm"]
+    payload = {"experiment": dumped, "base": base.model_dump(mode="json")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

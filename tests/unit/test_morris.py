@@ -55,3 +55,22 @@ def test_a_morris_design_refuses_listed_values():
             {"name": "m", "base": "reassurance", "design": "morris",
              "parameters": [{"path": "world.hotline_quality", "values": [0.1, 0.5]}]}
         )  # fmt: skip
+
+
+def test_new_keys_leave_the_fingerprint_of_older_experiments_alone():
+    """Results folders made before levels, robustness, series and xlrm existed still resume:
+    an experiment that does not set them has the fingerprint the older code computed (its
+    formula: SHA-256 of the experiment's and base scenario's JSON, without those keys)."""
+    import hashlib
+    import json
+
+    from sim.experiment import fingerprint, load_experiment
+
+    experiment, base, _ = load_experiment("troops_threat")
+    older = experiment.model_dump(mode="json", exclude={"levels", "robustness", "series"})
+    older["parameters"] = [{k: v for k, v in p.items() if k != "xlrm"} for p in older["parameters"]]
+    payload = {"experiment": older, "base": base.model_dump(mode="json")}
+    expected = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    assert fingerprint(experiment, base) == expected
+    changed = experiment.model_copy(update={"series": 3})
+    assert fingerprint(changed, base) != fingerprint(experiment, base)
