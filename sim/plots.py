@@ -669,6 +669,7 @@ def plot_robustness(
                label=f"satisficing threshold {threshold:g}")  # fmt: skip
     ax.set_yticks(range(1, len(labels) + 1), [textwrap.fill(lab, 40) for lab in labels])
     ax.set_xlabel(f"{quantity} in each state of the world")
+    ax.invert_yaxis()  # the first policy (the most robust, as the report ranks them) on top
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure
