@@ -41,10 +41,17 @@ def _spread(row: dict, name: str, values: np.ndarray) -> None:
         row[f"{name}_q{int(q * 100)}"] = float(value)
 
 
+def dyads_of(table: pd.DataFrame) -> list[str]:
+    """The dyads a per-run table has columns for, e.g. 'Russia-France'."""
+    return [c.removesuffix("_max_rung") for c in table.columns if c.endswith("_max_rung")
+            and c != "max_rung"]  # fmt: skip
+
+
 def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, float]:
-    """One point's runs: every outcome's probability with its 95% Wilson interval, for each
-    road the share of escalations it caused and the paired risk difference against its twin,
-    and mean and quantiles of event days and casualties."""
+    """One point's runs: every outcome's probability with its 95% Wilson interval, each
+    dyad's probability of open war (p_war_DYAD), for each road the share of escalations it
+    caused and the paired risk difference against its twin, and mean and quantiles of event
+    days and casualties."""
     n = len(table)
     row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
     codes = np.bincount(table["outcome"].cat.codes.to_numpy(), minlength=len(OUTCOME_LABELS))
@@ -52,6 +59,9 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
         _share(row, f"p_{slug(label)}", int(hits), n)
     for name in BOOLEAN_OUTCOMES:
         _share(row, f"p_{name}", int(np.count_nonzero(table[name].to_numpy())), n)
+    for dyad in dyads_of(table):  # which actors went to war, dyad by dyad (Model 2)
+        war = table[f"{dyad}_war_day"].to_numpy()
+        _share(row, f"p_war_{dyad}", int(np.count_nonzero(war >= 0)), n)
     escalated = table["escalated"].to_numpy()
     for road in ROAD_LABELS:
         twin = table[f"twin_{road}_escalated"].to_numpy()

@@ -156,7 +156,7 @@ def sweep_as_ema(out_dir: str | Path, per: str = "point") -> tuple[pd.DataFrame,
         columns = [
             c for c in summary.columns if c.startswith("p_") and not c.endswith(("_low", "_high"))
         ]
-        outcomes = {c: summary[c].to_numpy(dtype=float) for c in columns}
+        outcomes = {ema_name(c): summary[c].to_numpy(dtype=float) for c in columns}
     elif per == "run":
         booleans = list(BOOLEAN_OUTCOMES)
         runs = read_runs(out_dir, ["run", "outcome", "max_rung", "end_day", *booleans])

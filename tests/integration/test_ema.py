@@ -80,6 +80,8 @@ def test_a_sweep_exports_per_point_and_per_run(swept):
     assert len(experiments) == 4
     assert list(experiments.columns[:3]) == ["point", "guarantor__troops", "mechanisms__misreading"]
     assert outcomes["p_wider_war"].shape == (4,)
+    assert all(name.isidentifier() for name in outcomes)  # EMA's rule for names
+    assert "p_war_Russia_United_Kingdom" in outcomes  # a dyad's chance of war
     experiments, outcomes = sweep_as_ema(swept, "run")
     runs = load_results(swept)
     assert len(experiments) == len(runs) == 40
