@@ -87,7 +87,7 @@ def timed_runs(out_dir: Path, base: Scenario) -> tuple[pd.DataFrame, pd.Series]:
     design = pd.read_parquet(out_dir / "points.parquet")
     rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
     days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
-    return analysis.read_runs(out_dir, [*days, "end_day"]), rungs
+    return analysis.read_runs(out_dir, ["run", *days, "end_day"]), rungs
 
 
 def make_figures(out_dir: str | Path) -> list[Path]:

@@ -107,6 +107,8 @@ def feature_section(summary: pd.DataFrame, experiment: Experiment) -> Section:
              "variance decomposition.", ""]  # fmt: skip
     if len(params) == 1:
         lines += ["**By construction, not a finding:** with one parameter its score is 1.", ""]
+    if len(summary) < 50:
+        lines += [f"With {len(summary)} points the scores are a rough screening at best.", ""]
     lines += [table(scores.reset_index()), "", "![feature scores](figures/feature_scores.png)",
               ""]  # fmt: skip
     figure = plots.plot_feature_scores(scores, title="Feature scores (extra trees)")
@@ -171,7 +173,9 @@ def survival_section(
         "Hazard ratios of escalation (Cox 1972, fitted with lifelines; Efron's ties) over "
         "every run, censored at its last day: a ratio above 1 makes escalation come sooner "
         "(or at all). Continuous parameters are standardised over the runs (a ratio per "
-        "standard deviation of the design); a switch's ratio is on against off. Proportional "
+        "standard deviation of the design); a switch's ratio is on against off. Intervals "
+        "are robust ones clustered on the run index (every point runs the same run indices "
+        "with the same random numbers). Proportional "
         "hazards is the model's assumption, not checked here: read it beside the "
         "Kaplan-Meier curves (figures/survival.png, with 95% bands).",
         "",

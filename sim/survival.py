@@ -5,6 +5,8 @@ A run's time is its day of escalation, or its last day observed (censored). Cont
 parameters are standardised over the runs, so a hazard ratio is per one standard deviation
 of the parameter across the design; a switch's is on against off. The proportional-hazards
 assumption is the model's, not checked here: read the ratios beside the Kaplan-Meier curves.
+Intervals are robust ones clustered on the run index, since every point runs the same run
+indices with the same random numbers.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def cox_hazards(
     if not escalated.any() or escalated.all() or not varying:
         return pd.DataFrame(columns=columns), []
     frame = pd.DataFrame({"duration": duration, "event": escalated})
+    # Points share run indices (common random numbers), so runs with the same index are
+    # correlated across points: robust (sandwich) intervals clustered on the run index.
+    cluster = "run" if "run" in runs else None
+    if cluster:
+        frame[cluster] = runs["run"].to_numpy()
     scales = {}
     for name in varying:
         values = runs[name].to_numpy()
@@ -43,7 +50,9 @@ def cox_hazards(
             scales[name] = f"per SD ({sd:.3g})"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        fitted = CoxPHFitter().fit(frame, duration_col="duration", event_col="event")
+        fitted = CoxPHFitter().fit(
+            frame, duration_col="duration", event_col="event", cluster_col=cluster
+        )
     notes = [
         " ".join(str(w.message).split()).split(" See ")[0]
         for w in caught

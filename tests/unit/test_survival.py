@@ -20,6 +20,7 @@ def exponential_runs(n: int = 4000, seed: int = 3) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "point": np.arange(n),
+            "run": np.arange(n),  # one run a point: each its own cluster
             "a": a,
             "b": b,
             "mechanisms.s": s,
@@ -76,3 +77,16 @@ def test_kaplan_meier_bands_bracket_the_curve():
     ours = curves[curves["group"] == curves["group"].iloc[-1]].set_index("day")["survival"]
     theirs = fitted.survival_function_.iloc[:, 0].reindex(ours.index, method="ffill")
     np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-12)
+
+
+def test_runs_repeated_across_points_do_not_count_as_new_evidence():
+    """Common random numbers: copying every run to a second point with the same run index
+    adds no information, so the clustered interval keeps its width (a naive one would
+    shrink by √2)."""
+    once = exponential_runs(1500)
+    twice = pd.concat([once, once.assign(point=once["point"] + 1500)], ignore_index=True)
+    width = {}
+    for name, runs in (("once", once), ("twice", twice)):
+        hazards, _ = cox_hazards(runs, ["a"], 5, 200)
+        width[name] = float(np.log(hazards["high"].iloc[0] / hazards["low"].iloc[0]))
+    assert width["twice"] == pytest.approx(width["once"], rel=0.02)
