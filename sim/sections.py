@@ -70,7 +70,9 @@ def discovery_section(
                                           "qp_high": "quasi-p (high)"})  # fmt: skip
             lines += [table(shown), "", "A quasi-p-value (Bryant & Lempert 2010) is a one-sided "
                       "binomial test that the limit raises the density; blank: that side is "
-                      "not restricted.", ""]  # fmt: skip
+                      "not restricted. It treats runs as independent, which runs of different "
+                      "points sharing random numbers are not quite: read it as a guide.",
+                      ""]  # fmt: skip
         else:
             lines += ["No restriction is significant: no box of inputs stands out.", ""]
         figures[f"prim_{name}.png"] = plots.plot_peeling(
