@@ -97,3 +97,18 @@ def test_export_ema_writes_what_ema_loads(swept):
     result = runner.invoke(app, ["export-ema", str(swept), "--per", "runs"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --per must be point or run, got 'runs'"
+
+
+def test_each_kind_of_path_becomes_the_right_ema_parameter():
+    from sim.ema import ema_parameter
+
+    base = load_scenario("reassurance")
+    count = ema_parameter(base, "guarantors.count")
+    assert type(count).__name__ == "IntegerParameter" and count.upper_bound == 4
+    switch = ema_parameter(base, "mechanisms.missteps")
+    assert type(switch).__name__ == "BooleanParameter"
+    troops = ema_parameter(base, "France.troops", (0, 2000))
+    assert type(troops).__name__ == "IntegerParameter" and troops.name == "France__troops"
+    assert troops.variable_name == ["France.troops"]
+    rate = ema_parameter(base, "world.misstep_rate")  # the defaults object's own range
+    assert (rate.lower_bound, rate.upper_bound) == (0.0, 1.0)
