@@ -621,13 +621,23 @@ def discover(
             help="PRIM: the chosen box is the densest whose coverage is at least this.",
         ),
     ] = 0.5,
+    boxes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=10,
+            help="PRIM: how many boxes, each found among the runs the boxes before it leave "
+            "out (fewer if PRIM finds no more).",
+        ),
+    ] = 1,
 ) -> None:
     """Find which combinations of the swept inputs lead to an outcome (scenario discovery).
 
     Reads a finished sweep (LHS and Sobol designs suit it best), one row a run, and fits
     PRIM (the peeling trajectory, coverage against density, and the chosen box's limits
-    with their quasi-p-values) and a CART tree, both from ema_workbench. Writes
-    RESULTS/discovery_OUTCOME.md and the figures prim_OUTCOME.png and cart_OUTCOME.png
+    with their quasi-p-values; --boxes for more than one) and a CART tree, both from
+    ema_workbench. Writes RESULTS/discovery_OUTCOME.md and the figures prim_OUTCOME.png
+    (prim_OUTCOME_boxK.png for further boxes) and cart_OUTCOME.png
     into RESULTS/figures. `escalation report` includes the same section for the
     experiment's first outcome.
 
@@ -644,7 +654,7 @@ def discover(
     outcome_column(outcome)
     _finished_sweep(results, read_manifest)
     with hold(results):
-        for path in write_discovery(results, outcome, methods[method], min_coverage):
+        for path in write_discovery(results, outcome, methods[method], min_coverage, boxes):
             say(f"Wrote {path}")
 
 

@@ -80,12 +80,39 @@ def prim_box(
     """PRIM's first box for y: the peeling trajectory, the densest box on it whose coverage
     is at least `min_coverage`, and that box without the restrictions whose quasi-p-values
     (one-sided binomial tests, Bryant & Lempert 2010) are all at least 0.05."""
+    return prim_boxes(x, y, 1, min_coverage, mass_min, peel_alpha)[0]
+
+
+def prim_boxes(
+    x: pd.DataFrame,
+    y: np.ndarray,
+    boxes: int = 1,
+    min_coverage: float = MIN_COVERAGE,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+) -> list[PrimResult]:
+    """Up to `boxes` PRIM boxes, each chosen as in `prim_box`, each found among the runs the
+    boxes before it leave out (ema_workbench's default covering); fewer when PRIM finds
+    no further box, or one that restricts nothing."""
     y = np.asarray(y, dtype=bool)
     if not y.any():
         raise ScenarioError("PRIM needs some runs with the outcome; none has it")
     prim, _, _ = _ema_analysis()
     algorithm = prim.Prim(x, y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
-    box = algorithm.find_box()
+    found = []
+    for _ in range(boxes):
+        box = algorithm.find_box()
+        if box is None:
+            break
+        result = _choose(box, x.columns, min_coverage, float(y.mean()))
+        if found and result.limits.empty:  # nothing left that a box can single out
+            break
+        found.append(result)
+    return found
+
+
+def _choose(box, names, min_coverage: float, base_rate: float) -> PrimResult:
+    """The densest box on the trajectory with enough coverage, less its weak restrictions."""
     trajectory = _stats(box.peeling_trajectory)
     eligible = trajectory.index[trajectory["coverage"] >= min_coverage]
     chosen = int(trajectory.loc[eligible, "density"].idxmax()) if len(eligible) else 0
@@ -93,7 +120,7 @@ def prim_box(
     while True:
         weak = [
             name
-            for name, (low, high) in _restricted_qp(box, current, x.columns).items()
+            for name, (low, high) in _restricted_qp(box, current, names).items()
             if np.nanmin([_qp(low), _qp(high)]) >= SIGNIFICANT
         ]
         if not weak:
@@ -101,6 +128,8 @@ def prim_box(
         box.drop_restriction(weak[0], i=current)  # appended to the trajectory
         current = len(box.peeling_trajectory) - 1
         dropped.append(weak[0])
+    if current == chosen:
+        box.select(chosen)  # the box PRIM goes on from is the one reported
     limits = box.box_lims[current]
     rows = [
         {
@@ -110,17 +139,12 @@ def prim_box(
             "qp_low": _qp(low),
             "qp_high": _qp(high),
         }
-        for name, (low, high) in _restricted_qp(box, current, x.columns).items()
+        for name, (low, high) in _restricted_qp(box, current, names).items()
     ]
     columns = ["parameter", "low", "high", "qp_low", "qp_high"]
     final = _stats(box.peeling_trajectory).iloc[current]
     return PrimResult(
-        trajectory,
-        chosen,
-        final,
-        pd.DataFrame(rows, columns=columns),
-        dropped,
-        float(y.mean()),
+        trajectory, chosen, final, pd.DataFrame(rows, columns=columns), dropped, base_rate
     )
 
 

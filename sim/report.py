@@ -212,13 +212,14 @@ def write_discovery(
     outcome: str,
     methods: tuple[str, ...] = discovery.METHODS,
     min_coverage: float = discovery.MIN_COVERAGE,
+    boxes: int = 1,
 ) -> list[Path]:
     """Write out_dir/discovery_OUTCOME.md and its figures; return the paths written."""
     out_dir = Path(out_dir)
     discovery.outcome_column(outcome)  # refuse a bad outcome before reading anything
     experiment, _, _ = _load(out_dir)
     lines, figures = sections.discovery_section(out_dir, experiment, outcome, methods,
-                                                min_coverage)  # fmt: skip
+                                                min_coverage, boxes)  # fmt: skip
     paths = sections.write_figures(out_dir / "figures", figures)
     path = out_dir / f"discovery_{analysis.slug(outcome)}.md"
     text = "\n".join([f"# {experiment.name}: scenario discovery", "", f"> {NOTE}", "", *lines])

@@ -33,8 +33,9 @@ def discovery_section(
     outcome: str,
     methods: tuple[str, ...] = discovery.METHODS,
     min_coverage: float = discovery.MIN_COVERAGE,
+    boxes: int = 1,
 ) -> Section:
-    """Scenario discovery for one outcome: PRIM's box and trajectory, CART's leaves."""
+    """Scenario discovery for one outcome: PRIM's boxes and trajectories, CART's leaves."""
     params = [p.path for p in experiment.parameters]
     x, y = discovery.run_data(out_dir, params, outcome)
     name = analysis.slug(outcome)
@@ -49,35 +50,20 @@ def discovery_section(
         return lines, {}
     figures: dict[str, Figure] = {}
     if "prim" in methods:
-        found = discovery.prim_box(x, y, min_coverage=min_coverage)
-        box = found.box
-        lines += [
-            "### PRIM",
-            "",
-            f"The chosen box is the densest on the peeling trajectory with coverage of at "
-            f"least {min_coverage:.0%} (step {found.chosen}), without the restrictions whose "
-            f"quasi-p-values are all at least {discovery.SIGNIFICANT}"
-            + (f" (dropped: {', '.join(f'`{d}`' for d in found.dropped)})" if found.dropped
-               else "") + ". "
-            f"Inside it, {box['density']:.1%} of the runs {_with(outcome)} (against "
-            f"{found.base_rate:.1%} overall); it holds {box['coverage']:.1%} of those runs and "
-            f"{box['mass']:.1%} of all runs.",
-            "",
-        ]  # fmt: skip
-        if len(found.limits):
-            shown = found.limits.astype(object).where(found.limits.notna(), "")
-            shown = shown.rename(columns={"qp_low": "quasi-p (low)",
-                                          "qp_high": "quasi-p (high)"})  # fmt: skip
-            lines += [table(shown), "", "A quasi-p-value (Bryant & Lempert 2010) is a one-sided "
-                      "binomial test that the limit raises the density; blank: that side is "
-                      "not restricted. It treats runs as independent, which runs of different "
-                      "points sharing random numbers are not quite: read it as a guide.",
+        found_boxes = discovery.prim_boxes(x, y, boxes, min_coverage=min_coverage)
+        if len(found_boxes) < boxes:
+            lines += [f"PRIM found {len(found_boxes)} box(es) of the {boxes} asked for: among "
+                      "the runs the boxes leave out, no further box restricts anything.",
                       ""]  # fmt: skip
-        else:
-            lines += ["No restriction is significant: no box of inputs stands out.", ""]
-        figures[f"prim_{name}.png"] = plots.plot_peeling(
-            found.trajectory, found.chosen, title=f"PRIM peeling trajectory: {outcome}"
-        )
+        for k, found in enumerate(found_boxes, start=1):
+            suffix = "" if k == 1 else f"_box{k}"
+            lines += _prim_lines(found, outcome, min_coverage, k, len(found_boxes))
+            lines += [f"![PRIM](figures/prim_{name}{suffix}.png)", ""]
+            figures[f"prim_{name}{suffix}.png"] = plots.plot_peeling(
+                found.trajectory,
+                found.chosen,
+                title=f"PRIM peeling trajectory: {outcome}" + (f", box {k}" if k > 1 else ""),
+            )
     if "cart" in methods:
         tree = discovery.cart_tree(x, y)
         leaves = tree.leaves.head(8)
@@ -86,9 +72,38 @@ def discovery_section(
         figures[f"cart_{name}.png"] = plots.plot_cart(
             tree.tree, tree.feature_names, title=f"CART: {outcome}"
         )
-    lines += [f"![PRIM](figures/prim_{name}.png)" if "prim" in methods else "",
-              f"![CART](figures/cart_{name}.png)" if "cart" in methods else "", ""]  # fmt: skip
+    if "cart" in methods:
+        lines += [f"![CART](figures/cart_{name}.png)", ""]
     return lines, figures
+
+
+def _prim_lines(
+    found: discovery.PrimResult, outcome: str, min_coverage: float, k: int, of: int
+) -> list[str]:
+    """One PRIM box in words and a table of its limits."""
+    box = found.box
+    among = "" if k == 1 else ", among the runs the boxes before it leave out"
+    lines = [
+        "### PRIM" + (f", box {k} of {of}" if of > 1 else ""),
+        "",
+        f"The chosen box is the densest on the peeling trajectory{among} with coverage of at "
+        f"least {min_coverage:.0%} (step {found.chosen}), without the restrictions whose "
+        f"quasi-p-values are all at least {discovery.SIGNIFICANT}"
+        + (f" (dropped: {', '.join(f'`{d}`' for d in found.dropped)})" if found.dropped
+           else "") + ". "
+        f"Inside it, {box['density']:.1%} of the runs {_with(outcome)} (against "
+        f"{found.base_rate:.1%} overall); it holds {box['coverage']:.1%} of those runs and "
+        f"{box['mass']:.1%} of all runs.",
+        "",
+    ]  # fmt: skip
+    if found.limits.empty:
+        return [*lines, "No restriction is significant: no box of inputs stands out.", ""]
+    shown = found.limits.astype(object).where(found.limits.notna(), "")
+    shown = shown.rename(columns={"qp_low": "quasi-p (low)", "qp_high": "quasi-p (high)"})
+    return [*lines, table(shown), "", "A quasi-p-value (Bryant & Lempert 2010) is a one-sided "
+            "binomial test that the limit raises the density; blank: that side is not "
+            "restricted. It treats runs as independent, which runs of different points sharing "
+            "random numbers are not quite: read it as a guide.", ""]  # fmt: skip
 
 
 def _with(outcome: str) -> str:

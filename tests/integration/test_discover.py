@@ -69,6 +69,18 @@ def test_discover_with_one_method_draws_only_its_figure(swept):
     assert not (swept / "figures" / "prim_limited_war.png").exists()
 
 
+def test_discover_asks_for_more_boxes_and_says_how_many_it_found(swept):
+    result = runner.invoke(
+        app, ["discover", str(swept), "--outcome", "escalated", "--boxes", "3", "--method", "prim"]
+    )
+    assert result.exit_code == 0, result.output
+    text = (swept / "discovery_escalated.md").read_text()
+    found = text.count("### PRIM")
+    assert 1 <= found <= 3
+    assert (found == 3) or f"PRIM found {found} box(es) of the 3 asked for" in text
+    assert (swept / "figures" / "prim_escalated.png").exists()
+
+
 def test_an_outcome_no_run_has_is_said_in_words(swept):
     # Seed 3, 90 days: no escalation of this sweep needed missteps (seeded, so certain).
     result = runner.invoke(app, ["discover", str(swept), "--outcome", "caused_by_missteps"])

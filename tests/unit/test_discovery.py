@@ -87,3 +87,16 @@ def test_the_discovery_figures_draw():
     ):
         assert isinstance(figure, Figure)
         plots.plt.close(figure)
+
+
+def test_prim_finds_two_planted_boxes_one_after_the_other():
+    rng = np.random.default_rng(4)
+    n = 8000
+    x = pd.DataFrame(rng.uniform(0, 1, (n, 4)), columns=["p0", "p1", "p2", "p3"])
+    first = ((x.p0 > 0.7) & (x.p1 < 0.3)).to_numpy()
+    second = ((x.p2 > 0.75) & (x.p3 > 0.75)).to_numpy()
+    y = rng.uniform(size=n) < np.where(first | second, 0.9, 0.01)
+    found = discovery.prim_boxes(x, y, boxes=3, min_coverage=0.3)
+    restricted = [set(box.limits["parameter"]) for box in found[:2]]
+    assert sorted(map(sorted, restricted)) == [["p0", "p1"], ["p2", "p3"]]
+    assert all(box.box["density"] > 0.75 for box in found[:2])
