@@ -1,4 +1,5 @@
-"""Analysis of a sweep: per-point summaries, survival curves, Sobol indices, figure data.
+"""Analysis of a sweep: per-point summaries, survival curves, Sobol and Morris indices, figure
+data.
 
 Every function here prepares numbers (tested for exact values); `sim.plots` draws them.
 """
@@ -40,10 +41,17 @@ def _spread(row: dict, name: str, values: np.ndarray) -> None:
         row[f"{name}_q{int(q * 100)}"] = float(value)
 
 
+def dyads_of(table: pd.DataFrame) -> list[str]:
+    """The dyads a per-run table has columns for, e.g. 'Russia-France'."""
+    return [c.removesuffix("_max_rung") for c in table.columns if c.endswith("_max_rung")
+            and c != "max_rung"]  # fmt: skip
+
+
 def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, float]:
-    """One point's runs: every outcome's probability with its 95% Wilson interval, for each
-    road the share of escalations it caused and the paired risk difference against its twin,
-    and mean and quantiles of event days and casualties."""
+    """One point's runs: every outcome's probability with its 95% Wilson interval, each
+    dyad's probability of open war (p_war_DYAD), for each road the share of escalations it
+    caused and the paired risk difference against its twin, and mean and quantiles of event
+    days and casualties."""
     n = len(table)
     row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
     codes = np.bincount(table["outcome"].cat.codes.to_numpy(), minlength=len(OUTCOME_LABELS))
@@ -51,6 +59,9 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
         _share(row, f"p_{slug(label)}", int(hits), n)
     for name in BOOLEAN_OUTCOMES:
         _share(row, f"p_{name}", int(np.count_nonzero(table[name].to_numpy())), n)
+    for dyad in dyads_of(table):  # which actors went to war, dyad by dyad (Model 2)
+        war = table[f"{dyad}_war_day"].to_numpy()
+        _share(row, f"p_war_{dyad}", int(np.count_nonzero(war >= 0)), n)
     escalated = table["escalated"].to_numpy()
     for road in ROAD_LABELS:
         twin = table[f"twin_{road}_escalated"].to_numpy()
@@ -69,6 +80,27 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
     deaths = table[[c for c in table.columns if c.startswith("casualties_")]].to_numpy()
     _spread(row, "casualties", deaths.sum(axis=1))
     return row
+
+
+RUNG_PATH = "world.escalation_rung"
+
+
+def escalation_rungs(design: pd.DataFrame, base_rung: int) -> pd.Series:
+    """The escalation rung R* of each point (indexed by point): swept, or the base's."""
+    if RUNG_PATH in design.columns:
+        return design[RUNG_PATH].round().astype(int)
+    return pd.Series(base_rung, index=design.index, dtype=int)
+
+
+def escalation_days(runs: pd.DataFrame, rungs: pd.Series) -> pd.Series:
+    """Each run's first day at its point's escalation rung (−1: never); `runs` holds the
+    columns first_rung_K_day for every K among `rungs`."""
+    rung = rungs.reindex(runs["point"]).to_numpy()
+    days = pd.Series(-1, index=runs.index, dtype=np.int64)
+    for k in np.unique(rung):
+        at = rung == k
+        days[at] = runs.loc[at, f"first_rung_{k}_day"]
+    return days
 
 
 def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
@@ -90,14 +122,31 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     )
 
 
+def time_to_escalation(
+    runs: pd.DataFrame, escalation_rung: int | pd.Series, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's day of escalation, or its last day observed (censored), and whether it
+    escalated. `escalation_rung`: one, or one per point."""
+    if isinstance(escalation_rung, pd.Series):
+        day = escalation_days(runs, escalation_rung)
+    else:
+        day = runs[f"first_rung_{escalation_rung}_day"]
+    escalated = (day >= 0).to_numpy()
+    duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
+    return duration.astype(np.int64), escalated
+
+
 def survival_data(
-    runs: pd.DataFrame, parameter: str, escalation_rung: int, horizon: int, groups: int = 4
+    runs: pd.DataFrame,
+    parameter: str,
+    escalation_rung: int | pd.Series,
+    horizon: int,
+    groups: int = 4,
 ) -> pd.DataFrame:
     """Kaplan-Meier curves of the time to escalation, one per level (or quantile bin) of a
-    parameter, pooling the other parameters."""
-    day = runs[f"first_rung_{escalation_rung}_day"]
-    escalated = day >= 0
-    duration = np.where(escalated, day, np.minimum(runs["end_day"], horizon))
+    parameter, pooling the other parameters, with 95% bands (lifelines: Greenwood's variance,
+    exponential Greenwood intervals). `escalation_rung`: one, or one per point."""
+    duration, escalated = time_to_escalation(runs, escalation_rung, horizon)
     levels = runs[parameter]
     distinct = np.sort(levels.unique())
     if len(distinct) <= 12:  # a grid's levels: keep a few, evenly spaced
@@ -106,15 +155,28 @@ def survival_data(
         ]
         chosen = levels[levels.isin(keep)]
     else:  # continuous designs: quantile bins
-        chosen = pd.qcut(levels, groups, duplicates="drop").astype(str)
+        chosen = pd.qcut(levels, groups, duplicates="drop")  # ordered bins, lowest first
     curves = []
-    for level, index in chosen.groupby(chosen, sort=True).groups.items():
+    for level, index in chosen.groupby(chosen, sort=True, observed=True).groups.items():
         index = np.asarray(index)
-        curve = kaplan_meier(duration[index], escalated.to_numpy()[index])
-        shown = f"{level:g}" if isinstance(level, float | int) else level
+        curve = kaplan_meier(duration[index], escalated[index])
+        low, high = survival_band(duration[index], escalated[index], curve["day"])
+        curve["low"], curve["high"] = low, high
+        shown = f"{level:g}" if isinstance(level, float | int) else str(level)
         curve.insert(0, "group", f"{parameter} = {shown}")
         curves.append(curve)
     return pd.concat(curves, ignore_index=True)
+
+
+def survival_band(
+    durations: np.ndarray, events: np.ndarray, days: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% band of the Kaplan-Meier curve on the given days (lifelines)."""
+    from lifelines import KaplanMeierFitter
+
+    fitted = KaplanMeierFitter(alpha=0.05).fit(durations, events)
+    band = fitted.confidence_interval_.reindex(days.to_numpy(), method="ffill")
+    return band.iloc[:, 0].to_numpy(), band.iloc[:, 1].to_numpy()
 
 
 def heatmap_data(summary: pd.DataFrame, x: str, y: str, quantity: str) -> pd.DataFrame:
@@ -159,6 +221,35 @@ def sobol_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) 
             "S1_conf": result["S1_conf"],
             "ST": result["ST"],
             "ST_conf": result["ST_conf"],
+        }
+    )
+
+
+def morris_indices(summary: pd.DataFrame, experiment: Experiment, quantity: str) -> pd.DataFrame:
+    """Morris elementary effects of a quantity: mean absolute effect μ* with its 95%
+    interval, and their standard deviation σ (non-linearity or interactions)."""
+    if experiment.design != Design.MORRIS:
+        raise ValueError("Morris indices need a morris design")
+    from SALib.analyze import morris
+
+    design = summary.sort_values("point")
+    params = [p.path for p in experiment.parameters]
+    values = design[quantity].to_numpy(dtype=float)
+    result = morris.analyze(
+        salib_problem(experiment),
+        design[params].to_numpy(dtype=float),
+        values,
+        conf_level=0.95,
+        num_levels=experiment.levels,
+        seed=experiment.seed % 2**32,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": params,
+            "mu_star": result["mu_star"],
+            "mu_star_conf": result["mu_star_conf"],
+            "mu": result["mu"],
+            "sigma": result["sigma"],
         }
     )
 

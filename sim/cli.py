@@ -561,8 +561,9 @@ def sweep(
     not the one it claims to be. Ctrl-C stops at a chunk boundary, saving the chunks already
     handed to the workers (a second Ctrl-C stops at once). One command at a time writes
     into a folder: another is refused, naming it, or waits with --wait. When every chunk is
-    there, summary.csv gives each point's outcome probabilities with 95% intervals. Then:
-    escalation report RESULTS_DIR.
+    there, summary.csv gives each point's outcome probabilities with 95% intervals; with
+    `series = N` in the experiment, the first N runs of each point are then followed day
+    by day (series.parquet). Then: escalation report RESULTS_DIR.
 
     Example: escalation sweep troops_threat --workers 2
     """
@@ -614,6 +615,21 @@ def sweep(
             say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
             raise typer.Exit(130) from None
         summary = finish(out_dir, base, tasks)
+        if spec.series:  # the analyst's toolkit: daily quantile bands of the first runs
+            from sim.series import record_series
+
+            say(f"Recording {spec.series:,} runs per point day by day (the Mesa engine)...")
+            try:
+                with (
+                    executor_for(executor, workers, scheduler) as pool,
+                    _progress() as progress,
+                ):
+                    bar = progress.add_task("series", total=spec.series * len(summary))
+                    record_series(out_dir, spec, base, pool, lambda n: progress.advance(bar, n))
+            except KeyboardInterrupt:
+                say("Interrupted: the runs are saved; run the same command to record the "
+                    "series.", err=True)  # fmt: skip
+                raise typer.Exit(130) from None
     say(
         f"Sweep '{spec.name}' done: {len(summary):,} points × {spec.replicates:,} "
         f"replicates = {total:,} runs with their twins, in {out_dir}/"
@@ -662,6 +678,13 @@ def plot(results: ResultsArg) -> None:
 @fails_cleanly
 def report(results: ResultsArg) -> None:
     """Write RESULTS/report.md: the experiment, its tables and its figures.
+
+    Besides the per-point table and figures: Cox hazard ratios of the time to escalation
+    beside Kaplan-Meier curves with 95% bands; for a design with `series`, the daily
+    quantile bands; for an xlrm design, each policy's robustness (worst case, regret,
+    satisficing share); extra-trees feature scores; Sobol or Morris indices for those
+    designs; and scenario discovery (PRIM, CART) for the experiment's first outcome (see
+    `escalation discover` for others).
 
     Example: escalation report results/troops_threat
     """
@@ -1028,6 +1051,104 @@ def _print_calibration(out_dir, setup, table, steps, check) -> None:
         "posterior.png, thresholds.png, predictive.md, predictive.csv, calibrated.toml, "
         "report.md (history.db: the run's record)"
     )
+
+
+# -- the analyst's toolkit: scenario discovery -------------------------------------------
+
+
+@app.command()
+@fails_cleanly
+def discover(
+    results: ResultsArg,
+    outcome: Annotated[
+        str,
+        typer.Option(
+            help="The outcome to explain: one of the five outcomes ('wider war', ...), "
+            "escalated, widened, misstep_happened, caused_by_ROAD or twin_ROAD_escalated.",
+            show_default=False,
+        ),
+    ],
+    method: Annotated[
+        str, typer.Option(help="prim (a box of inputs), cart (a tree) or both.")
+    ] = "both",
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="PRIM: the chosen box is the densest whose coverage is at least this.",
+        ),
+    ] = 0.5,
+    boxes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=10,
+            help="PRIM: how many boxes, each found among the runs the boxes before it leave "
+            "out (fewer if PRIM finds no more).",
+        ),
+    ] = 1,
+) -> None:
+    """Find which combinations of the swept inputs lead to an outcome (scenario discovery).
+
+    Reads a finished sweep (LHS and Sobol designs suit it best), one row a run, and fits
+    PRIM (the peeling trajectory, coverage against density, and the chosen box's limits
+    with their quasi-p-values; --boxes for more than one) and a CART tree, both from
+    ema_workbench. Writes RESULTS/discovery_OUTCOME.md and the figures prim_OUTCOME.png
+    (prim_OUTCOME_boxK.png for further boxes) and cart_OUTCOME.png
+    into RESULTS/figures. `escalation report` includes the same section for the
+    experiment's first outcome.
+
+    Example: escalation discover results/reassurance_lhs --outcome "wider war"
+    """
+    from sim.report import write_discovery
+    from sim.sweep import read_manifest
+
+    methods = {"prim": ("prim",), "cart": ("cart",), "both": ("prim", "cart")}
+    if method not in methods:
+        raise ScenarioError(f"--method must be prim, cart or both, got {method!r}")
+    from sim.discovery import outcome_column
+
+    outcome_column(outcome)
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        for path in write_discovery(results, outcome, methods[method], min_coverage, boxes):
+            say(f"Wrote {path}")
+
+
+# -- the analyst's toolkit: EMA Workbench export ------------------------------------------
+
+
+@app.command(name="export-ema")
+@fails_cleanly
+def export_ema(
+    results: ResultsArg,
+    per: Annotated[
+        str,
+        typer.Option(help="point (one experiment a point: probabilities) or run (one a run)."),
+    ] = "point",
+) -> None:
+    """Export a finished sweep's results in EMA Workbench's (experiments, outcomes) form.
+
+    Writes RESULTS/ema_PER.tar.gz with ema_workbench's own save_results, so an EMA user
+    loads it with ema_workbench.load_results and goes on with EMA's analyses. Per point:
+    the design's parameter values and each outcome's probability (summary.csv); per run:
+    each run's point values, point and run index, each outcome as 0 or 1, max_rung and
+    end_day. Parameter paths become identifiers (guarantor.troops: guarantor__troops).
+
+    Example: escalation export-ema results/troops_threat --per run
+    """
+    from sim.ema import save_ema, sweep_as_ema
+    from sim.sweep import read_manifest, write_atomically
+
+    if per not in ("point", "run"):
+        raise ScenarioError(f"--per must be point or run, got {per!r}")
+    _finished_sweep(results, read_manifest)
+    with hold(results):
+        exported = sweep_as_ema(results, per)
+        path = results / f"ema_{per}.tar.gz"
+        write_atomically(path, lambda p: save_ema(exported, p))
+    say(f"Wrote {path}: {len(exported[0]):,} experiments, {len(exported[1])} outcomes")
 
 
 @app.command(name="app")

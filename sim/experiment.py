@@ -1,13 +1,17 @@
 """Experiments declared as data: a base scenario, the parameters to vary, a design.
 
 An experiment file (TOML, `kind = "experiment"`) names its base scenario, each parameter to
-vary by a path, the design (a full grid, a Latin hypercube, or Sobol's design via SALib), the
-replicates per point, the horizon, the seed and the outcomes to report. `points` turns it into
-a table of points; `scenario_at` gives the validated scenario of one point.
+vary by a path, the design (a full grid, a Latin hypercube, Sobol's design or Morris's
+elementary effects, the last three via SALib), the replicates per point, the horizon, the
+seed and the outcomes to report. `points` turns it into a table of points; `scenario_at`
+gives the validated scenario of one point.
 
-Parameter paths: `world.FIELD`; `ROLE.FIELD` (every actor with that role: challenger,
-protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor with that display
-name, e.g. `France.troops`).
+Parameter paths: `world.FIELD` (the ladder's thresholds among them: `world.war_deaths`,
+`world.calm_days`, `world.escalation_rung`); `mechanisms.SWITCH` (a mechanism's switch,
+given as `values = [true, false]` in a grid design); `ROLE.FIELD` (every actor with that
+role: challenger, protege, guarantor); `actors.FIELD` (every actor); `NAME.FIELD` (the actor
+with that display name, e.g. `France.troops`); `guarantors.count` (how many guarantors: the
+base scenario's first ones, then copies of its last one; applied before every other path).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.outcomes import OUTCOME_LABELS, ROAD_LABELS
 from sim.scenario import (
     EXPERIMENTS_DIR,
+    MAX_ACTORS,
     ActorParams,
+    Mechanisms,
     Role,
     Scenario,
     ScenarioError,
@@ -58,6 +64,24 @@ class Design(StrEnum):
     GRID = "grid"
     LHS = "lhs"
     SOBOL = "sobol"
+    MORRIS = "morris"
+    XLRM = "xlrm"  # levers on a grid, crossed with a Latin hypercube of the uncertainties
+
+
+class Xlrm(StrEnum):
+    """What a parameter is in XLRM terms (Lempert et al. 2003): chosen, or not controlled."""
+
+    LEVER = "lever"
+    UNCERTAINTY = "uncertainty"
+
+
+class Robustness(BaseModel):
+    """How the levers are judged across the states of the world (lower is better)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    outcome: str | None = Field(None, description="Default: the experiment's first outcome.")
+    threshold: float = Field(0.01, ge=0, le=1, description="Satisficing: P(outcome) below it.")
 
 
 class Parameter(BaseModel):
@@ -69,10 +93,19 @@ class Parameter(BaseModel):
     low: float | None = Field(None, allow_inf_nan=False)
     high: float | None = Field(None, allow_inf_nan=False)
     steps: int | None = Field(None, ge=2, le=10_000)
-    values: list[float] | None = Field(None, min_length=1)
+    values: list[bool] | list[float] | None = Field(None, min_length=1)
+    xlrm: Xlrm | None = Field(None, strict=False, description="lever or uncertainty.")
 
     @model_validator(mode="after")
     def _range_or_values(self) -> Self:
+        switch = self.path.startswith("mechanisms.")
+        listed = self.values or []
+        if switch and not (listed and all(isinstance(v, bool) for v in listed)):
+            raise ValueError(
+                f"{self.path!r} is a switch: give values = [true, false] (in a grid design)"
+            )
+        if not switch and any(isinstance(v, bool) for v in listed):
+            raise ValueError(f"{self.path!r} takes numbers, not true or false")
         if self.values is not None:
             if self.low is not None or self.high is not None:
                 raise ValueError("give either values or low and high, not both")
@@ -87,7 +120,8 @@ class Parameter(BaseModel):
     def grid(self) -> np.ndarray:
         """The values of this parameter on a full grid."""
         if self.values is not None:
-            return np.asarray(self.values, dtype=float)
+            kind = bool if isinstance(self.values[0], bool) else float
+            return np.asarray(self.values, dtype=kind)
         if self.steps is None:
             raise ValueError(f"parameter {self.path!r}: a grid needs steps (or values)")
         return np.linspace(self.low, self.high, self.steps)
@@ -97,6 +131,11 @@ class Parameter(BaseModel):
         if self.values is not None:
             return (min(self.values), max(self.values))
         return (float(self.low), float(self.high))  # type: ignore[arg-type]
+
+    @property
+    def switch(self) -> bool:
+        """Whether this parameter is a mechanism's switch (categorical: true or false)."""
+        return self.path.startswith("mechanisms.")
 
 
 class Experiment(BaseModel):
@@ -109,13 +148,20 @@ class Experiment(BaseModel):
     base: str = Field(min_length=1, description="A scenario name in experiments/, or a path.")
     design: Design = Field(Design.GRID, strict=False)
     parameters: list[Parameter] = Field(min_length=1)
-    samples: int = Field(64, ge=1, le=1_000_000, description="lhs points; sobol base samples.")
+    samples: int = Field(
+        64, ge=1, le=1_000_000, description="lhs points; sobol base samples; morris trajectories."
+    )
+    levels: int = Field(4, ge=2, le=100, description="morris: levels of each parameter's grid.")
     replicates: int = Field(100, ge=1, le=10_000_000)
     days: int | None = Field(None, ge=1, le=36_500)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     chunk_size: int = Field(1000, ge=1, le=10_000_000, description="Runs per task at most.")
     outcomes: list[str] = Field(
         default_factory=lambda: ["wider war", "escalated", "caused_by_missteps"]
+    )
+    robustness: Robustness = Robustness()
+    series: int = Field(
+        0, ge=0, le=10_000, description="Runs per point recorded day by day (quantile bands)."
     )
 
     @model_validator(mode="after")
@@ -129,10 +175,27 @@ class Experiment(BaseModel):
                 raise ValueError(f"unknown outcome {outcome!r}{more}")
         if self.design == Design.SOBOL and self.samples & (self.samples - 1):
             raise ValueError(f"a sobol design needs samples to be a power of 2, got {self.samples}")
-        if self.design != Design.GRID and any(p.values is not None for p in self.parameters):
+        if self.series > self.replicates:
+            raise ValueError(
+                f"series ({self.series}) cannot exceed replicates ({self.replicates}): "
+                "it records the sweep's own first runs"
+            )
+        if self.robustness.outcome is not None and self.robustness.outcome not in KNOWN_OUTCOMES:
+            more = did_you_mean(self.robustness.outcome, list(KNOWN_OUTCOMES))
+            raise ValueError(f"unknown robustness outcome {self.robustness.outcome!r}{more}")
+        if self.design == Design.XLRM:
+            self._check_xlrm()
+        switches = [p.path for p in self.parameters if p.switch and p.xlrm != Xlrm.LEVER]
+        if self.design not in (Design.GRID, Design.XLRM) and switches:
+            raise ValueError(
+                f"switches ({', '.join(switches)}) are categorical: sweep them in a grid design"
+            )
+        sampled = [p for p in self.parameters if p.xlrm != Xlrm.LEVER or self.design != Design.XLRM]
+        if self.design != Design.GRID and any(p.values is not None for p in sampled):
             raise ValueError(f"a {self.design.value} design needs low and high, not values")
         for p in self.parameters:
-            if self.design == Design.GRID and p.values is None and p.steps is None:
+            on_grid = self.design == Design.GRID or p.xlrm == Xlrm.LEVER
+            if on_grid and p.values is None and p.steps is None:
                 raise ValueError(f"parameter {p.path!r}: a grid needs steps (or values)")
         # Refuse a design too large for memory before anything is allocated.
         size = self.design_size()
@@ -148,6 +211,24 @@ class Experiment(BaseModel):
             )
         return self
 
+    def _check_xlrm(self) -> None:
+        unmarked = [p.path for p in self.parameters if p.xlrm is None]
+        if unmarked:
+            raise ValueError(
+                f'an xlrm design needs xlrm = "lever" or "uncertainty" on every parameter; '
+                f"missing on {', '.join(unmarked)}"
+            )
+        for kind in Xlrm:
+            if not self.marked(kind):
+                raise ValueError(f"an xlrm design needs at least one {kind.value}")
+        switches = [p.path for p in self.marked(Xlrm.UNCERTAINTY) if p.switch]
+        if switches:
+            raise ValueError(f"switches ({', '.join(switches)}) are categorical: make them levers")
+
+    def marked(self, kind: Xlrm) -> list[Parameter]:
+        """The parameters marked as levers, or as uncertainties."""
+        return [p for p in self.parameters if p.xlrm == kind]
+
     def design_size(self) -> int:
         """How many points the design has, computed without building it."""
         if self.design == Design.GRID:
@@ -156,6 +237,13 @@ class Experiment(BaseModel):
             )
         if self.design == Design.LHS:
             return self.samples
+        if self.design == Design.XLRM:
+            levers = self.marked(Xlrm.LEVER)
+            return self.samples * math.prod(
+                len(p.values) if p.values is not None else (p.steps or 1) for p in levers
+            )
+        if self.design == Design.MORRIS:
+            return self.samples * (len(self.parameters) + 1)  # one step per parameter
         return self.samples * (len(self.parameters) + 2)  # Saltelli, first and total order
 
 
@@ -166,6 +254,8 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
         raise ScenarioError(f"parameter path {path!r} needs the form WHERE.FIELD")
     if head == "world":
         targets, known = [data["world"]], World.model_fields
+    elif head == "mechanisms":
+        targets, known = [data.setdefault("mechanisms", {})], Mechanisms.model_fields
     else:
         actors = data["actors"]
         if head == "actors":
@@ -175,7 +265,8 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
         else:
             targets = [a for a in actors if a["name"] == head]
         if not targets:
-            names = ["world", "actors", *(r.value for r in Role), *(a["name"] for a in actors)]
+            names = ["world", "mechanisms", "actors", "guarantors", *(r.value for r in Role),
+                     *(a["name"] for a in actors)]  # fmt: skip
             more = did_you_mean(head, names)
             raise ScenarioError(f"parameter path {path!r}: no actor or section {head!r}{more}")
         known = ActorParams.model_fields
@@ -185,9 +276,36 @@ def _targets(data: dict[str, Any], path: str) -> tuple[list[dict], str, Any]:
     return targets, field, known[field]
 
 
-def apply_path(data: dict[str, Any], path: str, value: float) -> None:
+GUARANTORS = "guarantors.count"
+
+
+def set_guarantors(data: dict[str, Any], count: float) -> None:
+    """Keep the first `count` guarantors of a scenario's dict form, adding copies of the last
+    one (named 'NAME #2', 'NAME #3', ...) when it has fewer."""
+    if count != round(count) or count < 0:
+        raise ScenarioError(f"{GUARANTORS} must be a whole number ≥ 0, got {count:g}")
+    actors = data["actors"]
+    guarantors = [a for a in actors if a["role"] == Role.GUARANTOR]
+    if not guarantors:
+        raise ScenarioError(f"{GUARANTORS}: the base scenario has no guarantor to copy")
+    others = [a for a in actors if a["role"] != Role.GUARANTOR]
+    if len(others) + count > MAX_ACTORS:
+        raise ScenarioError(f"{GUARANTORS} = {count:g} makes more than {MAX_ACTORS} actors in all")
+    last = guarantors[-1]
+    extra = [
+        {**last, "name": f"{last['name']} #{k}"} for k in range(2, int(count) - len(guarantors) + 2)
+    ]
+    data["actors"] = others + (guarantors + extra)[: int(count)]
+
+
+def apply_path(data: dict[str, Any], path: str, value: float | bool) -> None:
     """Set one parameter path to `value` in a scenario's dict form (see module docstring)."""
+    if path == GUARANTORS:
+        set_guarantors(data, float(value))
+        return
     targets, field, info = _targets(data, path)
+    if info.annotation is bool and value not in (0, 1):  # True and False are 1 and 0
+        raise ScenarioError(f"{path!r} is a switch: give values = [true, false]")
     for target in targets:
         target[field] = (
             round(value)
@@ -207,8 +325,14 @@ def scenario_at(base: Scenario, experiment: Experiment, point: pd.Series) -> Sce
     data = base.model_dump(mode="json")
     if experiment.days is not None:
         data["world"]["days"] = experiment.days
-    for parameter in experiment.parameters:
-        apply_path(data, parameter.path, float(point[parameter.path]))
+    # The number of guarantors first, so that `guarantor.FIELD` reaches the copies too.
+    for parameter in sorted(experiment.parameters, key=lambda p: p.path != GUARANTORS):
+        value = point[parameter.path]
+        if parameter.path.startswith(f"{Role.GUARANTOR.value}.") and not any(
+            a["role"] == Role.GUARANTOR for a in data["actors"]
+        ):
+            continue  # guarantors.count = 0 at this point: no guarantor to set
+        apply_path(data, parameter.path, bool(value) if parameter.switch else float(value))
     try:
         return parse_scenario(data)
     except ScenarioError as error:
@@ -221,11 +345,19 @@ def points(experiment: Experiment) -> pd.DataFrame:
     if experiment.design == Design.GRID:
         rows = list(itertools.product(*(p.grid() for p in experiment.parameters)))
         return pd.DataFrame(rows, columns=paths).rename_axis("point")
+    if experiment.design == Design.XLRM:
+        return _crossed(experiment)
     problem = salib_problem(experiment)
     if experiment.design == Design.LHS:
         from SALib.sample import latin
 
         values = latin.sample(problem, experiment.samples, seed=experiment.seed % 2**32)
+    elif experiment.design == Design.MORRIS:
+        from SALib.sample import morris
+
+        values = morris.sample(
+            problem, experiment.samples, num_levels=experiment.levels, seed=experiment.seed % 2**32
+        )
     else:
         from SALib.sample import sobol
 
@@ -235,18 +367,41 @@ def points(experiment: Experiment) -> pd.DataFrame:
     return pd.DataFrame(values, columns=paths).rename_axis("point")
 
 
-def salib_problem(experiment: Experiment) -> dict[str, Any]:
-    """The SALib problem definition of the varied parameters."""
+def _crossed(experiment: Experiment) -> pd.DataFrame:
+    """Every lever combination (a grid) in every state of the world (a Latin hypercube of
+    the uncertainties, `samples` states): policy by policy, the same states for each."""
+    from SALib.sample import latin
+
+    levers, uncertainties = experiment.marked(Xlrm.LEVER), experiment.marked(Xlrm.UNCERTAINTY)
+    policies = list(itertools.product(*(p.grid() for p in levers)))
+    problem = salib_problem(experiment, uncertainties)
+    states = latin.sample(problem, experiment.samples, seed=experiment.seed % 2**32)
+    rows = [(*policy, *state) for policy in policies for state in states]
+    frame = pd.DataFrame(rows, columns=[p.path for p in [*levers, *uncertainties]])
+    return frame[[p.path for p in experiment.parameters]].rename_axis("point")
+
+
+def salib_problem(
+    experiment: Experiment, parameters: list[Parameter] | None = None
+) -> dict[str, Any]:
+    """The SALib problem definition of the varied parameters (or of some of them)."""
+    parameters = experiment.parameters if parameters is None else parameters
     return {
-        "num_vars": len(experiment.parameters),
-        "names": [p.path for p in experiment.parameters],
-        "bounds": [list(p.bounds) for p in experiment.parameters],
+        "num_vars": len(parameters),
+        "names": [p.path for p in parameters],
+        "bounds": [list(p.bounds) for p in parameters],
     }
 
 
 def _explain(error: ValidationError) -> str:
     loc = error.errors()[0]["loc"]
-    known = Parameter.model_fields if "parameters" in loc else Experiment.model_fields
+    known = (
+        Parameter.model_fields
+        if "parameters" in loc
+        else Robustness.model_fields
+        if "robustness" in loc
+        else Experiment.model_fields
+    )
     return explain(error, ".".join(str(p) for p in loc) or "experiment", list(known))
 
 
@@ -283,8 +438,15 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
 
 def fingerprint(experiment: Experiment, base: Scenario) -> str:
     """A hash of everything that decides the runs: the experiment and its base scenario."""
-    payload = {
-        "experiment": experiment.model_dump(mode="json"),
-        "base": base.model_dump(mode="json"),
-    }
+    dumped = experiment.model_dump(mode="json")
+    # Keys added after sweeps were first fingerprinted count only when set, so results
+    # folders made before them still resume.
+    defaults = Experiment.model_fields
+    for key in ("levels", "robustness", "series"):
+        if getattr(experiment, key) == defaults[key].get_default(call_default_factory=True):
+            del dumped[key]
+    for parameter in dumped["parameters"]:
+        if parameter["xlrm"] is None:
+            del parameter["xlrm"]
+    payload = {"experiment": dumped, "base": base.model_dump(mode="json")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

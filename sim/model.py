@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim import day
 from sim.agents import Actor
-from sim.chance import check_seed, day_key, run_key
+from sim.chance import MAX_SEED, check_seed, day_key, run_key
 from sim.ladder import Action
 from sim.outcomes import DM_BATTLE_DEATHS, Event, Outcome, Road, dyad_label, outcome_of, run_table
 from sim.scenario import Role, Scenario
@@ -50,11 +50,13 @@ class EscalationModel(mesa.Model):
     def __init__(
         self,
         scenario: Scenario,
-        seed: int = 0,
+        seed: int | None = 0,
         run: int = 0,
         suppress: int = 0,
         record: bool = True,
     ) -> None:
+        if seed is None:  # Mesa's convention (e.g. batch_run without seeds): draw one, keep it
+            seed = int(np.random.SeedSequence().entropy % (MAX_SEED + 1))
         seed = check_seed(seed)
         super().__init__(rng=seed)  # Mesa's own generators stay unused: see sim.chance
         # Mesa's Model.scenario is its own class, so the crisis is kept as `spec`.
@@ -85,6 +87,13 @@ class EscalationModel(mesa.Model):
         self.truncated = False
         self.running = not self.terminated
         self.datacollector = mesa.DataCollector(
+            # The seed and run with every record, so that a batch_run row can be replayed.
+            model_reporters={
+                "seed": "seed",
+                "run": "run_index",
+                "rung": "rung",
+                "outcome": lambda m: m.outcome.label,
+            },
             agent_reporters={
                 "actor": "name",
                 "role": "role",

@@ -515,10 +515,14 @@ def plot_outcome_mix(data: pd.DataFrame, title: str = "", ax: Axes | None = None
 
 
 def plot_survival(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
-    """Kaplan-Meier curves: the share of runs not yet escalated, by day."""
+    """Kaplan-Meier curves: the share of runs not yet escalated, by day (with 95% bands
+    where the data give them)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     for k, (group, curve) in enumerate(data.groupby("group", sort=False)):
+        if "low" in curve:
+            ax.fill_between(curve["day"], curve["low"], curve["high"], step="post",
+                            color=colour(k), alpha=0.15, linewidth=0)  # fmt: skip
         ax.step(
             curve["day"],
             curve["survival"],
@@ -528,7 +532,7 @@ def plot_survival(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -
             linestyle=line_style(k),
         )
     ax.set_xlabel("day")
-    ax.set_ylabel("share of runs not escalated (Kaplan-Meier)")
+    ax.set_ylabel("share of runs not escalated (Kaplan-Meier, 95% band)")
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure
@@ -564,3 +568,139 @@ def plot_sobol(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> F
     ax.legend(fontsize=8)
     ax.set_title(title)
     return ax.figure
+
+
+def plot_peeling(
+    trajectory: pd.DataFrame, chosen: int, title: str = "", ax: Axes | None = None
+) -> Figure:
+    """PRIM's peeling trajectory: each box's coverage against its density, coloured by how
+    many parameters it restricts; the chosen box circled."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
+    dims = trajectory["res_dim"].to_numpy()
+    points = ax.scatter(
+        trajectory["coverage"], trajectory["density"], c=dims, cmap="viridis", s=18, zorder=2
+    )
+    ax.plot(trajectory["coverage"], trajectory["density"], color="grey", lw=0.6, zorder=1)
+    pick = trajectory.iloc[chosen]
+    ax.scatter([pick["coverage"]], [pick["density"]], s=160, facecolors="none",
+               edgecolors=OKABE_ITO[1], linewidths=2, zorder=3, label="chosen box")  # fmt: skip
+    ax.figure.colorbar(points, ax=ax, label="restricted parameters")
+    ax.set_xlabel("coverage (share of the outcome's runs inside the box)")
+    ax.set_ylabel("density (share of the box's runs with the outcome)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_cart(
+    tree: object, feature_names: list[str], title: str = "", ax: Axes | None = None
+) -> Figure:
+    """A CART tree: each split, and each leaf's runs and share with the outcome."""
+    from sklearn.tree import plot_tree
+
+    if ax is None:
+        leaves = int(tree.get_n_leaves())  # type: ignore[attr-defined]
+        _, ax = plt.subplots(figsize=(max(8, 1.6 * leaves), 6), layout="constrained")
+    plot_tree(tree, feature_names=feature_names, class_names=["no", "yes"], filled=True,
+              proportion=True, impurity=False, precision=4, fontsize=7, ax=ax)  # fmt: skip
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_feature_scores(scores: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
+    """Extra-trees feature scores: one row a parameter, one column an outcome."""
+    if ax is None:
+        height = 1.2 + 0.45 * len(scores)
+        _, ax = plt.subplots(figsize=(2.5 + 1.6 * scores.shape[1], height), layout="constrained")
+    image = ax.imshow(scores.to_numpy(dtype=float), cmap="viridis", vmin=0, aspect="auto")
+    values = scores.to_numpy(dtype=float)
+    middle = 0.5 * np.nanmax(values) if np.isfinite(values).any() else 0.0
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ink = "white" if value < middle else "black"
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8, color=ink)
+    ax.set_xticks(range(scores.shape[1]), scores.columns, rotation=20)
+    ax.set_yticks(range(len(scores)), scores.index)
+    ax.figure.colorbar(image, ax=ax, label="feature score")
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_morris(data: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
+    """Morris screening: each parameter's mean absolute elementary effect μ* (with its 95%
+    interval) against their spread σ."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    for k, row in enumerate(data.itertuples()):
+        ax.errorbar(row.mu_star, row.sigma, xerr=row.mu_star_conf, fmt="o", capsize=3,
+                    color=colour(k), label=row.parameter)  # fmt: skip
+    ax.set_xlabel("μ* (mean absolute elementary effect)")
+    ax.set_ylabel("σ (spread of the effects)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_robustness(
+    matrix: pd.DataFrame,
+    labels: list[str],
+    threshold: float,
+    quantity: str,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Each policy's outcome across the states of the world (one dot a state, a box for the
+    quartiles), its worst case marked, and the satisficing threshold."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.6 + 0.55 * len(matrix)), layout="constrained")
+    rows = matrix.to_numpy(dtype=float)
+    ax.boxplot(list(rows), orientation="horizontal", widths=0.5, showfliers=False)
+    rng = np.random.default_rng(0)  # jitter only: where a dot sits vertically means nothing
+    for k, row in enumerate(rows, start=1):
+        ax.scatter(row, k + rng.uniform(-0.15, 0.15, len(row)), s=8, color=colour(0), alpha=0.5)
+        ax.scatter([row.max()], [k], marker="x", s=60, color=OKABE_ITO[1],
+                   label="worst case" if k == 1 else None, zorder=3)  # fmt: skip
+    ax.axvline(threshold, color="black", linestyle="--", linewidth=1,
+               label=f"satisficing threshold {threshold:g}")  # fmt: skip
+    ax.set_yticks(range(1, len(labels) + 1), [textwrap.fill(lab, 40) for lab in labels])
+    ax.set_xlabel(f"{quantity} in each state of the world")
+    ax.invert_yaxis()  # the first policy (the most robust, as the report ranks them) on top
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_series(
+    series: pd.DataFrame, labels: dict[int, str], title: str = "", axes: Sequence | None = None
+) -> Figure:
+    """Daily quantile bands of many runs, one column a point: each dyad's median rung and
+    hostility with its 10-90% band."""
+    chosen = list(labels)
+    if axes is None:
+        size = (3.6 * len(chosen) + 1, 6)
+        _, grid = plt.subplots(2, len(chosen), figsize=size, layout="constrained", squeeze=False)
+        axes = [grid[0], grid[1]]
+    for column, point in enumerate(chosen):
+        data = series[series["point"] == point]
+        for row, quantity in enumerate(("rung", "hostility")):
+            ax = axes[row][column]
+            for k, (dyad, curve) in enumerate(data.groupby("dyad", sort=False)):
+                ax.fill_between(curve["day"], curve[f"{quantity}_q10"], curve[f"{quantity}_q90"],
+                                color=colour(k), alpha=0.2, linewidth=0, step="post")  # fmt: skip
+                ax.step(curve["day"], curve[f"{quantity}_q50"], where="post", color=colour(k),
+                        linestyle=line_style(k), label=dyad)  # fmt: skip
+            if row == 0:
+                ax.set_title(textwrap.fill(labels[point], 40), fontsize=8)
+                ax.set_ylim(-0.2, len(LADDER) - 0.8)
+            ax.set_xlabel("day")
+        axes[0][column].set_ylabel("rung (median, 10-90%)")
+        axes[1][column].set_ylabel("hostility (median, 10-90%)")
+    axes[0][0].legend(fontsize=7)
+    figure = axes[0][0].figure
+    figure.suptitle(title)
+    return figure

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import analysis, ledger, plots
+from sim import analysis, discovery, ledger, plots, sections
 from sim.experiment import Design, Experiment
 from sim.outcomes import ROAD_LABELS, Road
 from sim.scenario import Scenario, ScenarioError
@@ -82,6 +82,14 @@ def headline(experiment: Experiment) -> str:
     return f"p_{analysis.slug(experiment.outcomes[0])}"
 
 
+def timed_runs(out_dir: Path, base: Scenario) -> tuple[pd.DataFrame, pd.Series]:
+    """Every run's escalation and end days with its point's values, and each point's R*."""
+    design = pd.read_parquet(out_dir / "points.parquet")
+    rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
+    days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
+    return analysis.read_runs(out_dir, ["run", *days, "end_day"]), rungs
+
+
 def make_figures(out_dir: str | Path) -> list[Path]:
     """Draw every figure the design allows into out_dir/figures; return their paths."""
     out_dir = Path(out_dir)
@@ -111,14 +119,17 @@ def make_figures(out_dir: str | Path) -> list[Path]:
                              label="P(escalation) − P(escalation in the twin)",
                              title="What each road adds: run minus its twin")  # fmt: skip
         drawn["roads.png"] = figure
-    rung = base.world.escalation_rung
-    runs = analysis.read_runs(out_dir, [f"first_rung_{rung}_day", "end_day"])
-    curves = analysis.survival_data(runs, params[0], rung, experiment.days or base.world.days)
+    runs, rungs = timed_runs(out_dir, base)
+    curves = analysis.survival_data(runs, params[0], rungs, experiment.days or base.world.days)
     drawn["survival.png"] = plots.plot_survival(curves, title="Time to escalation")
     if experiment.design == Design.SOBOL:
         indices = analysis.sobol_indices(summary, experiment, quantity)
         write_atomically(figures_dir / "sobol.csv", lambda p: indices.to_csv(p, index=False))
         drawn["sobol.png"] = plots.plot_sobol(indices, title=f"Sobol indices of {label}")
+    if experiment.design == Design.MORRIS:
+        indices = analysis.morris_indices(summary, experiment, quantity)
+        write_atomically(figures_dir / "morris.csv", lambda p: indices.to_csv(p, index=False))
+        drawn["morris.png"] = plots.plot_morris(indices, title=f"Morris screening of {label}")
     paths = []
     for name, figure in drawn.items():
         path = figures_dir / name
@@ -135,12 +146,17 @@ def write_report(out_dir: str | Path) -> Path:
     figures = make_figures(out_dir)
     params = [p.path for p in experiment.parameters]
     runs = int(summary["runs"].sum())
+    rung = (
+        "its point's `world.escalation_rung`"
+        if analysis.RUNG_PATH in params
+        else str(base.world.escalation_rung)
+    )
     lines = [
         f"# {experiment.name}", "", experiment.description, "", f"> {NOTE}", "",
         f"Base scenario `{base.name}`; {experiment.design.value} design over "
         f"{', '.join(f'`{p}`' for p in params)}; {len(summary):,} points × "
         f"{experiment.replicates:,} replicates = {runs:,} runs, each with its four twins; seed "
-        f"{experiment.seed}. Escalation means reaching rung {base.world.escalation_rung}. "
+        f"{experiment.seed}. Escalation means reaching rung {rung}. "
         "Intervals are 95% Wilson intervals.", "",
     ]  # fmt: skip
     columns = [*params]
@@ -163,11 +179,49 @@ def write_report(out_dir: str | Path) -> Path:
                 f"**By construction, not a finding:** the {road.label} twin cannot reach war "
                 f"here ({reason}), so its caused share is 100% by construction.",
             ]
+    timed, rungs = timed_runs(out_dir, base)
+    horizon = experiment.days or base.world.days
+    for section, drawn in (
+        sections.survival_section(timed, experiment, rungs, horizon),
+        sections.series_section(out_dir, experiment, summary),
+        sections.robustness_section(summary, experiment),
+        sections.feature_section(summary, experiment),
+        sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),
+    ):
+        lines += ["", *section]
+        sections.write_figures(out_dir / "figures", drawn)
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
+    morris_csv = out_dir / "figures" / "morris.csv"
+    if experiment.design == Design.MORRIS and morris_csv.exists():
+        lines += ["", "## Morris screening", "", "Elementary effects (Morris 1991; Campolongo "
+                  "et al. 2007) of the headline probability: μ* ranks the parameters by their "
+                  "mean absolute effect over the design's steps, σ shows non-linearity or "
+                  "interactions. Effects are in units of the probability per whole range.", "",
+                  markdown_table(pd.read_csv(morris_csv))]  # fmt: skip
     lines += ["", "## Figures", ""]
     lines += [f"![{f.stem}](figures/{f.name})" for f in figures]
     path = out_dir / "report.md"
     write_atomically(path, lambda p: p.write_text("\n".join(lines) + "\n"))
     return path
+
+
+def write_discovery(
+    out_dir: str | Path,
+    outcome: str,
+    methods: tuple[str, ...] = discovery.METHODS,
+    min_coverage: float = discovery.MIN_COVERAGE,
+    boxes: int = 1,
+) -> list[Path]:
+    """Write out_dir/discovery_OUTCOME.md and its figures; return the paths written."""
+    out_dir = Path(out_dir)
+    discovery.outcome_column(outcome)  # refuse a bad outcome before reading anything
+    experiment, _, _ = _load(out_dir)
+    lines, figures = sections.discovery_section(out_dir, experiment, outcome, methods,
+                                                min_coverage, boxes)  # fmt: skip
+    paths = sections.write_figures(out_dir / "figures", figures)
+    path = out_dir / f"discovery_{analysis.slug(outcome)}.md"
+    text = "\n".join([f"# {experiment.name}: scenario discovery", "", f"> {NOTE}", "", *lines])
+    write_atomically(path, lambda p: p.write_text(text + "\n"))
+    return [path, *paths]

@@ -391,7 +391,7 @@ def finish(out_dir: Path, base: Scenario, tasks: list[Task] | None = None) -> pd
     With `tasks`, every chunk is verified against the ledger first: a summary is never made
     from a chunk that is not the one it claims to be.
     """
-    from sim.analysis import summarise_point
+    from sim.analysis import escalation_rungs, summarise_point
 
     if tasks is not None:
         todo, problems = verify_chunks(out_dir, tasks, remove=False)
@@ -401,8 +401,8 @@ def finish(out_dir: Path, base: Scenario, tasks: list[Task] | None = None) -> pd
                 f"({'; '.join(problems[:2]) or 'missing'}); run the sweep again"
             )
     design = pd.read_parquet(out_dir / "points.parquet")
-    rung = base.world.escalation_rung
-    rows = [summarise_point(table, rung) for _, table in point_runs(out_dir)]
+    rungs = escalation_rungs(design, base.world.escalation_rung)  # swept, or the base's
+    rows = [summarise_point(table, int(rungs[point])) for point, table in point_runs(out_dir)]
     summary = design.reset_index().merge(pd.DataFrame(rows), on="point")
     write_atomically(out_dir / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     write_atomically(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))

@@ -281,3 +281,18 @@ def test_sobol_indices_need_a_sobol_design():
     )
     with pytest.raises(ValueError, match="sobol design"):
         analysis.sobol_indices(pd.DataFrame({"point": [0], "p": [1.0]}), experiment, "p")
+
+
+def test_summarise_point_gives_each_dyads_chance_of_war():
+    table = runs_table()
+    table["A-B_max_rung"] = [5, 0, 5, 3]
+    table["A-B_war_day"] = [12, -1, 40, -1]
+    table["A-C_max_rung"] = [4, 0, 5, 3]
+    table["A-C_war_day"] = [-1, -1, 41, -1]
+    table["max_rung"] = [5, 0, 5, 3]  # the run's own column is no dyad
+    table["first_war_day"] = [12, -1, 40, -1]
+    row = analysis.summarise_point(table, escalation_rung=5)
+    assert analysis.dyads_of(table) == ["A-B", "A-C"]
+    assert (row["p_war_A-B"], row["p_war_A-C"]) == (0.5, 0.25)
+    assert row["p_war_A-C_low"] < 0.25 < row["p_war_A-C_high"]
+    assert "p_war_first" not in row and "p_war_" not in row
