@@ -50,6 +50,9 @@ from sim.scenario import MAX_ACTORS, Role, Scenario
 
 jit = njit(cache=True, error_model="numpy")
 helper = njit(cache=True, error_model="numpy", inline="always")  # small: inlined where called
+# A phase is called once a day per actor; inlined into the ensemble's day, it costs no call
+# (its arguments are a dozen arrays); the Mesa engine calls its own compiled copy.
+phase = njit(cache=True, error_model="numpy", inline="always")
 
 # Columns of the packed actor parameters (`pack`).
 (
@@ -239,7 +242,7 @@ def start(P, W, SW, state):
 # ---------------------------------------------------------------------------- actors' phases
 
 
-@jit
+@phase
 def perceive(i, P, W, SW, state, dkey):
     """Read each opponent's hostility through threat perception (M1)."""
     pair = state[1]
@@ -258,7 +261,7 @@ def _strength(P, actor, k, gain):
     return P[k, FORCES] * (1.0 + gain * actor[k, A_MOBILISED])
 
 
-@jit
+@phase
 def balance(P, W, SW, state, i, j):
     """(p, Σ credibility): i's chance to win against j with the allies j's tripwires would
     bring in, and how many of them (their credibility summed)."""
@@ -284,7 +287,7 @@ def _option(scratch, count, utility, action, target, free):
     return count + 1
 
 
-@jit
+@phase
 def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
     """Choose today's action by quantal response over the menu's expected utilities (brief §3).
 
@@ -338,14 +341,17 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if reach and rung >= 3.0:
             u = decisions.strike_utility(h, x, rho, harm, W[STRIKE_COST], r, weary)
             count = _option(scratch, count, u, STRIKE, j, u)
-        if reach and SW[SW_DELIBERATE] and not own_offensive and P[i, FORCES] > 0.0:
+        attack = reach and SW[SW_DELIBERATE] and not own_offensive and P[i, FORCES] > 0.0
+        nuclear = P[i, ARMED] > 0.0 and rung >= 5.0
+        win = wider = 0.0
+        if attack or nuclear:  # the balance of forces, once for both options
             win, wider = balance(P, W, SW, state, i, j)
+        if attack:
             u = decisions.attack_utility(
                 win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider, weary
             )
             count = _option(scratch, count, u, ATTACK, j, u)
-        if P[i, ARMED] > 0.0 and rung >= 5.0:
-            win, _ = balance(P, W, SW, state, i, j)
+        if nuclear:
             u = decisions.nuclear_utility(win, V, h, x, W[NUCLEAR_COST])
             count = _option(scratch, count, u, NUCLEAR, j, u)
     if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
@@ -370,7 +376,7 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if suppress & (1 << Road.ATTACKS):
             choice, target = HOLD, -1
     actor[i, A_CHOICE], actor[i, A_TARGET] = choice, target
-    if choice != HOLD:
+    if choice != HOLD and log[0].shape[0] > 0:  # the ensemble keeps no log: skip its numbers
         j = target if target >= 0 else 0
         win, wider = balance(P, W, SW, state, i, j) if target >= 0 else (0.0, 0.0)
         face = worst_backdown
@@ -413,7 +419,7 @@ def _shock(P, state, victim, source, size, harmful):
             pair[P_HARM, k, source] += share
 
 
-@jit
+@phase
 def act(i, P, W, SW, state, dkey, day, log):
     """Carry out today's choice: warnings commit, strikes and attacks hurt, de-escalation and
     withdrawal signal restraint; every move marks its dyad's level for the day (brief §3)."""
@@ -486,7 +492,7 @@ def offensive_on(dyad):
     return False
 
 
-@jit
+@phase
 def fight(P, W, SW, state, dkey, day, log):
     """Each offensive under way costs both sides battle deaths, then may culminate (brief §4)."""
     actor, dyad, metrics = state[0], state[2], state[3]
@@ -512,7 +518,7 @@ def fight(P, W, SW, state, dkey, day, log):
             _write(log, LOG_CULMINATION, attacker, defender, dyad[D_BATTLE, k], 0, 0, 0, 0)
 
 
-@jit
+@phase
 def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
     """Incidents strike v where its forces meet each opponent's, with a hazard that grows with
     exposure, troops in contact, fighting and harassment (M3); v reads each as an accident or
@@ -562,7 +568,7 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
         _write(log, LOG_MISSTEP, v, j, deaths, misread, 0, 0, 0)
 
 
-@jit
+@phase
 def update_beliefs(i, P, W, SW, state):
     """Bayes' rule on the day's signals about each opponent (Kydd 2005; M11)."""
     pair = state[1]
@@ -573,7 +579,7 @@ def update_beliefs(i, P, W, SW, state):
         pair[P_SIGNAL, i, j] = 1.0
 
 
-@jit
+@phase
 def update_hostility(i, P, W, SW, state):
     """Richardson's update toward each opponent with framing, warnings and the day's shocks
     (M1, M2, M6); remembered harm fades."""
@@ -599,7 +605,7 @@ def update_hostility(i, P, W, SW, state):
         pair[P_HARM, i, j] *= W[HARM_MEMORY]
 
 
-@jit
+@phase
 def settle(P, W, SW, state, day, log):
     """Each dyad's rung: climbs by the day's moves, war once reciprocal combat has cost W battle
     deaths, one rung down after D_c calm days (brief §4). Returns True if the run ended."""

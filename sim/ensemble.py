@@ -22,7 +22,7 @@ from sim.outcomes import N_DYAD_METRICS, N_METRICS, N_ROADS
 pack = phases.pack
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def one_day(P, W, SW, state, d, dkey, suppress, scratch, log):
     """One day, phase by phase (EscalationModel.step); True if the run ended."""
     n = P.shape[0]
