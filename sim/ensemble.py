@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.extending import intrinsic
 
 from sim import day as phases
 from sim.chance import day_key, run_key
@@ -21,7 +22,7 @@ from sim.outcomes import N_DYAD_METRICS, N_METRICS, N_ROADS
 pack = phases.pack
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def one_day(P, W, SW, state, d, dkey, suppress, scratch, log):
     """One day, phase by phase (EscalationModel.step); True if the run ended."""
     n = P.shape[0]
@@ -64,6 +65,40 @@ def _days(P, W, SW, state, key, suppress, first_day, scratch, log, day_start, sn
             return
 
 
+@intrinsic
+def _unowned(typingctx, array):
+    """A view of `array` without its reference count (a null meminfo): numba then skips the
+    atomic increment and decrement it makes for every array a compiled call receives."""
+
+    def codegen(context, builder, signature, args):
+        source = context.make_array(signature.args[0])(context, builder, args[0])
+        view = context.make_array(signature.return_type)(context, builder)
+        context.populate_array(
+            view,
+            data=source.data,
+            shape=source.shape,
+            strides=source.strides,
+            itemsize=source.itemsize,
+            meminfo=None,
+        )
+        return view._getvalue()
+
+    return array(array), codegen
+
+
+@njit(cache=True, error_model="numpy")
+def _unowned_state(state):
+    """A run state (`sim.day.new_state`) as views without reference counts."""
+    return (
+        _unowned(state[0]),
+        _unowned(state[1]),
+        _unowned(state[2]),
+        _unowned(state[3]),
+        _unowned(state[4]),
+        _unowned(state[5]),
+    )
+
+
 @njit(cache=True, error_model="numpy")
 def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     """Runs `runs` of one scenario: per run its metrics, per-dyad metrics, casualties and
@@ -73,6 +108,24 @@ def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     day 0 (the docking tests compare the two ways). One thread: parallelism comes from worker
     processes over chunks (`sim.runs`), which keeps numba's threading out of forked processes.
     """
+    n = P.shape[0]
+    snapshots = [phases.new_state(n) for _ in range(N_ROADS)]
+    log = (np.zeros((0, phases.LOG_WIDTH)), np.zeros(1, np.int64))
+    return _simulate(
+        P, W, SW, seed, runs, suppress, twins, phases.new_state(n), phases.new_state(n),
+        snapshots[0], snapshots[1], snapshots[2], snapshots[3], phases.new_scratch(), log,
+        np.empty(N_ROADS, np.int64),
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _simulate(
+    P, W, SW, seed, runs, suppress, twins, run, start, s0, s1, s2, s3, scratch, log, forks
+):
+    """`simulate_runs` on working arrays that the caller owns. Inside, they are used through
+    views without reference counts: counting them cost about half the engine's time (perf,
+    reassurance), one atomic operation per array per compiled call. The caller keeps the
+    arrays alive until this returns, and no view escapes: the outputs are new arrays."""
     n, m = P.shape[0], runs.shape[0]
     metrics = np.empty((m, N_METRICS))
     dyads = np.empty((m, n, N_DYAD_METRICS))
@@ -81,12 +134,13 @@ def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     width = m if twins else 0
     twin_metrics = np.empty((N_ROADS, width, N_METRICS))
     twin_dyads = np.empty((N_ROADS, width, n, N_DYAD_METRICS))
-    state = phases.new_state(n)
-    day_start = phases.new_state(n)
-    snapshots = [phases.new_state(n) for _ in range(N_ROADS)]
-    forks = np.empty(N_ROADS, np.int64)
-    scratch = phases.new_scratch()
-    log = (np.zeros((0, phases.LOG_WIDTH)), np.zeros(1, np.int64))
+    P, W, SW = _unowned(P), _unowned(W), _unowned(SW)
+    state = _unowned_state(run)
+    day_start = _unowned_state(start)
+    snapshots = (_unowned_state(s0), _unowned_state(s1), _unowned_state(s2), _unowned_state(s3))
+    scratch = (_unowned(scratch[0]), _unowned(scratch[1]), _unowned(scratch[2]),
+               _unowned(scratch[3]))  # fmt: skip
+    log, forks = (_unowned(log[0]), _unowned(log[1])), _unowned(forks)
     for k in range(m):
         key = run_key(seed, runs[k])
         forks[:] = -1
