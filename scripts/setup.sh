@@ -70,3 +70,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 # The teaching app works offline: Solara's front-end files into its local cache.
 .venv/bin/python scripts/solara_offline.py
+# The model's machine code, compiled once here rather than inside a first command or test.
+.venv/bin/python scripts/compile.py
