@@ -150,8 +150,8 @@ def by_construction(quantity: str, scenario: Scenario) -> str:
         return "missteps are off, so there is no incident to follow"
     if quantity == "duration_level_correlation":
         return (
-            "largely: days in crisis count days at shows of force or above and a war lasts "
-            "to the horizon, so disputes that reach higher rungs are longer"
+            "in large part, since days in crisis count days at shows of force or above and "
+            "a war lasts to the horizon, so disputes that reach higher rungs are longer"
         )
     return ""
 

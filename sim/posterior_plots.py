@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from sim.plots import NOT_A_FORECAST, OKABE_ITO, plt
 
@@ -62,16 +63,16 @@ def plot_posterior(
                 ax.set_xlim(*bounds[row_name])
                 ax.set_yticks([])
                 if row_name in logs:
-                    ax.set_xscale("log")
+                    _log_axis(ax.xaxis, ax.set_xscale)
             else:
                 ax.scatter(table[column_name], table[row_name], s=size, color=OKABE_ITO[1],
                            alpha=0.5, edgecolors="none")  # fmt: skip
                 ax.set_xlim(*bounds[column_name])
                 ax.set_ylim(*bounds[row_name])
                 if column_name in logs:
-                    ax.set_xscale("log")
+                    _log_axis(ax.xaxis, ax.set_xscale)
                 if row_name in logs:
-                    ax.set_yscale("log")
+                    _log_axis(ax.yaxis, ax.set_yscale)
             if i == k - 1:
                 ax.set_xlabel(column_name, fontsize=9)
             if j == 0 and i > 0:
@@ -80,6 +81,12 @@ def plot_posterior(
     figure.suptitle(f"{title}\nPosterior over the prior's range. {NOT_A_FORECAST}", fontsize=10)
     figure.tight_layout()
     return figure
+
+
+def _log_axis(axis, set_scale) -> None:
+    """A log axis labelled at its decades only (minor labels collide in a small panel)."""
+    set_scale("log")
+    axis.set_minor_formatter(NullFormatter())
 
 
 def plot_thresholds(frame: pd.DataFrame, title: str) -> Figure:
