@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -863,7 +862,7 @@ def calibrate(
         run_calibration,
         thresholds,
     )
-    from sim.sweep import executor_for
+    from sim.sweep import executor_for, write_atomically
 
     if executor not in ("local", "dask"):
         raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
@@ -888,7 +887,8 @@ def calibrate(
                     )
             else:
                 record = {"fingerprint": setup.fingerprint, "calibration": c.model_dump()}
-                _write_atomically(manifest, json.dumps(record, indent=2))
+                text = json.dumps(record, indent=2)
+                write_atomically(manifest, lambda path: path.write_text(text))
             pool = None
             if executor == "dask" or workers > 1:
                 pool = stack.enter_context(executor_for(executor, workers, scheduler))
@@ -924,12 +924,6 @@ PREDICTIVE = (
     "the share of draws whose value lies inside the target say how much of the posterior "
     "meets the pattern."
 )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text)
-    os.replace(partial, path)
 
 
 def _write_calibration(out_dir, setup, table, steps, check) -> None:
