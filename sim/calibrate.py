@@ -51,7 +51,7 @@ from sim.scenario import (
     explain,
     load_scenario,
     parse_scenario,
-    read_toml,
+    read_typed_file,
     repeated,
 )
 from sim.validate import needed_columns
@@ -157,15 +157,7 @@ def scenario_with(base: Scenario, values: dict[str, float], days: int | None = N
 
 def load_calibration(path: str | Path) -> Setup:
     """Read and validate a calibration file; every prior's range must make valid scenarios."""
-    path = Path(path)
-    if not path.exists() and not path.suffix:
-        path = CALIBRATIONS_DIR / f"{path.name}.toml"
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such calibration file")
-    _text, data = read_toml(path)
-    kind = data.pop("kind", None)
-    if kind != "calibration":
-        raise ScenarioError(f"{path}: not a calibration file (kind is {kind!r}, not 'calibration')")
+    path, _, data = read_typed_file(path, "calibration", CALIBRATIONS_DIR)
     try:
         calibration = Calibration.model_validate(data)
     except ValidationError as error:

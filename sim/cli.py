@@ -91,6 +91,20 @@ WaitOpt = Annotated[
 ]
 
 
+PoolWorkersOpt = Annotated[
+    int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
+]
+ExecutorOpt = Annotated[str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="With --executor dask: the address of a running scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (default: start a local cluster).",
+        show_default=False,
+    ),
+]
+
+
 def say(text: str, err: bool = False) -> None:
     """Print text with control characters (terminal escape codes) made harmless."""
     typer.echo(printable(text), err=err)
@@ -530,20 +544,9 @@ def sweep(
             help="An experiment TOML file, or the name of one in experiments/.", show_default=False
         ),
     ],
-    workers: Annotated[
-        int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
-    ] = 0,
-    executor: Annotated[
-        str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="With --executor dask: the address of a running scheduler, e.g. "
-            "tcp://10.0.0.5:8786 (default: start a local cluster).",
-            show_default=False,
-        ),
-    ] = None,
+    workers: PoolWorkersOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Results folder (default: results/EXPERIMENT).", show_default=False),
@@ -811,24 +814,13 @@ def calibrate(
         str,
         typer.Argument(
             help='A calibration TOML file (kind = "calibration"), or the name of one in '
-            "experiments/.",
+            "experiments/calibration/.",
             show_default=False,
         ),
     ],
-    workers: Annotated[
-        int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
-    ] = 0,
-    executor: Annotated[
-        str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="With --executor dask: the address of a running scheduler, e.g. "
-            "tcp://10.0.0.5:8786 (default: start a local cluster).",
-            show_default=False,
-        ),
-    ] = None,
+    workers: PoolWorkersOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(

@@ -42,7 +42,7 @@ from sim.scenario import (
     explain,
     load_scenario,
     parse_scenario,
-    read_toml,
+    read_typed_file,
     repeated,
 )
 
@@ -410,15 +410,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
 
     Every point's scenario is validated too, so a bad range fails here, before any run.
     """
-    path = Path(path)
-    if not path.exists() and not path.suffix:
-        path = EXPERIMENTS_DIR / f"{path.name}.toml"
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such experiment file")
-    text, data = read_toml(path)
-    kind = data.pop("kind", "experiment")
-    if kind != "experiment":
-        raise ScenarioError(f"{path}: not an experiment file (kind is {kind!r}, not 'experiment')")
+    path, text, data = read_typed_file(path, "experiment", EXPERIMENTS_DIR, "experiment")
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as error:

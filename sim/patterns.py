@@ -29,7 +29,7 @@ from sim.scenario import (
     Scenario,
     ScenarioError,
     explain,
-    read_toml,
+    read_typed_file,
     repeated,
 )
 from sim.summaries import Z95, wilson_interval
@@ -274,15 +274,7 @@ def distance_to(value: float, target: Target) -> float:
 
 def load_patterns(path: str | Path | None = None) -> list[Pattern]:
     """Read and validate a patterns file (default: the shipped record)."""
-    path = Path(path) if path is not None else RECORD
-    if not path.exists() and not path.suffix:
-        path = PATTERNS_DIR / f"{path.name}.toml"
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such patterns file")
-    _, data = read_toml(path)
-    kind = data.pop("kind", None)
-    if kind != "patterns":
-        raise ScenarioError(f"{path}: not a patterns file (kind is {kind!r}, not 'patterns')")
+    path, _, data = read_typed_file(path if path is not None else RECORD, "patterns", PATTERNS_DIR)
     try:
         patterns = PatternFile.model_validate(data).patterns
     except ValidationError as error:

@@ -356,6 +356,24 @@ def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     return text, data
 
 
+def read_typed_file(
+    path: str | Path, kind: str, folder: Path, default_kind: str | None = None
+) -> tuple[Path, str, dict[str, Any]]:
+    """Find a TOML file of a `kind` (a bare name is looked up in `folder`), read it and check
+    its `kind` (absent: `default_kind`): its path, its text and its data without `kind`."""
+    path = Path(path)
+    if not path.exists() and not path.suffix:
+        path = folder / f"{path.name}.toml"
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such {kind} file")
+    text, data = read_toml(path)
+    found = data.pop("kind", default_kind)
+    if found != kind:
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ScenarioError(f"{path}: not {article} {kind} file (kind is {found!r}, not {kind!r})")
+    return path, text, data
+
+
 def parse_scenario(data: dict[str, Any]) -> Scenario:
     """Validate a scenario given as a dict, raising ScenarioError with a one-line message."""
     try:
