@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import os
 import threading
 
 import numpy as np
@@ -56,7 +57,7 @@ from sim.app_settings import (
 from sim.outcomes import OUTCOME_LABELS, WAR_OUTCOMES, Road
 from sim.plots import NOT_A_FORECAST as PLOT_NOTE
 from sim.plots import OUTCOME_COLOURS
-from sim.runs import Chunk, simulate_chunk
+from sim.runs import chunks, simulate_chunk
 from sim.scenario import Mechanisms, Scenario
 from sim.summaries import Tally
 from sim.timeline import NOT_A_FORECAST
@@ -65,6 +66,7 @@ logger = logging.getLogger(__name__)
 TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 RUN_COUNTS = (300, 3000)
 MANY_RUNS = RUN_COUNTS[0]
+MANY_THREADS = max(1, min(2, os.cpu_count() or 1))  # chunks of many runs run side by side
 DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
 
 # What each road's twin suppresses, for the roads table.
@@ -147,9 +149,30 @@ CSS = """
 
 
 def many_runs(spec: Scenario, seed: int, runs: int = MANY_RUNS) -> Tally:
-    """Runs 0..runs-1 of `spec` under `seed` with the ensemble engine, each with its twins."""
+    """Runs 0..runs-1 of `spec` under `seed` with the ensemble engine, each with its twins,
+    cut into one chunk per core and run on threads (the engine releases the GIL; a run's
+    numbers do not depend on its chunk, `sim.runs`)."""
     tally = Tally(spec.world.days, spec.world.escalation_rung)
-    tally.add(simulate_chunk(Chunk(spec, seed, 0, runs)))
+    parts = chunks(spec, runs, seed, chunk_size=max(1, -(-runs // MANY_THREADS)))
+    tables: list = [None] * len(parts)
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            tables[k] = simulate_chunk(parts[k])
+        except BaseException as error:  # told to the caller below, not lost in the thread
+            errors.append(error)
+
+    # Daemon threads, so that stopping the server never waits for a class's 3,000 runs.
+    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(len(parts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    for table in tables:
+        tally.add(table)
     return tally
 
 
@@ -527,15 +550,14 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
     if many is None:
         solara.Text("No many-run results for the settings shown yet.", classes=["many-none"])
         return
-    _, n, tally, title, table, figure, roads = many
+    _, n, tally, title, table, roads = many
     solara.Markdown(f"**{html.escape(title)}** (each run counted once, at its highest outcome)")
     solara.HTML(
         tag="ul",
         unsafe_innerHTML="".join(f"<li>{html.escape(line)}</li>" for line in war_lines(tally)),
         classes=["war-risks"],
     )
-    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["outcome-chart"])
-    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "outcomes")
+    OutcomeChart(table, title)
     solara.Markdown("**Roads to war**: each run against its twin without that road.")
     solara.HTML(
         tag="div",
@@ -543,22 +565,31 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
     )
 
 
+@solara.component
+def OutcomeChart(table: pd.DataFrame, title: str):
+    """The outcome chart of many runs, with its downloads: drawn in its own thread, so the
+    numbers above it show at once and the chart follows."""
+    chart = solara.use_thread(
+        lambda: (table, png(outcome_figure(table, title))),
+        dependencies=[table],
+        intrusive_cancel=False,
+    )
+    if chart.value is None or chart.value[0] is not table:
+        solara.Text("Drawing the chart…", classes=["outcome-pending"])
+        return
+    figure = chart.value[1]
+    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["outcome-chart"])
+    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "outcomes")
+
+
 def many_result_of(settings: dict, n: int) -> tuple:
     """Runs 0..n-1 of the settings, and what the page shows of them (made once, off the page's
-    drawing): (settings, n, tally, title, table, chart PNG, roads table rows)."""
+    drawing): (settings, n, tally, title, table, roads table rows)."""
     spec = scenario_of(settings)
     tally = many_runs(spec, settings["seed"], n)
     title = f"Outcomes of {n:,} runs: {caption(settings)}"
     table = outcome_table([("these settings", tally)])
-    return (
-        settings,
-        n,
-        tally,
-        title,
-        table,
-        png(outcome_figure(table, title)),
-        road_rows(tally, spec),
-    )
+    return settings, n, tally, title, table, road_rows(tally, spec)
 
 
 def compare(a: dict, b: dict, runs: int) -> tuple[pd.DataFrame, str]:

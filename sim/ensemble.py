@@ -99,7 +99,7 @@ def _unowned_state(state):
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     """Runs `runs` of one scenario: per run its metrics, per-dyad metrics, casualties and
     withdrawal days, and with `twins` the same metrics of each road's twin.
@@ -107,6 +107,8 @@ def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     With `suppress` (a bit mask of roads), the runs themselves are twins, each simulated from
     day 0 (the docking tests compare the two ways). One thread: parallelism comes from worker
     processes over chunks (`sim.runs`), which keeps numba's threading out of forked processes.
+    It releases the GIL, so a process that cannot fork workers (the app's server) can still
+    run chunks on threads side by side.
     """
     n = P.shape[0]
     snapshots = [phases.new_state(n) for _ in range(N_ROADS)]
