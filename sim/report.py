@@ -11,7 +11,7 @@ from sim import analysis, discovery, ledger, plots, sections
 from sim.experiment import Design, Experiment
 from sim.outcomes import ROAD_LABELS, Road
 from sim.scenario import Scenario, ScenarioError
-from sim.summaries import impossible_without
+from sim.summaries import impossible_without, twin_is_the_run
 from sim.sweep import read_manifest, write_atomically
 
 ROADS_NOTE = (
@@ -172,12 +172,17 @@ def write_report(out_dir: str | Path) -> Path:
     lines.append(markdown_table(table))
     lines += ["", ROADS_NOTE]
     for road in Road:
-        reason = impossible_without(base, road)
-        if reason:
+        if reason := impossible_without(base, road):
             lines += [
                 "",
                 f"**By construction, not a finding:** the {road.label} twin cannot reach war "
                 f"here ({reason}), so its caused share is 100% by construction.",
+            ]
+        elif reason := twin_is_the_run(base, road):
+            lines += [
+                "",
+                f"**By construction, not a finding:** in the base scenario {reason}: its risk "
+                "difference is 0 and its caused share 0% by construction.",
             ]
     timed, rungs = timed_runs(out_dir, base)
     horizon = experiment.days or base.world.days

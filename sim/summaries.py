@@ -65,6 +65,36 @@ def impossible_without(scenario: Scenario, road: Road) -> str:
     return ""
 
 
+def twin_is_the_run(scenario: Scenario, road: Road) -> str:
+    """Why the twin of `road` is the run itself by construction (its risk difference is then
+    0 and its caused share 0%, no finding), or '' when the twin can differ."""
+    world, switches = scenario.world, scenario.mechanisms
+    no_incident = not switches.missteps or world.misstep_rate == 0
+    if road == Road.MISSTEPS and no_incident:
+        why = "missteps are off" if not switches.missteps else "the incident rate is 0"
+        return f"{why}, so no incident happens and the twin without missteps is the run"
+    if road == Road.MISREADING and no_incident:
+        return "no incident happens, so none is misread and the twin without misreading is the run"
+    if road == Road.MISREADING and not switches.misreading:
+        return "misreading is off, so the twin without misreading is the run"
+    if road == Road.ATTACKS and not (switches.deliberate and switches.decisions):
+        return "no one can decide to attack, so the twin without attacks is the run"
+    if road == Road.COMMITMENTS:
+        if not (switches.warning and switches.decisions):
+            return "no public warning binds anyone, so the twin without audience costs is the run"
+        if all(a.audience_cost == 0 for a in scenario.actors):
+            return (
+                "every actor's audience cost is 0, so backing down costs no face anyway and "
+                "the twin without audience costs is the run"
+            )
+    return ""
+
+
+def by_construction(scenario: Scenario, road: Road) -> str:
+    """What the code makes certain about `road`'s twin in this scenario, or ''."""
+    return impossible_without(scenario, road) or twin_is_the_run(scenario, road)
+
+
 @dataclass
 class Tally:
     """Counts over runs: outcomes, escalation, missteps, each road's twin, escalation days."""
@@ -125,8 +155,9 @@ class Tally:
         """Per road: P(escalation), P(escalation) in its twin, the paired risk difference with
         its 95% interval, and the share of escalations it caused with its Wilson interval.
 
-        With the scenario, a road whose twin cannot reach war by construction says so in the
-        column `by_construction`: its caused share of 100% is then no finding.
+        With the scenario, a road whose twin cannot reach war, or is the run itself, by
+        construction says so in the column `by_construction`: its caused share (100% or 0%)
+        is then no finding.
         """
         rows = []
         for road in Road:
@@ -151,7 +182,7 @@ class Tally:
                     else math.nan,
                     "caused_low": share_low,
                     "caused_high": share_high,
-                    "by_construction": impossible_without(scenario, road) if scenario else "",
+                    "by_construction": by_construction(scenario, road) if scenario else "",
                 }
             )
         return pd.DataFrame(rows)

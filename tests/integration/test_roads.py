@@ -70,11 +70,11 @@ def test_the_inadvertent_road_needs_retaliation_to_become_war():
     assert wars(spec.with_changes(mechanisms={"retaliation": False}), N).mean() < 0.005
 
 
-def _tally(spec: Scenario, n: int) -> Tally:
+def _tally(spec: Scenario, n: int, seed: int = 3) -> Tally:
     from sim.runs import Chunk, simulate_chunk
 
     tally = Tally(spec.world.days, spec.world.escalation_rung)
-    tally.add(simulate_chunk(Chunk(spec, 3, 0, n)))
+    tally.add(simulate_chunk(Chunk(spec, seed, 0, n)))
     return tally
 
 
@@ -108,3 +108,41 @@ def test_with_decisions_off_the_report_says_war_is_impossible_by_construction():
     roads = _tally(spec, 200).roads(spec)
     assert (roads["by_construction"].str.contains("impossible")).all()
     assert roads["caused"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    "changes, roads",
+    [
+        ({"mechanisms": {"missteps": False}}, {Road.MISSTEPS, Road.MISREADING}),
+        ({"world": {"misstep_rate": 0.0}}, {Road.MISSTEPS, Road.MISREADING}),
+        ({"mechanisms": {"misreading": False}}, {Road.MISREADING}),
+        ({"mechanisms": {"deliberate": False}}, {Road.ATTACKS}),
+        ({"mechanisms": {"warning": False}}, {Road.COMMITMENTS}),
+        ({"audience_cost": 0.0}, {Road.COMMITMENTS}),
+        ({}, set()),
+    ],
+)
+def test_a_twin_said_to_be_the_run_is_the_run_and_the_others_are_not(changes, roads):
+    """What `twin_is_the_run` says is checked against the engine: 400 runs (reassurance, seed
+    5), each flagged twin equal to its run in every metric, each other twin differing in some
+    run (in this scenario every road shows within 400 runs)."""
+    spec = load_scenario("reassurance")
+    if "audience_cost" in changes:
+        for role in Role:
+            spec = spec.with_actor_changes(role, audience_cost=0.0)
+    else:
+        spec = spec.with_changes(**changes)
+    metrics, dyads, _, _, twin_metrics, twin_dyads = simulate_runs(
+        *pack(spec), 5, np.arange(400), 0, True
+    )
+    tally = _tally(spec, 400, seed=5).roads(spec).set_index("road")
+    for road in Road:
+        said = tally.loc[road.label, "by_construction"]
+        same = np.array_equal(twin_metrics[road], metrics) and np.array_equal(
+            twin_dyads[road], dyads
+        )
+        assert bool(said) == (road in roads), (road, said)
+        assert same == (road in roads), road
+        if road in roads:
+            assert "is the run" in said
+            assert tally.loc[road.label, "risk_difference"] == 0
