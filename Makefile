@@ -9,9 +9,10 @@ run:
 	.venv/bin/escalation sweep troops_threat
 	.venv/bin/escalation report results/troops_threat
 
-# The full suite: lint, format check, tests.
+# The full suite: lint, format check, tests. Two pytest workers, each taking whole test
+# files (a module's fixtures, such as the app's server, are then made once).
 test:
 	@bash scripts/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n 2 --dist loadfile

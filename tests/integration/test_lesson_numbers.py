@@ -1,0 +1,332 @@
+"""The lessons' command-line numbers: every figure a lesson's "What to notice" quotes from its
+commands is recomputed here by the same commands (`escalation ensemble ... --runs 10000
+--seed 1`, `escalation run ... --seed 273 --twin`) and must appear in the lesson as the
+commands print it. The runs are exact (seed 1, runs 0 to 9,999), so there is no tolerance: a
+change of the model that moves a number fails here until the lesson says the new one.
+
+Thirteen ensembles of 10,000 runs with their twins: about 150 s of CPU, the price of lessons
+whose numbers are true.
+"""
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+LESSONS = Path(__file__).resolve().parents[2] / "docs" / "lessons"
+runner = CliRunner()
+RUNS = 10_000
+
+
+def noticed(number: str) -> str:
+    """The lesson's "What to notice" part (and its questions), whitespace squeezed."""
+    path = next(LESSONS.glob(f"{number}-*.md"))
+    text = path.read_text()
+    part = text[text.index("**What to notice") : text.index("**Theory")]
+    return " ".join(part.split())
+
+
+def pct(share: float, digits: int = 2) -> str:
+    return f"{100 * share:.{digits}f}%"
+
+
+def span(low: float, high: float) -> str:
+    """A Wilson interval as the lessons write it: (19.40% to 20.97%)."""
+    return f"({pct(low)} to {pct(high)})"
+
+
+def points(difference: float, sign: bool = True) -> str:
+    """A risk difference in percentage points: +2.60."""
+    return f"{100 * difference:+.2f}" if sign else f"{100 * difference:.2f}"
+
+
+class Ensemble:
+    """What `escalation ensemble` wrote: outcomes, attribution, roads and the runs."""
+
+    def __init__(self, folder: Path):
+        self.outcomes = pd.read_csv(folder / "outcomes.csv").set_index("quantity")
+        self.attribution = pd.read_csv(folder / "attribution.csv").set_index("quantity")
+        self.roads = pd.read_csv(folder / "roads.csv").set_index("road")
+        self.runs = pd.read_parquet(folder / "runs.parquet")
+
+    def share(self, outcome: str) -> str:
+        """ "20.17% (19.40% to 20.97%)" for an outcome."""
+        row = self.outcomes.loc[outcome]
+        return f"{pct(row.share)} {span(row.low, row.high)}"
+
+    def p(self, quantity: str = "P(escalation)") -> str:
+        row = self.attribution.loc[quantity]
+        return f"{pct(row.share)} {span(row.low, row.high)}"
+
+    def difference(self, road: str, sign: bool = True) -> str:
+        """ "+2.60 (+2.29 to +2.91)": a road's risk difference with its paired interval."""
+        row = self.roads.loc[road]
+        d, low, high = (points(v, sign) for v in (row.risk_difference, row.rd_low, row.rd_high))
+        return f"{d} ({low} to {high})"
+
+    def caused(self, road: str) -> str:
+        """ "45%": the share of the wars the road caused."""
+        return pct(self.roads.loc[road].caused_share, 0)
+
+    def wars(self) -> pd.DataFrame:
+        roads = ["missteps", "misreading", "attacks", "commitments"]
+        wars = self.runs[self.runs.escalated]
+        return wars[[f"caused_by_{r}" for r in roads]].rename(columns=lambda c: c[10:])
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory):
+    """`escalation ensemble SOURCE --runs 10000 --seed 1`, once per source."""
+    root = tmp_path_factory.mktemp("lessons")
+
+    @functools.cache
+    def result(source: str) -> Ensemble:
+        if not source.isidentifier():  # a lesson's own scenario file
+            source = str(LESSONS / "scenarios" / f"{source}.toml")
+        out = root / Path(source).stem
+        command = ["ensemble", source, "--runs", str(RUNS), "--seed", "1", "--out", str(out)]
+        done = runner.invoke(app, [*command, "--workers", "1"])
+        assert done.exit_code == 0, done.output
+        return Ensemble(out)
+
+    return result
+
+
+def test_lesson_1_numbers(ensemble):
+    text = noticed("1")
+    none, few, shipped = ensemble("tripwire-0"), ensemble("tripwire-2000"), ensemble("reassurance")
+    limited = [e.share("limited war") for e in (none, few, shipped)]
+    assert f"With no troops, {limited[0].split()[0]} of runs end in a limited war" in text
+    assert f"(95% interval {limited[0].split(' (')[1][:-1]})" in text
+    assert f"with 2,000 per guarantor, {limited[1]}; with 5,000, {limited[2]}" in text
+    assert (
+        f"lowers P(escalation) by {none.difference('attacks', sign=False)}".replace(
+            " (", " percentage points ("
+        )
+        in text
+    )
+    assert f"{none.caused('attacks')} of the wars needed a deliberate attack" in text
+    assert (
+        f"With 2,000 troops the risk difference is {few.difference('attacks')}".replace(
+            " (", " points ("
+        )
+        in text
+    )
+    assert f"with 5,000 it is {shipped.difference('attacks')}" in text
+    assert none.outcomes.loc["wider war", "count"] == 0 and "(0 of 10,000)" in text
+    assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
+    assert f"with 5,000, {shipped.share('wider war')}" in text
+    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in (none, few, shipped)]
+    assert f"falls, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
+
+
+def test_lesson_2_numbers(ensemble):
+    text = noticed("2")
+    calm = ensemble("calm-1000"), ensemble("calm-8000")
+    spiral = ensemble("spiral-1000"), ensemble("spiral-8000")
+    few, many = spiral
+    assert f"adds {few.difference('missteps').split(' (')[0]} percentage points" in text
+    assert f"(95% interval {few.difference('missteps').split(' (')[1]}" in text
+    assert f"and {many.difference('missteps').replace(' (', ' points with 8,000 (')}" in text
+    misreading = [points(e.roads.loc["misreading", "risk_difference"]) for e in spiral]
+    assert f"the misreading road, {misreading[0]} and {misreading[1]}" in text
+    assert f"{many.caused('missteps')} of the wars with 8,000 troops needed a misstep" in text
+    assert f"against {few.caused('missteps')} with 1,000" in text
+    assert f"risk difference is {calm[0].difference('missteps')}".replace(" (", " points (") in text
+    assert f"{calm[1].difference('missteps')} with 8,000" in text
+    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in spiral]
+    assert f"falls from {attacks[0]} to {attacks[1]} points" in text
+    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in spiral]
+    assert f"P(escalation) falls from {escalation[0]} to {escalation[1]}" in text
+    wider = [pct(e.outcomes.loc["wider war", "share"]) for e in spiral]
+    assert f"P(wider war) from {wider[0]} to {wider[1]}" in text
+    contained = [pct(e.outcomes.loc["crisis contained", "share"]) for e in spiral]
+    assert f"{contained[1]} of runs end as a *crisis contained* with 8,000 troops" in text
+    assert f"{contained[0]} with 1,000" in text
+
+
+def test_lesson_3_story_and_numbers(ensemble, tmp_path):
+    text = noticed("3")
+    told = {}
+    for scenario in ("reassurance", "hotline"):
+        out = tmp_path / scenario
+        done = runner.invoke(app, ["run", scenario, "--seed", "273", "--twin", "--out", str(out)])
+        assert done.exit_code == 0, done.output
+        told[scenario] = " ".join(done.output.split())
+        told[scenario + " result"] = json.loads((out / "result.json").read_text())
+    story = told["reassurance"]
+    # Each step of the story as the timeline tells it, and as the lesson retells it.
+    for timeline, lesson in (
+        (
+            r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of "
+            r"Russia's people; Russia reads it as a deliberate attack by United Kingdom\.",
+            "On day 12 an incident between Russian and British forces kills two Russian soldiers",
+        ),
+        (r"Days? 13(-\d+)?: Russia strikes United Kingdom's troops", "From day 13 Russia strikes"),
+        (r"Days? 14(-\d+)?: United Kingdom strikes Russia", "strikes back on day 14"),
+        (r"Days? 21(-\d+)?: Ukraine strikes Russia", "from day 21 Ukraine and Russia trade"),
+        (r"Day 50: Russia and Ukraine are at open war: 1,023 battle deaths", "day 50 (1,023"),
+        (r"Days? 94(-\d+)?: France strikes Russia", "it strikes Russia from day 94"),
+        (r"Day 136: Russia and France are at open war", "open war from day 136"),
+        (r"Day 131: United Kingdom withdraws its troops", "the United Kingdom on day 131"),
+        (r"Day 151: France withdraws its troops", "France on day 151"),
+        (
+            r"Day 211: Russia launches an offensive against Ukraine: [^;]*; "
+            r"no guarantor's tripwire",
+            "on day 211 Russia launches an offensive against Ukraine",
+        ),
+        (
+            r"Outcome: wider war \(Russia and Ukraine at open war from day 50, 14,410 battle "
+            r"deaths; Russia and France at open war from day 136, 3,211 battle deaths\)",
+            "**wider war**, 593 strikes, 14,410 battle deaths between Russia and Ukraine, 3,211",
+        ),
+        (
+            r"Twin without missteps \(no incidents\): ceasefire held",
+            "Without missteps the same run ends with the **ceasefire held**",
+        ),
+        (
+            r"Twin with every incident read correctly \(no misreading\): ceasefire held",
+            "with every incident read correctly, too",
+        ),
+        (
+            r"Twin without commitments \(backing down costs no face\): crisis contained",
+            "Without audience costs it ends as a *crisis contained*",
+        ),
+        (
+            r"suppressing deliberate attacks did not change the outcome",
+            "Suppressing deliberate attacks changes nothing",
+        ),
+    ):
+        assert re.search(timeline, story), timeline
+        assert lesson in text, lesson
+    result = told["reassurance result"]
+    assert result["n_strike"] == 593
+    assert len(re.findall(r"Day \d+: Russia launches an offensive", story)) == 3
+    assert "Russia's three offensives" in text
+    hotline = told["hotline"]
+    assert re.search(
+        r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of Russia's "
+        r"people; Russia reads it correctly as an accident\.",
+        hotline,
+    )
+    assert re.search(r"Outcome: ceasefire held", hotline)
+    assert 'but Russia "reads it correctly as an accident"' in text
+    assert "the run ends with the **ceasefire held**" in text
+
+    shipped, hotline_runs = ensemble("reassurance"), ensemble("hotline")
+    misstep = shipped.attribution.loc["P(escalation | misstep)"]
+    assert f"{pct(misstep.of / RUNS, 1)} of runs see at least one incident" in text
+    assert f"{int(misstep.of):,} of 10,000), and {pct(misstep.share)} of those escalate" in text
+    roads = shipped.roads.loc["missteps"]
+    assert f"Missteps caused {shipped.caused('missteps')} of the wars" in text
+    wars = int(shipped.attribution.loc["P(escalation)", "count"])
+    assert f"({int(roads.caused)} of {wars}; risk difference" in text
+    assert f"risk difference {points(roads.risk_difference)} percentage points" in text
+    assert f"95% interval {shipped.difference('missteps').split(' (')[1][:-1]}" in text
+    assert (
+        f"falls from {shipped.difference('misreading').replace(' (', ' points (')} to "
+        f"{hotline_runs.difference('misreading')}" in text
+    )
+    assert (
+        f"the missteps road's from {points(roads.risk_difference)} to "
+        f"{hotline_runs.difference('missteps')}" in text
+    )
+    assert f"falls from {shipped.p()} to {hotline_runs.p()}" in text
+    quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
+    assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
+    assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
+
+
+def test_lesson_4_numbers(ensemble):
+    text = noticed("4")
+    levels = ["commitment-00", "reassurance", "commitment-06", "commitment-12"]
+    runs = [ensemble(name) for name in levels]
+    days = [e.runs["crisis_days"] for e in runs]
+    means = [f"{d.mean():.1f}" for d in days]
+    assert (
+        f"rises from {means[0]} with no audience costs to {means[1]} (c = 0.3), {means[2]} "
+        f"(c = 0.6) and {means[3]} (c = 1.2)" in text
+    )
+    top = [f"{d.quantile(0.9):.0f}" for d in days]
+    assert f"from {top[0]} days to {top[1]}, {top[2]} and {top[3]}" in text
+    medians = [f"{d.median():.0f}" for d in days]
+    assert f"({medians[0]}, {medians[1]}, {medians[2]} days)" in text
+    assert f"lasts {medians[3]} days" in text
+    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in runs]
+    assert f"rises from {escalation[0]} (c = 0) to " + ", ".join(escalation[1:3]) in text
+    assert f"and {escalation[3]}; P(wider war)" in text
+    wider = [pct(e.outcomes.loc["wider war", "share"]) for e in runs]
+    assert f"from {wider[0]} to {wider[1]}, {wider[2]} and {wider[3]}" in text
+    d, interval = runs[1].difference("commitments").split(" (")
+    assert f"{d} percentage points at c = 0.3 (95% interval {interval}" in text
+    assert f"{runs[2].difference('commitments')} at 0.6" in text
+    assert f"{runs[3].difference('commitments')} at 1.2" in text
+    assert runs[0].roads.loc["commitments", "risk_difference"] == 0
+    said = runs[0].roads.loc["commitments", "by_construction"]  # the command says it in words
+    assert "audience cost is 0" in said and "is the run" in said
+    assert "it is zero by construction (the twin is the run)" in text
+    assert f"At c = 0.3, {runs[1].caused('commitments')} of the wars needed it" in text
+    assert f"At c = 1.2, {runs[3].caused('commitments')} of the wars needed audience costs" in text
+    for column, words in (("n_warning", "public warnings"), ("n_deescalation", "offers")):
+        assert f"{runs[0].runs[column].mean():.1f} {words}" in text
+    assert (
+        f"at c = 0.3, {runs[1].runs['n_warning'].mean():.1f} and "
+        f"{runs[1].runs['n_deescalation'].mean():.1f}" in text
+    )
+    strikes = [f"{e.runs['n_strike'].mean():.1f}" for e in runs[:2]]
+    assert f"strikes rise from {strikes[0]} a run to {strikes[1]}" in text
+    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in runs]
+    assert f"is {attacks[0].lstrip('+')} at c = 0, {attacks[1]} points at 0.3" in text
+    assert f"{attacks[2]} at 0.6 and {attacks[3]} at 1.2" in text
+    misstep = runs[3].attribution.loc["P(escalation | misstep)", "share"]
+    assert f"misstep)*: {pct(misstep)})" in text
+
+
+def test_lesson_5_numbers(ensemble):
+    text = noticed("5")
+    baseline, shipped, korea = ensemble("baseline"), ensemble("reassurance"), ensemble("korea")
+    p, interval = baseline.p().split(" (")
+    assert f"P(escalation) is {p} (95% interval {interval}, every war is a limited war" in text
+    assert baseline.outcomes.loc["wider war", "count"] == 0
+    assert baseline.outcomes.loc["nuclear use", "count"] == 0
+    assert f"{baseline.caused('attacks')} of them needed a deliberate attack" in text
+    assert (
+        f"(risk difference {baseline.difference('attacks').replace(' (', ' points, ')[:-1]})"
+        in text
+    )
+    assert f"Missteps caused {baseline.caused('missteps')}." in text
+    assert f"P(escalation) is {shipped.p()} and the deliberate road is nearly closed" in text
+    caused = [shipped.caused(r) for r in ("attacks", "missteps", "misreading", "commitments")]
+    assert (
+        f"{caused[0]} of the wars needed a deliberate attack, {caused[1]} a misstep, "
+        f"{caused[2]} a misreading and {caused[3]} audience costs" in text
+    )
+    assert f"In the Korean tripwire, P(escalation) is {korea.p()}" in text
+    assert f"{korea.caused('missteps')} of the wars needed a misstep" in text
+    assert (
+        f"(risk difference {korea.difference('missteps').replace(' (', ' points, ')[:-1]})" in text
+    )
+    assert (
+        f"{korea.caused('misreading')} a misreading, {korea.caused('commitments')} audience "
+        f"costs, only {korea.caused('attacks')} a deliberate attack" in text
+    )
+    total = shipped.wars().sum().sum() / len(shipped.wars())
+    assert f"({pct(total, 0)} in reassurance)" in text
+    wars = baseline.wars()
+    two = int((wars.sum(axis=1) == 2).sum())
+    assert f"{two:,} of the {len(wars):,} wars needed exactly two roads" in text
+    both = int((wars.attacks & wars.commitments).sum())
+    assert f"{both:,} needed both a deliberate attack *and* audience costs" in text
+    wars = korea.wars()
+    inadvertent = wars.missteps | wars.misreading
+    both = int((inadvertent & wars.commitments).sum())
+    assert f"in Korea, {both:,} of the {len(wars):,} wars needed both" in text
+    wars = shipped.wars()
+    none = int((wars.sum(axis=1) == 0).sum())
+    assert f"({none} of {len(wars)} in reassurance)" in text
