@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 RUN_COUNTS = (300, 3000)
 MANY_RUNS = RUN_COUNTS[0]
 MANY_THREADS = max(1, min(2, os.cpu_count() or 1))  # chunks of many runs run side by side
+CHART_DELAY = 0.15  # seconds the outcome chart waits, so the numbers reach the page first
 DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
 
 # What each road's twin suppresses, for the roads table.
@@ -297,7 +299,8 @@ def warm_up() -> None:
             return
         session = Session(defaults())
         session.step()
-        many_runs(scenario_of(defaults()), 1, runs=2)
+        table = outcome_table([("warm-up", many_runs(scenario_of(defaults()), 1, runs=2))])
+        png(outcome_figure(table, "warm-up"))  # matplotlib's fonts and caches, once
         _warmed.set()
 
 
@@ -569,11 +572,12 @@ def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
 def OutcomeChart(table: pd.DataFrame, title: str):
     """The outcome chart of many runs, with its downloads: drawn in its own thread, so the
     numbers above it show at once and the chart follows."""
-    chart = solara.use_thread(
-        lambda: (table, png(outcome_figure(table, title))),
-        dependencies=[table],
-        intrusive_cancel=False,
-    )
+
+    def draw() -> tuple:
+        time.sleep(CHART_DELAY)  # the page sends the numbers before drawing holds the GIL
+        return table, png(outcome_figure(table, title))
+
+    chart = solara.use_thread(draw, dependencies=[table], intrusive_cancel=False)
     if chart.value is None or chart.value[0] is not table:
         solara.Text("Drawing the chart…", classes=["outcome-pending"])
         return
