@@ -144,6 +144,12 @@ CSS = """
 .controls .v-input__slot > label.v-label:first-child { position: absolute !important;
   width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .esc-page button:focus-visible, .esc-page input:focus-visible { outline: 3px solid #0072B2; }
+/* a control's tooltip, shown below it while it has the keyboard's focus */
+.esc-help { position: relative; }
+.focus-hint { display: none; }
+.esc-help:has(:focus-visible) > .focus-hint { display: block; position: absolute; top: 100%;
+  left: 0; z-index: 20; max-width: 340px; padding: 5px 10px; border-radius: 4px;
+  background: rgba(33, 33, 33, 0.95); color: white; font-size: 14px; pointer-events: none; }
 """
 
 
@@ -309,9 +315,12 @@ def warm_up() -> None:
 
 @solara.component
 def Help(text: str, children: list = []):  # noqa: B006 (Solara's children convention)
-    """A control with its tooltip (shown on hover)."""
-    with solara.Tooltip(text):
-        solara.Column(children=children, gap="0px")
+    """A control with its tooltip: shown on hover, and on keyboard focus (by CSS: Vuetify's
+    tooltip opens only when its own element, here a wrapper, takes the focus)."""
+    with solara.Div(classes=["esc-help"]):
+        with solara.Tooltip(text):
+            solara.Column(children=children, gap="0px")
+        solara.Div(children=[text], classes=["focus-hint"], attributes={"aria-hidden": "true"})
 
 
 @solara.component

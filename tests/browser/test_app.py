@@ -311,9 +311,13 @@ def test_the_page_shows_its_numbers_and_explains_itself_at_1440(open_page, timin
     tab.get_by_text("About this model").click()
     expect(tab.get_by_text("What it is not.")).to_be_visible()
     tab.get_by_text("hotline quality: 0.30 of 1 (poor)").hover()
-    expect(tab.get_by_text("misread as a deliberate attack").first).to_be_visible(timeout=10_000)
-    # Keyboard: Tab reaches Step; Enter presses it.
-    tab.get_by_role("button", name="Step", exact=True).focus()
+    hover = tab.locator(".v-tooltip__content", has_text="misread as a deliberate attack")
+    expect(hover).to_be_visible(timeout=10_000)
+    expect(tab.locator(".focus-hint:visible")).to_have_count(0)  # no focus, no hint
+    # Keyboard: Tab from Play reaches Step and shows its tooltip; Enter presses it.
+    tab.get_by_role("button", name="Play", exact=True).focus()
+    tab.keyboard.press("Tab")
+    expect(tab.locator(".focus-hint:visible")).to_have_text(["One day of the run."])
     tab.keyboard.press("Enter")
     wait_day(tab, 1)
     press_step(tab, 3, timings)
