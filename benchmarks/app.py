@@ -77,6 +77,7 @@ def main() -> None:
                 risks.wait_for(timeout=120_000)
                 tab.locator("table.roads").wait_for(timeout=30_000)
                 numbers.append(time.monotonic() - start)
+                tab.locator(".outcome-pending").wait_for(state="detached", timeout=60_000)
                 tab.locator("img.outcome-chart, .outcome-chart img").first.wait_for()
                 charts.append(time.monotonic() - start)
                 print(f"seed {seed}: numbers {numbers[-1]:.2f} s, chart {charts[-1]:.2f} s")

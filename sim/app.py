@@ -67,7 +67,9 @@ logger = logging.getLogger(__name__)
 TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 RUN_COUNTS = (300, 3000)
 MANY_RUNS = RUN_COUNTS[0]
-MANY_THREADS = max(1, min(2, os.cpu_count() or 1))  # chunks of many runs run side by side
+# Chunks of many runs run side by side, one per core this process may use (at most two).
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+MANY_THREADS = max(1, min(2, CORES or 1))
 CHART_DELAY = 0.15  # seconds the outcome chart waits, so the numbers reach the page first
 DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
 
@@ -587,6 +589,9 @@ def OutcomeChart(table: pd.DataFrame, title: str):
         return table, png(outcome_figure(table, title))
 
     chart = solara.use_thread(draw, dependencies=[table], intrusive_cancel=False)
+    if chart.error is not None:  # the numbers above stand; the chart says why it is missing
+        solara.Text(f"The chart could not be drawn: {chart.error}", classes=["esc-error"])
+        return
     if chart.value is None or chart.value[0] is not table:
         solara.Text("Drawing the chart…", classes=["outcome-pending"])
         return

@@ -182,7 +182,7 @@ def write_report(out_dir: str | Path) -> Path:
             lines += [
                 "",
                 f"**By construction, not a finding:** in the base scenario {reason}: its risk "
-                "difference is 0 and its caused share 0% by construction.",
+                "difference is 0 and it causes no war, by construction.",
             ]
     timed, rungs = timed_runs(out_dir, base)
     horizon = experiment.days or base.world.days

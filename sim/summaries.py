@@ -67,7 +67,7 @@ def impossible_without(scenario: Scenario, road: Road) -> str:
 
 def twin_is_the_run(scenario: Scenario, road: Road) -> str:
     """Why the twin of `road` is the run itself by construction (its risk difference is then
-    0 and its caused share 0%, no finding), or '' when the twin can differ."""
+    0 and it causes no war: no finding), or '' when the twin can differ."""
     world, switches = scenario.world, scenario.mechanisms
     no_incident = not switches.missteps or world.misstep_rate == 0
     if road == Road.MISSTEPS and no_incident:
@@ -75,10 +75,20 @@ def twin_is_the_run(scenario: Scenario, road: Road) -> str:
         return f"{why}, so no incident happens and the twin without missteps is the run"
     if road == Road.MISREADING and no_incident:
         return "no incident happens, so none is misread and the twin without misreading is the run"
-    if road == Road.MISREADING and not switches.misreading:
-        return "misreading is off, so the twin without misreading is the run"
-    if road == Road.ATTACKS and not (switches.deliberate and switches.decisions):
-        return "no one can decide to attack, so the twin without attacks is the run"
+    if road == Road.MISREADING:
+        # An incident is misread with chance τ·(1 − q) (sim.rules.incidents).
+        if not switches.misreading:
+            return "misreading is off, so the twin without misreading is the run"
+        if world.hotline_quality == 1 or all(a.threat_perception == 0 for a in scenario.actors):
+            return (
+                "a perfect hotline or no threat perception: no incident is misread, so the "
+                "twin without misreading is the run"
+            )
+    if road == Road.ATTACKS:
+        if not (switches.deliberate and switches.decisions):
+            return "no one can decide to attack, so the twin without attacks is the run"
+        if all(a.forces == 0 for a in scenario.actors):
+            return "no actor has forces to attack with, so the twin without attacks is the run"
     if road == Road.COMMITMENTS:
         if not (switches.warning and switches.decisions):
             return "no public warning binds anyone, so the twin without audience costs is the run"
@@ -156,8 +166,8 @@ class Tally:
         its 95% interval, and the share of escalations it caused with its Wilson interval.
 
         With the scenario, a road whose twin cannot reach war, or is the run itself, by
-        construction says so in the column `by_construction`: its caused share (100% or 0%)
-        is then no finding.
+        construction says so in the column `by_construction`: its caused share (100%, or no
+        war caused) is then no finding.
         """
         rows = []
         for road in Road:

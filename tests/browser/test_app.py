@@ -203,6 +203,7 @@ def run_many(tab, n: int, timings: dict) -> None:
     timings.setdefault(f"{n:,} runs with their twins (numbers and roads table shown)", []).append(
         time.monotonic() - start
     )
+    tab.locator(".outcome-pending").wait_for(state="detached", timeout=60_000)
     tab.locator("img.outcome-chart, .outcome-chart img").first.wait_for(timeout=30_000)
     timings.setdefault(f"{n:,} runs with their twins (chart shown)", []).append(
         time.monotonic() - start

@@ -1,10 +1,12 @@
-"""The lessons' command-line numbers: every figure a lesson's "What to notice" quotes from its
-commands is recomputed here by the same commands (`escalation ensemble ... --runs 10000
---seed 1`, `escalation run ... --seed 273 --twin`) and must appear in the lesson as the
-commands print it. The runs are exact (seed 1, runs 0 to 9,999), so there is no tolerance: a
-change of the model that moves a number fails here until the lesson says the new one.
+"""The lessons' command-line numbers: every figure that a lesson's "What to notice" and its
+questions quote from the output of its commands is recomputed here by the same commands
+(`escalation ensemble ... --runs 10000 --seed 1`, `escalation run ... --seed 273 --twin`) and
+must appear in the lesson as the commands print it (the scenarios' settings a lesson names
+are its scenario files'). The runs are exact (seed 1, runs 0 to 9,999), so there is no
+tolerance: a change of the model that moves a number fails here until the lesson says the
+new one.
 
-Thirteen ensembles of 10,000 runs with their twins: about 150 s of CPU, the price of lessons
+Thirteen ensembles of 10,000 runs with their twins: about 160 s of CPU, the price of lessons
 whose numbers are true.
 """
 
@@ -122,6 +124,9 @@ def test_lesson_1_numbers(ensemble):
     assert none.outcomes.loc["wider war", "count"] == 0 and "(0 of 10,000)" in text
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
+    wider = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
+    assert wider[1] > max(wider[0], wider[2])
+    assert "P(wider war) is highest with the *smaller* contingent" in text
     escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in (none, few, shipped)]
     assert f"falls, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
 
@@ -207,8 +212,11 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         assert lesson in text, lesson
     result = told["reassurance result"]
     assert result["n_strike"] == 593
-    assert len(re.findall(r"Day \d+: Russia launches an offensive", story)) == 3
-    assert "Russia's three offensives" in text
+    offensives = [int(d) for d in re.findall(r"Day (\d+): Russia launches an offensive", story)]
+    assert len(offensives) == 3 and min(offensives) > 50  # after open war began on day 50
+    assert "Russia's three offensives came after the strikes had already made it a war" in text
+    assert re.search(r"Day 83: France warns Russia publicly", story)
+    assert "Read the timeline from day 83 to day 136" in text
     hotline = told["hotline"]
     assert re.search(
         r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of Russia's "
@@ -216,6 +224,7 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         hotline,
     )
     assert re.search(r"Outcome: ceasefire held", hotline)
+    assert told["hotline result"]["n_strike"] == 0 and "No strike follows" in text
     assert 'but Russia "reads it correctly as an accident"' in text
     assert "the run ends with the **ceasefire held**" in text
 
@@ -241,6 +250,9 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
     assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
     assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
+    wars = shipped.wars()
+    both = int((wars.missteps & wars.commitments).sum())
+    assert f"(At seed 1: {both} of the {int(wars.missteps.sum())}.)" in text
 
 
 def test_lesson_4_numbers(ensemble):
@@ -301,6 +313,7 @@ def test_lesson_5_numbers(ensemble):
         in text
     )
     assert f"Missteps caused {baseline.caused('missteps')}." in text
+    assert f"audience costs still caused {baseline.caused('commitments')} of its wars" in text
     assert f"P(escalation) is {shipped.p()} and the deliberate road is nearly closed" in text
     caused = [shipped.caused(r) for r in ("attacks", "missteps", "misreading", "commitments")]
     assert (
