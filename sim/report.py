@@ -139,6 +139,29 @@ def make_figures(out_dir: str | Path) -> list[Path]:
     return paths
 
 
+def road_notes(base: Scenario) -> list[str]:
+    """The report's notes on what the base scenario makes certain about the roads' twins."""
+    notes = []
+    # What keeps a twin that keeps attacks from war keeps the run from it too.
+    if nowhere := impossible_without(base, Road.MISSTEPS):
+        notes.append(
+            f"**By construction, not a finding:** no run of the base scenario can reach war "
+            f"({nowhere}), so no road causes a war."
+        )
+    for road in Road:
+        if not nowhere and (reason := impossible_without(base, road)):
+            notes.append(
+                f"**By construction, not a finding:** the {road.label} twin cannot reach war "
+                f"here ({reason}), so its caused share is 100% by construction."
+            )
+        elif reason := twin_is_the_run(base, road):
+            notes.append(
+                f"**By construction, not a finding:** in the base scenario {reason}: its risk "
+                "difference is 0 and it causes no war, by construction."
+            )
+    return notes
+
+
 def write_report(out_dir: str | Path) -> Path:
     """Write out_dir/report.md: the experiment, its tables and its figures."""
     out_dir = Path(out_dir)
@@ -171,19 +194,8 @@ def write_report(out_dir: str | Path) -> Path:
         table = table.sort_values(headline(experiment), ascending=False).head(40)
     lines.append(markdown_table(table))
     lines += ["", ROADS_NOTE]
-    for road in Road:
-        if reason := impossible_without(base, road):
-            lines += [
-                "",
-                f"**By construction, not a finding:** the {road.label} twin cannot reach war "
-                f"here ({reason}), so its caused share is 100% by construction.",
-            ]
-        elif reason := twin_is_the_run(base, road):
-            lines += [
-                "",
-                f"**By construction, not a finding:** in the base scenario {reason}: its risk "
-                "difference is 0 and it causes no war, by construction.",
-            ]
+    for note in road_notes(base):
+        lines += ["", note]
     timed, rungs = timed_runs(out_dir, base)
     horizon = experiment.days or base.world.days
     for section, drawn in (

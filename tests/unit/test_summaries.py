@@ -306,3 +306,25 @@ def test_a_road_is_not_flagged_when_escalation_needs_no_war():
     t = Tally(horizon=HORIZON, escalation_rung=3)
     t.add(table_of("ABCDEF"))
     assert t.roads(decisions_off).set_index("road").loc["missteps", "by_construction"] == ""
+
+
+def test_the_report_says_when_no_run_can_reach_war_instead_of_100_percent_per_road():
+    from sim.report import road_notes
+
+    no_battle_deaths = scenario({"deliberate": False}, {"strike_casualties": 0.0})
+    notes = road_notes(no_battle_deaths)
+    assert "no run of the base scenario can reach war" in notes[0]
+    assert not any("100%" in note for note in notes)
+    assert "twin without attacks is the run" in notes[1]  # attacks are off: also true
+    only_attacks_kill = scenario(world={"strike_casualties": 0.0})
+    notes = road_notes(only_attacks_kill)
+    assert len(notes) == 1 and "attacks twin cannot reach war" in notes[0]
+    assert "100% by construction" in notes[0]
+    assert road_notes(scenario()) == []
+
+
+def test_the_report_says_when_a_twin_is_the_run():
+    from sim.report import road_notes
+
+    (note,) = road_notes(scenario({"misreading": False}))
+    assert "twin without misreading is the run" in note and "risk difference is 0" in note
