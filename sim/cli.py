@@ -91,8 +91,9 @@ WaitOpt = Annotated[
 ]
 
 
-PoolWorkersOpt = Annotated[
-    int, typer.Option(min=0, max=1024, help="Worker processes (0: one per core).")
+WorkersOpt = Annotated[
+    int,
+    typer.Option(min=0, max=1024, help="Worker processes (0: one per core).", show_default=False),
 ]
 ExecutorOpt = Annotated[str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")]
 SchedulerOpt = Annotated[
@@ -331,12 +332,7 @@ def ensemble(
             show_default=False,
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=0, max=256, help="Worker processes (0: one per core).", show_default=False
-        ),
-    ] = 0,
+    workers: WorkersOpt = 0,
     chunk_size: Annotated[
         int, typer.Option(min=1, max=1_000_000, help="Runs per task; results do not depend on it.")
     ] = 10_000,
@@ -544,7 +540,7 @@ def sweep(
             help="An experiment TOML file, or the name of one in experiments/.", show_default=False
         ),
     ],
-    workers: PoolWorkersOpt = 0,
+    workers: WorkersOpt = 0,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     out: Annotated[
@@ -725,12 +721,7 @@ def validate(
             show_default=False,
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=0, max=256, help="Worker processes (0: one per core).", show_default=False
-        ),
-    ] = 0,
+    workers: WorkersOpt = 0,
     force: ForceOpt = False,
     wait: WaitOpt = False,
 ) -> None:
@@ -818,7 +809,7 @@ def calibrate(
             show_default=False,
         ),
     ],
-    workers: PoolWorkersOpt = 0,
+    workers: WorkersOpt = 0,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     out: Annotated[
