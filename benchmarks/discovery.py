@@ -28,8 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import discovery, plots
-from sim.experiment import load_experiment, points
+from sim.analysis import discovery
+from sim.analysis.plots.discovery import plot_cart, plot_peeling
+from sim.analysis.plots.style import plt
+from sim.experiments.experiment import load_experiment, points
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,11 +57,11 @@ def time_analysis(x: pd.DataFrame, y: np.ndarray, design: pd.DataFrame) -> None:
     per_point = pd.DataFrame({"y": pd.Series(y).groupby(np.arange(len(y)) // 50).mean()})
     discovery.feature_scores(design.reset_index(drop=True), per_point)
     for figure in (
-        plots.plot_peeling(found.trajectory, found.chosen),
-        plots.plot_cart(tree.tree, tree.feature_names),
+        plot_peeling(found.trajectory, found.chosen),
+        plot_cart(tree.tree, tree.feature_names),
     ):
         figure.savefig("/dev/null", format="png")
-        plots.plt.close(figure)
+        plt.close(figure)
     total = time.perf_counter() - start
     print(f"{len(x):,} runs, {x.shape[1]} parameters, {y.mean():.1%} with the outcome")
     print(f"PRIM {prim_s:.1f} s, CART {cart_s:.1f} s, all (with scores, figures) {total:.1f} s")
@@ -74,7 +76,7 @@ def main() -> None:
     if args.sweep is None:
         time_analysis(*synthetic())
         return
-    from sim.report import write_discovery
+    from sim.analysis.report.document import write_discovery
 
     start = time.perf_counter()
     write_discovery(args.sweep, args.outcome)

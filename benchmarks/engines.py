@@ -22,9 +22,9 @@ import resource
 import time
 from pathlib import Path
 
-from sim.runs import Chunk, chunks, iter_tables, process_pool, simulate_chunk
-from sim.scenario import load_scenario
-from sim.summaries import Tally
+from sim.analysis.summaries import Tally
+from sim.experiments.runs import Chunk, chunks, iter_tables, process_pool, simulate_chunk
+from sim.model.scenario import load_scenario
 
 
 def timed(chunk: Chunk) -> tuple[float, float]:

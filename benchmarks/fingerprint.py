@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.runs import run_many
-from sim.scenario import load_scenario
+from sim.experiments.runs import run_many
+from sim.model.scenario import load_scenario
 
 SCENARIOS = ("baseline", "reassurance", "hotline", "hardline", "korea")
 

@@ -14,8 +14,9 @@ import time
 import tomllib
 from pathlib import Path
 
-from sim.experiment import Experiment, load_experiment
-from sim.sweep import executor_for, finish, run_sweep
+from sim.analysis.sweep_stats import summarise_sweep
+from sim.experiments.experiment import Experiment, load_experiment
+from sim.experiments.sweep import executor_for, run_sweep
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,7 +43,7 @@ def one(replicates: int, workers: int) -> None:
             run_sweep(experiment, base, text, out, pool)
             ran = time.perf_counter()
             workers_mb = [peak_mb(pid) for pid in pool._processes]
-        finish(out, base)
+        summarise_sweep(out, base)
         end = time.perf_counter()
     finally:
         shutil.rmtree(out, ignore_errors=True)

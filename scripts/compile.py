@@ -7,9 +7,9 @@ click or a test with a timeout. Both engines and the twins are compiled.
 
 import time
 
-from sim.model import run_model
-from sim.runs import Chunk, simulate_chunk
-from sim.scenario import load_scenario
+from sim.experiments.runs import Chunk, simulate_chunk
+from sim.model.mesa_model import run_model
+from sim.model.scenario import load_scenario
 
 start = time.perf_counter()
 scenario = load_scenario("reassurance").with_changes(world={"days": 5})

@@ -1,4 +1,11 @@
-"""escalation-sim: an agent-based model of escalation under a tripwire and a counter-threat."""
+"""escalation-sim: an agent-based model of escalation under a tripwire and a counter-threat.
+
+The flow reads in the subpackages' names: `model` (a scenario, its rules, one day, the two
+engines) → `experiments` (many runs, sweeps, results folders) → `analysis` (summaries,
+discovery, reports, figures) → `record` (patterns of the historical record, validation,
+calibration) → `app` (the teaching page) and `cli` (the command line). Each imports only
+from those before it; docs/architecture.md draws it.
+"""
 
 import hashlib
 from pathlib import Path
@@ -13,16 +20,16 @@ def _drop_stale_machine_code() -> None:
     numba checks only a cached function's own file, not the functions it calls, so an edited
     rule could otherwise run as its old machine code inside a cached engine loop.
     """
-    root = Path(__file__).parent
-    sources = [root / name for name in _COMPILED] + sorted((root / "rules").glob("*.py"))
+    model = Path(__file__).parent / "model"
+    sources = [model / name for name in _COMPILED] + sorted((model / "rules").glob("*.py"))
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
-    stamp = root / "__pycache__" / "numba-sources.sha256"
+    stamp = model / "__pycache__" / "numba-sources.sha256"
     try:
         if stamp.read_text() == digest:
             return
     except OSError:
         pass
-    for cached in [*root.glob("__pycache__/*.nb[ic]"), *root.glob("rules/__pycache__/*.nb[ic]")]:
+    for cached in [*model.glob("__pycache__/*.nb[ic]"), *model.glob("rules/__pycache__/*.nb[ic]")]:
         cached.unlink(missing_ok=True)
     try:
         stamp.parent.mkdir(exist_ok=True)

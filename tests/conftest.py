@@ -5,9 +5,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.ensemble import pack, simulate_runs
-from sim.outcomes import MAX_RUNG
-from sim.scenario import Mechanisms, Scenario, load_scenario, parse_scenario
+from sim.model.ensemble import pack, simulate_runs
+from sim.model.outcomes import MAX_RUNG
+from sim.model.scenario import Mechanisms, Scenario, load_scenario, parse_scenario
 
 SHIPPED = ["baseline", "reassurance", "hotline", "hardline", "korea"]
 

@@ -1,6 +1,6 @@
 """Hypothesis generators of valid scenarios, kept in one place.
 
-Every field of the schema is drawn (a test in tests/unit/test_scenario.py checks it), over
+Every field of the schema is drawn (a test in tests/model/test_scenario.py checks it), over
 ranges wide enough to reach every rung within a short horizon: missteps and misreadings,
 strikes and attacks, wars, withdrawals and nuclear use all occur among the drawn scenarios.
 Edge values the schema allows (no forces, no troops, zero precision, certain beliefs) are
@@ -11,7 +11,7 @@ import string
 
 from hypothesis import strategies as st
 
-from sim.scenario import MAX_ACTORS, Mechanisms, parse_scenario
+from sim.model.scenario import MAX_ACTORS, Mechanisms, parse_scenario
 
 unit = st.floats(0.0, 1.0)
 NAME_CHARACTERS = string.ascii_letters + string.digits + " -'.é"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.model import run_model
-from sim.outcomes import Event
-from sim.plots import OUTCOME_COLOURS, colour, plt
-from sim.scenario import load_scenario
+from sim.analysis.plots.style import OUTCOME_COLOURS, colour, plt
+from sim.model.mesa_model import run_model
+from sim.model.outcomes import Event
+from sim.model.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
 FIGURES = HERE / "figures"

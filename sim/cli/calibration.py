@@ -1,0 +1,256 @@
+"""`calibrate`: fit scenario parameters to the record's patterns by ABC-SMC, and write the
+posterior, its figures and its report."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import (
+    RESULTS,
+    ExecutorOpt,
+    ForceOpt,
+    SchedulerOpt,
+    WaitOpt,
+    WorkersOpt,
+    app,
+    console,
+    fails_cleanly,
+    progress_bar,
+    say,
+    waiting,
+)
+from sim.experiments.folders import claim, folder_name, printable
+from sim.model.scenario import (
+    ScenarioError,
+)
+
+
+@app.command(rich_help_panel="The record")
+@fails_cleanly
+def calibrate(
+    calibration: Annotated[
+        str,
+        typer.Argument(
+            help='A calibration TOML file (kind = "calibration"), or the name of one in '
+            "experiments/calibration/.",
+            show_default=False,
+        ),
+    ],
+    workers: WorkersOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Results folder (default: results/calibrations/NAME).", show_default=False
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
+) -> None:
+    """Fit scenario parameters to the patterns of the record by ABC-SMC (pyabc).
+
+    The calibration file names the base scenario, the parameters with their priors, the
+    patterns to fit, the runs per simulation, the population, the generations (or a final
+    tolerance) and the seed. Each generation is kept in history.db (pyabc's SQLite record):
+    after Ctrl-C or kill -9 the same command resumes from it, and gives the posterior an
+    uninterrupted run gives; a changed calibration file is refused. Writes posterior.parquet
+    (the last generation's particles and weights), posterior_summary.csv, thresholds.csv,
+    posterior.png, thresholds.png, predictive.md/.csv (the validation table on posterior
+    draws), calibrated.toml (the base scenario at the posterior medians) and report.md.
+
+    Example: escalation calibrate experiments/calibration/reassurance.toml
+    """
+    import os
+
+    from sim.experiments.sweep import executor_for, write_atomically
+    from sim.record.calibrate import DATABASE, MANIFEST, load_calibration, run_calibration
+    from sim.record.calibrated import posterior, predictive_check, thresholds
+
+    if executor not in ("local", "dask"):
+        raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
+    setup = load_calibration(calibration)
+    c = setup.calibration
+    workers = workers or os.cpu_count() or 1
+    out_dir = out if out is not None else RESULTS / "calibrations" / folder_name(c.name)
+    try:
+        with claim(out_dir, force, wait, waiting), contextlib.ExitStack() as stack:
+            manifest = out_dir / MANIFEST
+            resuming = (out_dir / DATABASE).exists()
+            if resuming:
+                try:
+                    known = json.loads(manifest.read_text()).get("fingerprint")
+                except (OSError, ValueError, AttributeError):
+                    known = None
+                if known != setup.fingerprint:
+                    raise ScenarioError(
+                        f"{out_dir}: holds a calibration made from another calibration file "
+                        "(or one it cannot verify); give another --out, or remove the folder "
+                        "to start again"
+                    )
+            else:
+                record = {"fingerprint": setup.fingerprint, "calibration": c.model_dump()}
+                text = json.dumps(record, indent=2)
+                write_atomically(manifest, lambda path: path.write_text(text))
+            pool = None
+            if executor == "dask" or workers > 1:
+                pool = stack.enter_context(executor_for(executor, workers, scheduler))
+            progress = stack.enter_context(progress_bar())
+            bar = progress.add_task("generation", total=c.generations * c.population)
+
+            def on_generation(t: int, total: int) -> None:
+                progress.update(bar, completed=t * c.population,
+                                description=f"generation {t + 1} of {total}")  # fmt: skip
+
+            history = run_calibration(
+                setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
+            )
+            progress.update(bar, description="predictive check")
+            table = posterior(history, setup)
+            steps = thresholds(history)
+            check = predictive_check(setup, table, workers if pool is None else 1, pool)
+            progress.update(bar, completed=c.generations * c.population)
+            _write_calibration(out_dir, setup, table, steps, check)
+    except KeyboardInterrupt:  # the pool's workers are stopped by executor_for on the way out
+        say(
+            f"Interrupted: the finished generations are kept in {out_dir / 'history.db'}; "
+            "the same command resumes from them.",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    _print_calibration(out_dir, setup, table, steps, check)
+
+
+PREDICTIVE = (
+    "Each pattern's model value and its 95% interval pool every run of the posterior draws, "
+    "and the verdict compares that interval with the target; the draws' own 5-95% range and "
+    "the share of draws whose value lies inside the target say how much of the posterior "
+    "meets the pattern."
+)
+
+
+def _write_calibration(out_dir, setup, table, steps, check) -> None:
+    """A finished calibration's files, each landing whole (sim.experiments.results.staging)."""
+    import hashlib
+
+    from sim.analysis.plots.style import plt
+    from sim.experiments.results import staging
+    from sim.record.calibrated import calibrated_scenario, scenario_toml, summary, write_posterior
+    from sim.record.plots import plot_posterior, plot_thresholds
+    from sim.record.validate import markdown
+
+    c = setup.calibration
+    with staging(out_dir) as scratch:
+        write_posterior(table, scratch / "posterior.parquet", setup)
+        digest = hashlib.sha256((scratch / "posterior.parquet").read_bytes()).hexdigest()
+        stats = summary(table, setup)
+        stats.to_csv(scratch / "posterior_summary.csv", index=False)
+        steps.to_csv(scratch / "thresholds.csv", index=False)
+        check.to_csv(scratch / "predictive.csv", index=False)
+        bounds = {p.path: (p.low, p.high) for p in setup.priors}
+        logs = frozenset(p.path for p in setup.priors if p.prior == "log-uniform")
+        title = printable(f"{c.name}: {len(table)} particles, {len(steps)} generations")
+        for name, figure in (
+            ("posterior.png", plot_posterior(table, bounds, title, logs)),
+            ("thresholds.png", plot_thresholds(steps, title)),
+        ):
+            figure.savefig(scratch / name, dpi=120)
+            plt.close(figure)
+        scenario = calibrated_scenario(setup, table)
+        header = (
+            f"{scenario.name}: the scenario '{setup.base.name}' at the posterior medians of the "
+            f"calibration '{c.name}'\n(escalation calibrate). Its posterior sample: "
+            f"posterior.parquet, SHA-256 {digest}.\nIllustrative: a teaching model fitted to a "
+            "few patterns of the record, not a forecast."
+        )
+        (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
+        (scratch / "predictive.md").write_text(
+            markdown(check, f"Posterior-predictive check of {c.name}", PREDICTIVE)
+        )
+        (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
+
+
+def _calibration_report(setup, stats, steps, check) -> str:
+    """A short write-up: what the patterns pin down and what they leave free."""
+    from sim.analysis.timeline import NOT_A_FORECAST
+    from sim.record.validate import markdown
+
+    c = setup.calibration
+    lines = [
+        f"# Calibration {c.name}",
+        "",
+        f"Base scenario `{setup.base.name}`; patterns fitted: "
+        + ", ".join(f"`{p.name}`" for p in setup.patterns)
+        + f". ABC-SMC (pyabc), population {c.population}, {len(steps)} generations, "
+        f"{c.runs:,} runs a simulation, seed {c.seed}; "
+        f"{int(steps['simulations'].sum()):,} simulations "
+        f"({int(steps['simulations'].sum()) * c.runs:,} model runs).",
+        "",
+        "| parameter | prior | posterior median | 90% interval | width against the prior's |",
+        "|---|---|---|---|---|",
+    ]
+    for row in stats.itertuples():
+        verdict = (
+            "pinned down" if row.width_of_prior < 0.5
+            else ("left free" if row.width_of_prior > 0.8 else "narrowed")
+        )  # fmt: skip
+        lines.append(
+            f"| `{row.parameter}` | {row.prior} | {row.median:.4g} | {row.q05:.4g} to "
+            f"{row.q95:.4g} | {row.width_of_prior:.0%} ({verdict}) |"
+        )
+    lines += [
+        "",
+        "| generation | threshold | simulations | acceptance | effective particles |",
+        "|---|---|---|---|---|",
+    ]
+    for row in steps.itertuples():
+        lines.append(
+            f"| {row.generation} | {row.threshold:.3g} | {row.simulations:,} | "
+            f"{row.acceptance:.0%} | {row.effective_particles:.0f} |"
+        )
+    lines += [
+        "",
+        "The last column is the posterior's 90% interval over the prior's own (in logs for a "
+        "log-uniform prior): near 100%, the patterns leave the parameter free, and results "
+        "that depend on it inherit the prior. The posterior holds the parameters whose runs "
+        "met the patterns within the final threshold, not exactly.",
+        "",
+        markdown(check, "Posterior-predictive check", PREDICTIVE).replace("# Post", "## Post"),
+        NOT_A_FORECAST,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _print_calibration(out_dir, setup, table, steps, check) -> None:
+    from sim.analysis.timeline import NOT_A_FORECAST
+    from sim.record.calibrated import summary
+    from sim.record.validate import model_text
+
+    stats = summary(table, setup)
+    view = Table(title=f"Posterior of {setup.calibration.name}", title_justify="left", box=None)
+    for column in ("parameter", "prior", "median", "90% interval", "of prior"):
+        view.add_column(column)
+    for row in stats.itertuples():
+        view.add_row(row.parameter, row.prior, f"{row.median:.4g}",
+                     f"{row.q05:.4g} to {row.q95:.4g}", f"{row.width_of_prior:.0%}")  # fmt: skip
+    console.print(view)
+    view = Table(title="Posterior-predictive check", title_justify="left", box=None)
+    for column in ("pattern", "target", "model (95%)", "draws in target", "verdict"):
+        view.add_column(column)
+    for row in check.itertuples():
+        view.add_row(row.pattern, row.target, model_text(row.model, row.model_low, row.model_high),
+                     f"{row.draws_in_target:.0%}", row.verdict)  # fmt: skip
+    console.print(view)
+    say(NOT_A_FORECAST)
+    say(
+        f"Wrote {out_dir}/: posterior.parquet, posterior_summary.csv, thresholds.csv, "
+        "posterior.png, thresholds.png, predictive.md, predictive.csv, calibrated.toml, "
+        "report.md (history.db: the run's record)"
+    )

@@ -1,0 +1,209 @@
+"""Commands that hold the model against the record: `validate`, and the runs of `ensemble
+--posterior` over a calibration's posterior."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import (
+    RESULTS,
+    ForceOpt,
+    PatternsOpt,
+    ScenarioArg,
+    SeedOpt,
+    WaitOpt,
+    WorkersOpt,
+    app,
+    console,
+    fails_cleanly,
+    progress_bar,
+    say,
+    scenario_of,
+    waiting,
+)
+from sim.experiments.folders import claim, folder_name
+from sim.model.scenario import (
+    Scenario,
+    ScenarioError,
+)
+
+
+@app.command(rich_help_panel="The record")
+@fails_cleanly
+def validate(
+    scenario: ScenarioArg,
+    patterns: PatternsOpt = None,
+    runs: Annotated[
+        int, typer.Option(min=100, max=10_000_000, help="Runs of the scenario (no twins).")
+    ] = 20_000,
+    seed: SeedOpt = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the outputs (default: results/SCENARIO/validate-seed-N).",
+            show_default=False,
+        ),
+    ] = None,
+    workers: WorkersOpt = 0,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
+) -> None:
+    """Check a scenario against the patterns of the historical record.
+
+    Runs the scenario, computes each pattern's quantity (for example the share of disputes
+    that reach war, or P(war within 90 days of an incident)) with its 95% interval, and gives
+    a verdict against the pattern's target: consistent (the intervals overlap), too high or
+    too low. Prints the table and writes validation.md and validation.csv. Exits 0 whatever
+    the verdicts: it reports; a bad scenario or patterns file exits 2.
+
+    Example: escalation validate reassurance --runs 20000 --seed 1
+    """
+    import os
+
+    from sim.analysis.timeline import NOT_A_FORECAST
+    from sim.experiments.results import staging
+    from sim.experiments.runs import stop_on_interrupt
+    from sim.record.patterns import by_construction, load_patterns
+    from sim.record.validate import markdown, model_text, pattern_table, validation_runs
+
+    spec = scenario_of(scenario, None)
+    every = load_patterns(patterns)
+    chosen = [p for p in every if p.applies(spec.name)]
+    skipped = [p.name for p in every if not p.applies(spec.name)]
+    if not chosen:
+        raise ScenarioError(f"no pattern in the patterns file applies to scenario {spec.name!r}")
+    out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"validate-seed-{seed}"
+    workers = workers or os.cpu_count() or 1
+    try:
+        with (
+            claim(out_dir, force, wait, waiting),
+            stop_on_interrupt() as stop,
+            staging(out_dir) as scratch,
+            progress_bar(transient=True) as progress,
+        ):
+            bar = progress.add_task("runs", total=runs)
+            table = validation_runs(
+                spec, chosen, runs, seed, workers, stop=stop,
+                advance=lambda n: progress.advance(bar, n),
+            )  # fmt: skip
+            result = pattern_table(chosen, table)
+            notes = [
+                f"{p.name}: by construction, not a finding: {why}."
+                for p in chosen
+                if (why := by_construction(p.quantity, spec))
+            ]
+            preamble = (
+                f"Scenario '{spec.name}', {runs:,} runs (seed {seed}). A verdict compares the "
+                "model's 95% interval with the target's: consistent if they overlap. "
+                + " ".join(notes)
+                + (f" Not applicable here: {', '.join(skipped)}." if skipped else "")
+                + f" {NOT_A_FORECAST}"
+            )
+            result.to_csv(scratch / "validation.csv", index=False)
+            text = markdown(result, f"Validation of {spec.name} against the record", preamble)
+            (scratch / "validation.md").write_text(text)
+    except KeyboardInterrupt:
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        raise typer.Exit(130) from None
+    table_view = Table(title=f"{spec.name} against the record ({runs:,} runs, seed {seed})",
+                       title_justify="left", box=None)  # fmt: skip
+    for column in ("pattern", "target", "model (95%)", "verdict"):
+        table_view.add_column(column, justify="left")
+    for row in result.itertuples():
+        model = model_text(row.model, row.model_low, row.model_high)
+        table_view.add_row(row.pattern, row.target, model, row.verdict)
+    console.print(table_view)
+    for note in notes:
+        say(note)
+    if skipped:
+        say(f"Not applicable to {spec.name}: {', '.join(skipped)}.")
+    say(NOT_A_FORECAST)
+    say(f"Wrote {out_dir}/: validation.md, validation.csv")
+
+
+def posterior_ensemble(
+    spec: Scenario,
+    posterior: Path,
+    runs: int,
+    seed: int,
+    out: Path | None,
+    workers: int,
+    chunk_size: int,
+    force: bool,
+    wait: bool,
+) -> None:
+    """`escalation ensemble --posterior`: runs over posterior draws (see sim.record.posterior)."""
+    import os
+
+    import pandas as pd
+
+    from sim.analysis.timeline import NOT_A_FORECAST
+    from sim.experiments.results import ParquetStream, staging
+    from sim.experiments.runs import iter_tables, stop_on_interrupt
+    from sim.record.calibrated import read_posterior
+    from sim.record.posterior import indicators, posterior_summary, posterior_tasks
+
+    table = read_posterior(posterior, spec)
+    made = table.attrs.get("provenance", {})
+    if made.get("days") not in (None, spec.world.days):
+        say(
+            f"Note: the posterior was fitted on {made['days']}-day runs; these runs last "
+            f"{spec.world.days} days (--days to match)."
+        )
+    tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    out_dir = (
+        out if out is not None else RESULTS / folder_name(spec.name) / f"posterior-seed-{seed}"
+    )
+    counts: dict[int, pd.Series] = {}
+    try:
+        with (
+            claim(out_dir, force, wait, waiting),
+            stop_on_interrupt() as stop,
+            staging(out_dir) as scratch,
+            ParquetStream(scratch / "runs.parquet") as sink,
+            progress_bar(transient=True) as progress,
+        ):
+            bar = progress.add_task("runs", total=2 * runs)
+            for owner, part in zip(owners, iter_tables(tasks, workers, stop=stop), strict=True):
+                sink.write(part.assign(draw=owner))
+                tally = indicators(part).sum()
+                tally["runs"] = len(part)
+                counts[owner] = counts[owner] + tally if owner in counts else tally
+                progress.advance(bar, len(part))
+            frame = posterior_summary(pd.DataFrame(counts).T)
+            frame.to_csv(scratch / "posterior_outcomes.csv", index=False)
+    except KeyboardInterrupt:
+        say(f"Interrupted: nothing was written to {out_dir}.", err=True)
+        raise typer.Exit(130) from None
+    draws = int(frame["draws"].iloc[0])
+    view = Table(
+        title=f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
+        f"seed {seed})",
+        title_justify="left",
+        box=None,
+    )
+    for column in ("quantity", "P (posterior)", "95% posterior interval", "P at medians (95%)"):
+        view.add_column(column, justify="left" if column == "quantity" else "right")
+    for row in frame.itertuples():
+        view.add_row(
+            row.quantity,
+            f"{row.posterior:.2%}",
+            f"{row.posterior_low:.2%} to {row.posterior_high:.2%}",
+            f"{row.point:.2%} ({row.point_low:.2%} to {row.point_high:.2%})",
+        )
+    console.print(view)
+    say(
+        "The posterior interval is the 2.5-97.5% range over posterior draws of each draw's own "
+        f"P ({runs // max(draws, 1):,} runs each): the parameters' uncertainty and the runs' "
+        "noise together. The interval at the medians holds the runs' noise only. No twins "
+        "are run here (run `escalation ensemble` on calibrated.toml for the roads)."
+    )
+    say(NOT_A_FORECAST)
+    say(
+        f"Wrote {out_dir}/: runs.parquet (a column 'draw'; -1: the medians), posterior_outcomes.csv"
+    )

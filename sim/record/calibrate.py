@@ -1,0 +1,383 @@
+"""Calibration to the record: ABC-SMC (pyabc) over scenario parameters, fitted to patterns.
+
+A calibration file (TOML, `kind = "calibration"`) names a base scenario, the parameters to fit
+(parameter paths as in experiment files) with their priors, the patterns to fit, the runs per
+simulation, the population size, the number of generations or a final tolerance, and a seed.
+
+Method (Beaumont et al. 2009; Klinger, Rickert & Hasenauer 2018 for pyabc): a simulation runs
+`runs` runs of the scenario at proposed parameters and computes each fitted pattern's quantity.
+Its distance to the record is the Euclidean norm over patterns of how far each value lies
+outside its target interval, in units of the interval's width (0 inside it,
+`sim.record.patterns.distance_to`): the patterns act as filters (Grimm et al. 2005), and any value
+inside a target is as good as any other. Generation 0 accepts every draw of the prior; each
+later threshold is the weighted median of the previous generation's distances.
+
+Reproducible and resumable: the particles of generation t are sampled in slots, slot i of
+generation t with its own seed (seed, t, i), so the posterior does not depend on the number of
+workers, on the executor or on the order in which slots finish; pyabc's SQLite history is the
+run's record. The generations run one `ABCSMC.run` call at a time, so a calibration resumed
+from the database after Ctrl-C or kill -9 takes the same path as one never stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import random
+import re
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import cloudpickle
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.experiments.experiment import apply_path, read_path
+from sim.experiments.runs import chunks, iter_tables
+from sim.model.chance import MAX_SEED
+from sim.model.scenario import (
+    EXPERIMENTS_DIR,
+    Scenario,
+    ScenarioError,
+    explain,
+    load_scenario,
+    parse_scenario,
+    read_typed_file,
+    repeated,
+)
+from sim.record.patterns import Pattern, distance_to, load_patterns
+from sim.record.validate import needed_columns
+
+CALIBRATIONS_DIR = EXPERIMENTS_DIR / "calibration"
+DATABASE = "history.db"
+MANIFEST = "calibration.json"
+
+
+class Prior(BaseModel):
+    """A fitted parameter: its path and prior (uniform or log-uniform on low..high, or beta(a, b)
+    stretched over low..high)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    path: str = Field(min_length=3)
+    prior: Literal["uniform", "log-uniform", "beta"] = "uniform"
+    low: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+    a: float | None = Field(None, gt=0, allow_inf_nan=False)
+    b: float | None = Field(None, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _sound(self) -> Self:
+        if not self.low < self.high:
+            raise ValueError(f"{self.path}: low ({self.low}) must be below high ({self.high})")
+        if self.prior == "log-uniform" and self.low <= 0:
+            raise ValueError(f"{self.path}: a log-uniform prior needs low > 0")
+        if (self.prior == "beta") != (self.a is not None and self.b is not None):
+            raise ValueError(f"{self.path}: a and b go with (and only with) a beta prior")
+        return self
+
+    def rv(self) -> Any:
+        """The prior as a pyabc random variable."""
+        import pyabc
+
+        if self.prior == "uniform":
+            return pyabc.RV("uniform", self.low, self.high - self.low)
+        if self.prior == "log-uniform":
+            return pyabc.RV("loguniform", self.low, self.high)
+        return pyabc.RV("beta", self.a, self.b, loc=self.low, scale=self.high - self.low)
+
+
+class Calibration(BaseModel):
+    """What to fit, to what, and how hard to try."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+    scenario: str = Field(min_length=1)
+    patterns: str | None = None  # a patterns file; default: the shipped record
+    fit: list[str] | None = None  # pattern names; default: every one that applies
+    parameters: list[Prior] = Field(min_length=1, max_length=20)
+    runs: int = Field(500, ge=10, le=1_000_000)
+    population: int = Field(100, ge=5, le=100_000)
+    generations: int = Field(6, ge=1, le=100)
+    tolerance: float = Field(0.0, ge=0, allow_inf_nan=False)
+    days: int | None = Field(None, ge=1, le=36_500)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    predictive_draws: int = Field(20, ge=1, le=10_000)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        dupes = repeated([p.path for p in self.parameters])
+        if dupes:
+            raise ValueError(f"parameters repeated: {', '.join(dupes)}")
+        return self
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A loaded calibration: the file's model, its base scenario and its patterns."""
+
+    calibration: Calibration
+    base: Scenario
+    patterns: list[Pattern]
+    fingerprint: str
+
+    @property
+    def keys(self) -> list[str]:
+        """pyabc's names of the parameters (letters, digits and '_' only)."""
+        return [f"p{i}_{re.sub(r'[^A-Za-z0-9]', '_', p.path)}" for i, p in enumerate(self.priors)]
+
+    @property
+    def priors(self) -> list[Prior]:
+        return list(self.calibration.parameters)
+
+    def named(self) -> list[tuple[Prior, str]]:
+        """Each prior with its pyabc name."""
+        return list(zip(self.priors, self.keys, strict=True))
+
+
+def scenario_with(base: Scenario, values: dict[str, float], days: int | None = None) -> Scenario:
+    """The base scenario with parameter paths set to values (validated)."""
+    data = base.model_dump(mode="json")
+    if days is not None:
+        data["world"]["days"] = days
+    for path, value in values.items():
+        apply_path(data, path, float(value))
+    return parse_scenario(data)
+
+
+def load_calibration(path: str | Path) -> Setup:
+    """Read and validate a calibration file; every prior's range must make valid scenarios."""
+    path, _, data = read_typed_file(path, "calibration", CALIBRATIONS_DIR)
+    try:
+        calibration = Calibration.model_validate(data)
+    except ValidationError as error:
+        loc = error.errors()[0]["loc"]
+        known = Prior.model_fields if "parameters" in loc else Calibration.model_fields
+        where = ".".join(str(p) for p in loc) or "calibration"
+        raise ScenarioError(f"{path}: {explain(error, where, list(known))}") from None
+
+    def beside(name: str) -> Path | str:
+        near = path.parent / name
+        return near if near.exists() else name
+
+    try:
+        base = load_scenario(beside(calibration.scenario))
+        patterns_path = beside(calibration.patterns) if calibration.patterns else None
+        every = load_patterns(patterns_path)
+        for prior in calibration.parameters:
+            read_path(base.model_dump(mode="json"), prior.path)
+            for value in (prior.low, prior.high):
+                scenario_with(base, {prior.path: value}, calibration.days)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    names = [p.name for p in every]
+    if calibration.fit is not None:
+        unknown = [n for n in calibration.fit if n not in names]
+        if unknown:
+            raise ScenarioError(
+                f"{path}: fit names unknown patterns: {', '.join(unknown)} "
+                f"(known: {', '.join(names)})"
+            )
+        patterns = [p for p in every if p.name in calibration.fit]
+    else:
+        patterns = [p for p in every if p.applies(base.name)]
+    if not patterns:
+        raise ScenarioError(f"{path}: no pattern to fit")
+    payload = {
+        # What decides the posterior; the predictive check's draws may change afterwards.
+        "calibration": calibration.model_dump(mode="json", exclude={"predictive_draws"}),
+        "base": base.model_dump(mode="json"),
+        "patterns": [p.model_dump(mode="json") for p in patterns],
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return Setup(calibration, base, patterns, digest)
+
+
+def pattern_values(
+    scenario: Scenario, patterns: list[Pattern], runs: int, seed: int, first_run: int = 0
+) -> dict[str, float]:
+    """Each pattern's model value over `runs` runs (no twins), in this process."""
+    tables = iter_tables(chunks(scenario, runs, seed, runs, twins=False, first_run=first_run))
+    table = next(tables)
+    table = table[needed_columns(patterns, table)]
+    return {p.name: p.estimate(table).value for p in patterns}
+
+
+@dataclass(frozen=True)
+class PatternModel:
+    """pyabc's model: parameters in, each pattern's model value out (seeded by the slot)."""
+
+    setup: Setup
+
+    def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
+        c = self.setup.calibration
+        values = {p.path: parameters[k] for p, k in self.setup.named()}
+        seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
+        scenario = scenario_with(self.setup.base, values, c.days)
+        return pattern_values(scenario, self.setup.patterns, c.runs, seed)
+
+
+@dataclass(frozen=True)
+class PatternDistance:
+    """Euclidean norm of each pattern's distance outside its target (in target widths)."""
+
+    patterns: tuple[Pattern, ...]
+
+    def __call__(self, x: dict[str, float], x_0: dict[str, float]) -> float:
+        del x_0  # the targets are intervals, held by the patterns
+        return math.sqrt(sum(distance_to(x[p.name], p.target) ** 2 for p in self.patterns))
+
+
+def slot_seed(seed: int, t: int, slot: int) -> int:
+    """The seed of one slot of one generation (t = −1 for pyabc's calibration sample)."""
+    digest = hashlib.sha256(f"{seed}:{t}:{slot}".encode()).digest()
+    return int.from_bytes(digest[:4], "little")
+
+
+def sample_slot(payload: bytes, factory: bytes, seed: int) -> tuple[Any, int]:
+    """Sample until one particle is accepted, from the slot's own seed (in a worker)."""
+    simulate_one, sample = cloudpickle.loads(payload), cloudpickle.loads(factory)()
+    np.random.seed(seed)
+    random.seed(seed)
+    evaluations = 0
+    while True:
+        particle = simulate_one()
+        evaluations += 1
+        sample.append(particle)
+        if particle.accepted:
+            return sample, evaluations
+
+
+def seeded_sampler(
+    seed: int,
+    executor: Executor | None,
+    on_particle: Callable[[int], None] | None = None,
+):
+    """A pyabc sampler whose populations depend on the seed only (see the module docstring)."""
+    from pyabc.sampler import Sampler
+
+    class SeededSampler(Sampler):
+        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+            payload = cloudpickle.dumps(simulate_one)
+            factory = cloudpickle.dumps(self.sample_factory)
+            seeds = [slot_seed(seed, t, i) for i in range(n)]
+            results: list[Any] = [None] * n
+            if executor is None:
+                for i, s in enumerate(seeds):
+                    results[i] = sample_slot(payload, factory, s)
+                    if on_particle is not None:
+                        on_particle(1)
+            else:
+                futures = {executor.submit(sample_slot, payload, factory, s): i
+                           for i, s in enumerate(seeds)}  # fmt: skip
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    if on_particle is not None:
+                        on_particle(1)
+            sample = self._create_empty_sample()
+            for part, _ in results:  # in slot order, whatever order they finished in
+                sample += part
+            self.nr_evaluations_ = sum(count for _, count in results)
+            return sample
+
+    return SeededSampler()
+
+
+def median_threshold() -> Any:
+    """Threshold ∞ at generation 0, then the weighted median of the last generation's distances,
+    always read from the history: a resumed run computes it as an uninterrupted one does
+    (pyabc's QuantileEpsilon would restart from its initial value)."""
+    import pyabc
+
+    class MedianThreshold(pyabc.QuantileEpsilon):
+        def initialize(self, t, get_weighted_distances, *args, **kwargs):
+            if t > 0:
+                self._update(t, get_weighted_distances())
+
+    return MedianThreshold(initial_epsilon=math.inf, alpha=0.5)
+
+
+def new_abc(setup: Setup, sampler: Any) -> Any:
+    """The ABC-SMC object of a calibration."""
+    import pyabc
+
+    quiet_pyabc()  # after pyabc's import, which sets its loggers' levels
+    priors = pyabc.Distribution(**{k: p.rv() for p, k in setup.named()})
+    return pyabc.ABCSMC(
+        PatternModel(setup),
+        priors,
+        PatternDistance(tuple(setup.patterns)),
+        population_size=setup.calibration.population,
+        eps=median_threshold(),
+        sampler=sampler,
+    )
+
+
+def quiet_pyabc() -> None:
+    """pyabc logs every generation at INFO; the command shows its own progress."""
+    for name in ("ABC", "ABC.History", "ABC.Sampler", "ABC.Epsilon", "ABC.Distance", "pyabc"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def observed(setup: Setup) -> dict[str, float]:
+    """The record as pyabc's observed data: each target interval's centre (for the record only;
+    the distance reads the intervals)."""
+    return {p.name: float(np.mean(p.target.interval())) for p in setup.patterns}
+
+
+def started(database: Path) -> bool:
+    """Whether a history database holds a calibration's record (opened read-only)."""
+    if not database.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            # pyabc commits the run's row, then its observed data (population t = −1) apart:
+            # a kill between the two leaves a run that cannot be loaded
+            return db.execute("select count(*) from populations where t = -1").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+
+
+def run_calibration(
+    setup: Setup,
+    out_dir: Path,
+    executor: Executor | None = None,
+    on_generation: Callable[[int, int], None] | None = None,
+    on_particle: Callable[[int], None] | None = None,
+) -> Any:
+    """Run (or resume) the ABC-SMC generations into out_dir/history.db; return the History.
+
+    Stops after `generations` generations, or once a threshold is at or below `tolerance`.
+    """
+    c = setup.calibration
+    database = f"sqlite:///{(out_dir / DATABASE).resolve()}"
+    sampler = seeded_sampler(c.seed, executor, on_particle)
+    if not started(out_dir / DATABASE):  # absent, or killed before its first record
+        (out_dir / DATABASE).unlink(missing_ok=True)
+        new_abc(setup, sampler).new(database, observed(setup))
+    while True:
+        # A fresh ABCSMC loaded from the database for every generation: an uninterrupted run
+        # and a resumed one take the very same path (an ABCSMC object caches the population
+        # it initialised from, so reusing one would also freeze the threshold).
+        abc = new_abc(setup, sampler)
+        history = abc.load(database, 1)
+        last = history.get_all_populations()
+        last = last[last["t"] >= 0]
+        done = history.max_t + 1 >= c.generations
+        if done or (len(last) and float(last["epsilon"].iloc[-1]) <= c.tolerance):
+            return history
+        if on_generation is not None:
+            on_generation(history.max_t + 1, c.generations)
+        abc.run(max_nr_populations=1)
+
+
+PROVENANCE_KEY = b"escalation"

@@ -1,0 +1,241 @@
+"""What a calibration found: its posterior read from the history, summarised (quantiles,
+effective particles, widths against the prior), checked by posterior-predictive runs, written
+as files, and the calibrated scenario at the posterior medians."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.runs import chunks, iter_tables
+from sim.model.chance import MAX_SEED
+from sim.model.scenario import (
+    Scenario,
+    ScenarioError,
+)
+from sim.record.calibrate import PROVENANCE_KEY, Prior, Setup, scenario_with
+from sim.record.validate import needed_columns
+
+
+def thresholds(history: Any) -> pd.DataFrame:
+    """One row a generation: its threshold, simulations and acceptance rate."""
+    frame = history.get_all_populations()
+    frame = frame[frame["t"] >= 0].copy()
+    particles = history.get_nr_particles_per_population()
+    frame["particles"] = [int(particles.get(t, 0)) for t in frame["t"]]
+    frame["acceptance"] = frame["particles"] / frame["samples"]
+    frame["effective_particles"] = [effective_size(history, int(t)) for t in frame["t"]]
+    columns = ["t", "epsilon", "samples", "particles", "effective_particles", "acceptance"]
+    return frame[columns].rename(
+        columns={"t": "generation", "epsilon": "threshold", "samples": "simulations"}
+    )
+
+
+def effective_size(history: Any, t: int) -> float:
+    """Kish's effective sample size of generation t's weights, (Σw)²/Σw² (Kish 1965)."""
+    _, weights = history.get_distribution(m=0, t=t)
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / (weights**2).sum())
+
+
+def posterior(history: Any, setup: Setup) -> pd.DataFrame:
+    """The last generation's particles: one column a parameter path, and their weights."""
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    table = pd.DataFrame({p.path: frame[k].to_numpy() for p, k in setup.named()})
+    table["weight"] = np.asarray(weights) / np.sum(weights)
+    return table
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The q-quantile of a weighted sample (the inverse of its step distribution function)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order]) / np.sum(weights)
+    return float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)])
+
+
+def prior_width(prior: Prior) -> float:
+    """The width of a prior's own central 90% interval (for a log-uniform one, use logs)."""
+    if prior.prior == "beta":
+        from scipy.stats import beta
+
+        spread = beta(prior.a, prior.b).ppf(0.95) - beta(prior.a, prior.b).ppf(0.05)
+        return float(spread) * (prior.high - prior.low)
+    return 0.9 * (prior.high - prior.low)
+
+
+def summary(table: pd.DataFrame, setup: Setup) -> pd.DataFrame:
+    """Per parameter: prior, posterior median and 90% interval, and how much the data
+    narrowed it: the posterior's 90% width over the prior's own 90% width (1: untouched)."""
+    rows = []
+    weights = table["weight"].to_numpy()
+    for prior in setup.priors:
+        values = table[prior.path].to_numpy()
+        q05, q50, q95 = (weighted_quantile(values, weights, q) for q in (0.05, 0.5, 0.95))
+        if prior.prior == "log-uniform":
+            width = (math.log(q95) - math.log(q05)) / (0.9 * math.log(prior.high / prior.low))
+        else:
+            width = (q95 - q05) / prior_width(prior)
+        rows.append({
+            "parameter": prior.path, "prior": f"{prior.prior} {prior.low:g} to {prior.high:g}",
+            "median": q50, "q05": q05, "q95": q95, "width_of_prior": width,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def draws(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """n posterior draws (weighted resampling with a seeded generator)."""
+    rng = np.random.default_rng([seed, 9])
+    index = rng.choice(len(table), size=n, replace=True, p=table["weight"].to_numpy())
+    return table.iloc[index].drop(columns="weight").reset_index(drop=True)
+
+
+def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
+    """A posterior sample written by `escalation calibrate`, checked against the scenario."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: no such posterior file")
+    try:
+        table = pd.read_parquet(path)
+    except Exception:
+        raise ScenarioError(f"{path}: not a Parquet file written by escalation calibrate") from None
+    if "weight" not in table.columns or len(table.columns) < 2 or len(table) == 0:
+        raise ScenarioError(
+            f"{path}: not a posterior sample (needs parameter columns and 'weight')"
+        )
+    numeric = table.apply(pd.api.types.is_numeric_dtype)
+    if not numeric.all() or not np.isfinite(table.to_numpy(dtype=float)).all():
+        raise ScenarioError(f"{path}: posterior values must be finite numbers")
+    if (table["weight"] < 0).any() or table["weight"].sum() <= 0:
+        raise ScenarioError(f"{path}: posterior weights must be ≥ 0 and not all 0")
+    paths = [c for c in table.columns if c != "weight"]
+    for row in table[paths].drop_duplicates().itertuples(index=False):
+        scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path or value says so
+    made = provenance(path)
+    if made and made.get("scenario", "").split("-")[0] != base.name.split("-")[0]:
+        raise ScenarioError(
+            f"{path}: a posterior of scenario {made.get('scenario')!r}, not of {base.name!r} "
+            "(give the scenario it was calibrated on)"
+        )
+    table = table.copy()
+    table["weight"] = table["weight"] / table["weight"].sum()
+    table.attrs["provenance"] = made
+    return table
+
+
+def write_posterior(table: pd.DataFrame, path: Path, setup: Setup) -> None:
+    """The posterior as Parquet, with where it came from in the file's metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    c = setup.calibration
+    made = {
+        "calibration": c.name,
+        "scenario": setup.base.name,
+        "days": c.days or setup.base.world.days,
+        "fingerprint": setup.fingerprint,
+    }
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = {**(arrow.schema.metadata or {}), PROVENANCE_KEY: json.dumps(made).encode()}
+    pq.write_table(arrow.replace_schema_metadata(metadata), path)
+
+
+def provenance(path: Path) -> dict[str, Any]:
+    """What `write_posterior` recorded of a posterior file ({} if nothing)."""
+    import pyarrow.parquet as pq
+
+    try:
+        raw = (pq.read_schema(path).metadata or {}).get(PROVENANCE_KEY)
+        made = json.loads(raw) if raw else {}
+    except (OSError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}
+
+
+def derived_seed(seed: int, *labels: object) -> int:
+    """A seed for a labelled stream of a calibration's seed (predictive draws, for example)."""
+    digest = hashlib.sha256(":".join(map(str, (seed, *labels))).encode()).digest()
+    return int.from_bytes(digest[:4], "little") % (MAX_SEED + 1)
+
+
+def predictive_check(
+    setup: Setup, table: pd.DataFrame, workers: int = 1, executor: Executor | None = None
+) -> pd.DataFrame:
+    """The validation table on posterior draws (a posterior-predictive check).
+
+    Each of `predictive_draws` draws runs `runs` runs. A pattern's model value and its 95%
+    Wilson interval pool them all, and its verdict compares that interval with the target,
+    as `validate` does; beside them, the 5-95% range of the draws' own values and the share
+    of draws whose value lies inside the target say how much of the posterior meets it.
+    """
+    from sim.record.validate import pattern_table
+
+    c = setup.calibration
+    chosen = draws(table, c.predictive_draws, c.seed)
+    scenarios = [scenario_with(setup.base, row.to_dict(), c.days) for _, row in chosen.iterrows()]
+    tasks = [
+        task
+        for i, s in enumerate(scenarios)
+        for task in chunks(s, c.runs, derived_seed(c.seed, "predictive", i), c.runs, twins=False)
+    ]
+    parts = []
+    per_draw: dict[str, list[float]] = {p.name: [] for p in setup.patterns}
+    for part in iter_tables(tasks, workers, executor):
+        part = part[needed_columns(setup.patterns, part)]
+        parts.append(part)
+        for p in setup.patterns:
+            per_draw[p.name].append(p.estimate(part).value)
+    result = pattern_table(setup.patterns, pd.concat(parts, ignore_index=True))
+    result["basis"] = f"{len(scenarios)} draws × {c.runs:,} runs"
+    spread_low, spread_high, inside = [], [], []
+    for p in setup.patterns:
+        values = np.asarray(per_draw[p.name], dtype=float)
+        low, high = p.target.interval()
+        finite = values[np.isfinite(values)]
+        quantiles = np.quantile(finite, [0.05, 0.95]) if len(finite) else (math.nan, math.nan)
+        spread_low.append(float(quantiles[0]))
+        spread_high.append(float(quantiles[1]))
+        inside.append(float(np.mean((values >= low) & (values <= high))))
+    result["draws_low"], result["draws_high"] = spread_low, spread_high
+    result["draws_in_target"] = inside
+    return result
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def scenario_toml(scenario: Scenario, header: str) -> str:
+    """A scenario as a scenario file (TOML), after a comment header."""
+    data = scenario.model_dump(mode="json")
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines += ['kind = "scenario"']
+    lines += [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict | list)]
+    for section in ("world", "mechanisms"):
+        lines += ["", f"[{section}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in data[section].items()]
+    for actor in data["actors"]:
+        lines += ["", "[[actors]]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in actor.items()]
+    return "\n".join(lines) + "\n"
+
+
+def calibrated_scenario(setup: Setup, table: pd.DataFrame) -> Scenario:
+    """The base scenario at the posterior medians, named '<base>-calibrated'."""
+    medians = summary(table, setup).set_index("parameter")["median"].to_dict()
+    scenario = scenario_with(setup.base, medians, setup.calibration.days)
+    return scenario.with_changes(
+        name=f"{setup.base.name}-calibrated",
+        description=f"{setup.base.description} Calibrated to the record "
+        f"({setup.calibration.name}).",
+    )

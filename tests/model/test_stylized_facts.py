@@ -1,0 +1,87 @@
+"""The stylized facts of brief §7, as directional tests over many seeded runs.
+
+Each compares two conditions over the same seeds (common random numbers). Tolerance: a
+difference must exceed 3 standard errors of a difference of two proportions (or means) at
+these sample sizes, a one-sided false-alarm rate below 0.2%; the seeds are fixed, so the
+tests are deterministic. None of these facts is written into the code: each emerges from the
+rules (docs/model.md §2). The runs use the ensemble engine, docked to the Mesa model.
+"""
+
+import numpy as np
+
+from sim.model.ensemble import pack, simulate_runs
+from sim.model.outcomes import CRISIS_DAYS, MAX_RUNG, Road
+from sim.model.scenario import Role, Scenario, load_scenario
+from tests.conftest import SHIPPED, ensemble
+from tests.model.test_roads import deliberate_road
+
+N = 4000
+
+
+def share(flags: np.ndarray) -> tuple[float, float]:
+    p = float(flags.mean())
+    return p, np.sqrt(p * (1 - p) / len(flags))
+
+
+def clearly_greater(high: np.ndarray, low: np.ndarray) -> bool:
+    (p1, s1), (p0, s0) = share(high), share(low)
+    return p1 - p0 > 3 * np.hypot(s1, s0)
+
+
+def caused_by(spec: Scenario, road: Road, n: int = N) -> np.ndarray:
+    """Runs that escalated while their twin without `road` did not."""
+    metrics, _, _, _, twins, _ = simulate_runs(*pack(spec), 1, np.arange(n), 0, True)
+    return (metrics[:, MAX_RUNG] >= 5) & (twins[road][:, MAX_RUNG] < 5)
+
+
+def attacked(spec: Scenario) -> np.ndarray:
+    """Runs in which the dyad challenger–protégé saw an offensive."""
+    dyads = simulate_runs(*pack(spec), 1, np.arange(N), 0, False)[1]
+    return dyads[:, 1, 2] >= 0  # DM_ATTACK_DAY of the protégé's dyad
+
+
+def test_more_troops_lower_the_deliberate_offensive_rate():
+    # Only attack decisions are open here, and the protégé (p = 1/3) has no motive to attack.
+    few = deliberate_road().with_actor_changes(Role.GUARANTOR, troops=500)
+    many = few.with_actor_changes(Role.GUARANTOR, troops=8000)
+    assert clearly_greater(attacked(few), attacked(many))
+
+
+def test_with_high_threat_perception_more_troops_raise_inadvertent_escalation():
+    wary = load_scenario("reassurance")
+    for role in Role:
+        wary = wary.with_actor_changes(role, threat_perception=0.9)
+    few = wary.with_actor_changes(Role.GUARANTOR, troops=1000)
+    many = wary.with_actor_changes(Role.GUARANTOR, troops=8000)
+    assert clearly_greater(caused_by(many, Road.MISSTEPS), caused_by(few, Road.MISSTEPS))
+
+
+def test_a_better_hotline_lowers_inadvertent_escalation():
+    reassurance = load_scenario("reassurance")
+    poor = reassurance.with_changes(world={"hotline_quality": 0.0})
+    good = reassurance.with_changes(world={"hotline_quality": 0.9})
+    assert clearly_greater(caused_by(poor, Road.MISREADING), caused_by(good, Road.MISREADING))
+
+
+def test_higher_audience_costs_make_crises_last_longer():
+    def everyone(spec: Scenario, cost: float) -> Scenario:
+        for role in Role:
+            spec = spec.with_actor_changes(role, audience_cost=cost)
+        return spec
+
+    reassurance = load_scenario("reassurance")
+    low = ensemble(everyone(reassurance, 0.1), N)[:, CRISIS_DAYS]
+    high = ensemble(everyone(reassurance, 1.0), N)[:, CRISIS_DAYS]
+    se = np.hypot(low.std() / np.sqrt(N), high.std() / np.sqrt(N))
+    assert high.mean() - low.mean() > 3 * se
+
+
+def test_with_all_chance_off_nothing_happens_by_chance():
+    """No missteps, no perception noise, and choices at so high a precision that the best
+    action always wins (every other weight underflows to exactly 0): every run is the same."""
+    for name in SHIPPED:
+        calm = load_scenario(name).with_changes(
+            mechanisms={"noise": False, "missteps": False}, world={"precision": 1000.0}
+        )
+        runs = ensemble(calm, 200)
+        assert (runs == runs[0]).all()

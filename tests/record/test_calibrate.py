@@ -1,0 +1,101 @@
+"""The calibration's parts (issue 9): priors, seeds, weighted quantiles, the distance, the
+calibrated scenario file and the posterior file check."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model.scenario import ScenarioError, list_scenario_files, load_scenario
+from sim.record.calibrate import PatternDistance, Prior, slot_seed
+from sim.record.calibrated import read_posterior, scenario_toml, weighted_quantile
+from sim.record.patterns import Pattern, Target
+
+
+@pytest.mark.parametrize(
+    "prior",
+    [
+        Prior(path="world.war_cost", prior="uniform", low=2.0, high=30.0),
+        Prior(path="world.war_cost", prior="log-uniform", low=2.0, high=30.0),
+        Prior(path="world.war_cost", prior="beta", low=2.0, high=30.0, a=2.0, b=5.0),
+    ],
+    ids=lambda p: p.prior,
+)
+def test_each_prior_draws_inside_its_range_and_has_density_there(prior):
+    np.random.seed(1)
+    rv = prior.rv()
+    draws = np.array([rv.rvs() for _ in range(2000)])
+    assert draws.min() >= prior.low and draws.max() <= prior.high
+    assert rv.pdf(0.5 * (prior.low + prior.high)) > 0 and rv.pdf(prior.high + 1) == 0
+    if prior.prior == "log-uniform":  # half the draws below the geometric mean
+        assert np.mean(draws < math.sqrt(prior.low * prior.high)) == pytest.approx(0.5, abs=0.04)
+    if prior.prior == "beta":  # the mean of beta(2, 5) stretched over 2..30: 2 + 28·2/7 = 10
+        assert draws.mean() == pytest.approx(10.0, abs=0.5)  # 2000 draws: se ≈ 0.11
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"low": 3.0, "high": 3.0},
+        {"prior": "log-uniform", "low": 0.0, "high": 3.0},
+        {"prior": "beta", "low": 0.0, "high": 1.0},
+        {"prior": "uniform", "low": 0.0, "high": 1.0, "a": 2.0, "b": 2.0},
+    ],
+)
+def test_unsound_priors_are_refused(fields):
+    with pytest.raises(ValueError):
+        Prior(path="world.war_cost", **fields)
+
+
+def test_slot_seeds_are_fixed_and_distinct():
+    seeds = {slot_seed(1, t, i) for t in range(-1, 5) for i in range(200)}
+    assert len(seeds) == 6 * 200
+    assert slot_seed(1, 2, 3) == slot_seed(1, 2, 3) != slot_seed(2, 2, 3)
+
+
+def test_weighted_quantile_inverts_the_weighted_distribution():
+    values = np.array([3.0, 1.0, 2.0])
+    weights = np.array([0.5, 0.25, 0.25])
+    assert weighted_quantile(values, weights, 0.2) == 1.0
+    assert weighted_quantile(values, weights, 0.5) == 2.0
+    assert weighted_quantile(values, weights, 0.51) == 3.0
+
+
+def test_the_distance_adds_each_pattern_in_quadrature():
+    def pattern(name, low, high):
+        return Pattern(
+            name=name, description="d", quantity="nuclear_use", source="s (1)",
+            confidence="high", target=Target(low=low, high=high),
+        )  # fmt: skip
+
+    distance = PatternDistance((pattern("a", 0.0, 0.1), pattern("b", 0.2, 0.4)))
+    assert distance({"a": 0.05, "b": 0.3}, {}) == 0.0
+    # a: 0.1 above its interval of width 0.1 (1 width); b: 0.2 below one of width 0.2 (1)
+    assert distance({"a": 0.2, "b": 0.0}, {}) == pytest.approx(math.sqrt(2))
+
+
+@pytest.mark.parametrize("path", list_scenario_files(), ids=lambda p: p.stem)
+def test_a_scenario_written_as_a_file_reads_back_the_same(tmp_path, path):
+    scenario = load_scenario(path)
+    file = tmp_path / "s.toml"
+    file.write_text(scenario_toml(scenario, 'a header with "quotes"\nand two lines'))
+    assert load_scenario(file) == scenario
+
+
+def test_a_posterior_file_is_checked_before_use(tmp_path):
+    base = load_scenario("reassurance")
+    good = tmp_path / "good.parquet"
+    pd.DataFrame({"world.war_cost": [5.0, 7.0], "weight": [1.0, 3.0]}).to_parquet(good)
+    table = read_posterior(good, base)
+    assert table["weight"].tolist() == [0.25, 0.75]
+    for frame, says in (
+        (pd.DataFrame({"world.war_cost": [5.0]}), "weight"),
+        (pd.DataFrame({"world.war_cost": [5.0], "weight": [-1.0]}), "weights"),
+        (pd.DataFrame({"world.war_cost": [np.nan], "weight": [1.0]}), "finite"),
+        (pd.DataFrame({"world.war_cost": [-5.0], "weight": [1.0]}), "war_cost"),
+    ):
+        bad = tmp_path / "bad.parquet"
+        frame.to_parquet(bad)
+        with pytest.raises(ScenarioError, match=says):
+            read_posterior(bad, base)
