@@ -11,7 +11,10 @@ import hashlib
 from pathlib import Path
 
 # Sources compiled by numba, and the modules whose constants they bake in.
-_COMPILED = ("chance.py", "day.py", "ensemble.py", "ladder.py", "outcomes.py", "scenario.py")
+_COMPILED = (
+    "chance.py", "choice.py", "day.py", "ensemble.py", "ladder.py", "myopic.py", "outcomes.py",
+    "scenario.py", "state.py", "strategic.py",
+)  # fmt: skip
 
 
 def _drop_stale_machine_code() -> None:

@@ -13,7 +13,7 @@ An EMA user drives the model from their own script, on EMA's own evaluators:
 
 One EMA experiment is one point: the base scenario with the sampled uncertainties and levers set (by
 the parameter paths of experiment files, `sim.experiments.experiment`), run `runs` times, each with
-its four twins, under one seed (common random numbers across experiments). Its outcomes are the
+its six twins, under one seed (common random numbers across experiments). Its outcomes are the
 probabilities of the per-run outcomes (`p_wider_war`, `p_escalated`, ...).
 Parameter names in EMA must be identifiers, so a path's dots become double underscores
 (`guarantor.troops` is `guarantor__troops`). Ranges default to the range the defaults object

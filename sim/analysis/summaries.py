@@ -47,22 +47,57 @@ def paired_difference(only_run: int, only_twin: int, n: int, z: float = Z95) -> 
 def impossible_without(scenario: Scenario, road: Road) -> str:
     """Why the twin of `road` cannot reach war by construction, or '' when it can.
 
-    War needs battle deaths, which come only from chosen strikes and attacks: with decisions
-    off there are none at all; without attacks (suppressed in the twin, or M10 off) strikes
-    alone must kill; and neither strikes nor offensives may kill no one.
+    War needs battle deaths, which come from chosen strikes and attacks and from slips (a
+    clash or a day of battle nobody ordered): with decisions off and no slips there are none
+    at all; without attacks (suppressed in the twin, or M10 off) strikes and slips must kill.
     """
     world, switches = scenario.world, scenario.mechanisms
     if world.escalation_rung < 5:
         return ""  # escalation short of war needs no battle deaths
-    if not switches.decisions:
+    slips = (
+        switches.slips
+        and road != Road.SLIPS
+        and world.slip_rate > 0
+        and (world.strike_casualties > 0 or world.combat_casualties > 0)
+    )
+    if not switches.decisions and not slips:
         return "decisions are off, so no one strikes or attacks: war is impossible in any run"
     attacks = switches.deliberate and road != Road.ATTACKS
-    if world.strike_casualties == 0 and (not attacks or world.combat_casualties == 0):
+    if world.strike_casualties == 0 and (not attacks or world.combat_casualties == 0) and not slips:
         why = "attacks are suppressed" if road == Road.ATTACKS else "attacks are off"
         if attacks:
             why = "offensives kill no one"
         return f"{why} and strikes kill no one, so no battle deaths are possible"
     return ""
+
+
+def attack_cut_off(scenario: Scenario) -> str:
+    """Why no actor can ever choose to attack, or '': even the attack's best case (winning
+    surely, the first strike's edge, anger at its ceiling, the actor's highest resolve, no
+    guarantor expected in) stays more than 40/λ below holding at its worst (the face of
+    holding after harm), where the choice rule gives it the weight 0."""
+    world = scenario.world
+    if not (scenario.mechanisms.decisions and scenario.mechanisms.deliberate):
+        return ""
+    if world.precision == 0:
+        return ""
+    face = 2 * max(a.audience_cost for a in scenario.actors)  # lock-in at most doubles B
+    spread = scenario.mechanisms.types
+    for actor in scenario.actors:
+        if actor.forces == 0:
+            continue
+        resolve = min(1.0, actor.resolve + (actor.resolve_spread if spread else 0.0))
+        best = (
+            actor.stakes * (1 + world.first_strike)
+            + world.anger * 4  # felt anger saturates at 4 (sim.model.rules.decisions)
+            - (1 - resolve) * world.war_cost
+        )
+        if world.precision * (best + face) >= -40:
+            return ""
+    return (
+        "even at its most favourable, an attack's utility stays more than 40/λ below holding "
+        "for every actor, so the choice rule never picks it"
+    )
 
 
 def twin_is_the_run(scenario: Scenario, road: Road) -> str:
@@ -89,19 +124,27 @@ def twin_is_the_run(scenario: Scenario, road: Road) -> str:
             return "no one can decide to attack, so the twin without attacks is the run"
         if all(a.forces == 0 for a in scenario.actors):
             return "no actor has forces to attack with, so the twin without attacks is the run"
-    if road == Road.COMMITMENTS:
+    if road in (Road.WARNINGS, Road.FACE):
+        twin = "without audience costs" if road == Road.WARNINGS else "without face"
         if not (switches.warning and switches.decisions):
-            return "no public warning binds anyone, so the twin without audience costs is the run"
+            return f"no public warning binds anyone, so the twin {twin} is the run"
         if all(a.audience_cost == 0 for a in scenario.actors):
             return (
                 "every actor's audience cost is 0, so backing down costs no face anyway and "
-                "the twin without audience costs is the run"
+                f"the twin {twin} is the run"
             )
+    if road == Road.SLIPS:
+        if not switches.slips:
+            return "slips are off, so nothing escalates out of control and the twin is the run"
+        if world.slip_rate == 0 and world.nuclear_slip == 0:
+            return "every slip chance is 0, so the twin without slips is the run"
     return ""
 
 
 def by_construction(scenario: Scenario, road: Road) -> str:
     """What the code makes certain about `road`'s twin in this scenario, or ''."""
+    if road == Road.ATTACKS and attack_cut_off(scenario):
+        return attack_cut_off(scenario) + ": the twin without attacks is the run"
     return impossible_without(scenario, road) or twin_is_the_run(scenario, road)
 
 

@@ -32,13 +32,17 @@ TWIN_NAMES = {
     Road.MISSTEPS: "without missteps (no incidents)",
     Road.MISREADING: "with every incident read correctly (no misreading)",
     Road.ATTACKS: "without deliberate attacks (an attack decided becomes holding)",
-    Road.COMMITMENTS: "without commitments (backing down costs no face)",
+    Road.WARNINGS: "without audience costs (backing down from a warning costs no face)",
+    Road.FACE: "without the face of holding after harm",
+    Road.SLIPS: "without slips (nothing escalates out of control)",
 }
 CAUSE_NAMES = {
     Road.MISSTEPS: "missteps",
     Road.MISREADING: "misreading",
     Road.ATTACKS: "deliberate attacks",
-    Road.COMMITMENTS: "commitments (audience costs)",
+    Road.WARNINGS: "commitments (the audience cost of backing down from a warning)",
+    Road.FACE: "commitments (the face lost by holding back after harm)",
+    Road.SLIPS: "slips (escalation nobody chose)",
 }
 
 
@@ -78,7 +82,7 @@ def _attack_reasons(d: Mapping[str, Any], other: str | None, roles: Mapping[str,
         reasons.append(f"it expects to win (chance {_n(d['win'])})")
     if 0.0 < d["wider"] < 1.0:
         reasons.append(
-            f"it doubts the guarantors will come in (their credibility sums to {_n(d['wider'])})"
+            f"it doubts the guarantors will come in (it counts {_n(d['wider'])} of them in)"
         )
     elif d["wider"] == 0.0 and roles.get(other or "") == "protege":
         reasons.append(f"no guarantor's tripwire stands behind {other}")
@@ -91,7 +95,8 @@ def _attack_reasons(d: Mapping[str, Any], other: str | None, roles: Mapping[str,
         )
     if d["wider"] >= 1.0:
         reasons.append(
-            f"although the guarantors' tripwires may bring them in (credibility {_n(d['wider'])})"
+            f"although the guarantors' tripwires may bring them in (it counts {_n(d['wider'])} "
+            "of them in)"
         )
     return reasons
 
@@ -206,6 +211,17 @@ def describe(event: LoggedEvent, roles: Mapping[str, str] | None = None) -> str 
             )
         case Event.WAR:
             return f"{actor} and {other} are at open war: {int(d['deaths']):,} battle deaths."
+        case Event.SLIP:
+            if d.get("nuclear"):
+                return (
+                    f"The war between {actor} and {other} goes nuclear although no one chose it: "
+                    "the risk left to chance."
+                )
+            return (
+                f"A clash nobody ordered between {actor} and {other} "
+                f"({int(d['deaths']):,} dead): the crisis slips out of control at rung "
+                f"{int(d['rung'])}."
+            )
     return None
 
 

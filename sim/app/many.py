@@ -55,7 +55,9 @@ ROAD_TWINS = {
     Road.MISSTEPS: "no incidents",
     Road.MISREADING: "incidents read correctly",
     Road.ATTACKS: "attack decisions become holding",
-    Road.COMMITMENTS: "backing down costs nothing",
+    Road.WARNINGS: "backing down from a warning costs nothing",
+    Road.FACE: "holding back after harm costs no face",
+    Road.SLIPS: "nothing escalates out of control",
 }
 
 

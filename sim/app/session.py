@@ -253,7 +253,7 @@ def snapshot(model: EscalationModel, settings: dict[str, Any], twins: list[str] 
 
 
 def run_twins(model: EscalationModel) -> list[str]:
-    """The run's four twins played to the end, told beside it (twin_lines)."""
+    """The run's six twins played to the end, told beside it (twin_lines)."""
     twins = {
         road: EscalationModel(model.spec, model.seed, suppress=road_mask(road)).run()
         for road in Road

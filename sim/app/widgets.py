@@ -35,7 +35,7 @@ utility; beliefs that learn from costly signals. Switch one off to see what it d
 
 **Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
 *commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
-then retaliation). Every run has four twins with the same random numbers and one road
+then retaliation). Every run has six twins with the same random numbers and one road
 suppressed; a road *caused* a war when the run reached war and that twin did not.
 
 **What it is not.** Not a forecast. The parameters are illustrative, chosen so the mechanisms

@@ -48,8 +48,9 @@ def run(
         bool,
         typer.Option(
             "--twin",
-            help="Also run the four twins (the same random numbers, with missteps, "
-            "misreading, attacks or audience costs suppressed) and say which changed the outcome.",
+            help="Also run the six twins (the same random numbers, with missteps, misreading, "
+            "attacks, warnings' audience costs, the face of holding after harm or slips "
+            "suppressed) and say which changed the outcome.",
         ),
     ] = False,
     force: ForceOpt = False,
@@ -198,11 +199,11 @@ def ensemble(
         ),
     ] = None,
 ) -> None:
-    """Run many runs, each with its four twins, and say which roads lead to war.
+    """Run many runs, each with its six twins, and say which roads lead to war.
 
     Prints the outcome distribution (ceasefire held, crisis contained, limited war, wider war,
     nuclear use), P(escalation) and P(wider war), and for each road to war (missteps,
-    misreading, attacks, commitments) P(escalation) in the run's twin without that road, the
+    misreading, attacks, warnings, face, slips) P(escalation) in the run's twin without it, the
     paired risk difference and the share of escalations that road caused, with 95%
     intervals. Writes runs.parquet (one row a run, with per-dyad columns), attribution.csv,
     roads.csv, outcomes.csv, outcomes.png, roads.png and escalation_days.png. The runs are the
@@ -281,7 +282,7 @@ def ensemble(
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
     say(
-        f"Scenario '{spec.name}': {runs:,} runs, each with its four twins, seed {seed}, engine "
+        f"Scenario '{spec.name}': {runs:,} runs, each with its six twins, seed {seed}, engine "
         f"{engine}; escalation = some dyad reaching rung {spec.world.escalation_rung}."
     )
     print_shares("Outcomes", outcomes, "outcome")

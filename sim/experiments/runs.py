@@ -24,10 +24,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sim.model.day import A_DEATHS, A_WITHDRAWN
 from sim.model.ensemble import pack, simulate_runs
 from sim.model.outcomes import Road, run_table
 from sim.model.scenario import Scenario
+from sim.model.state import A_DEATHS, A_WITHDRAWN
 
 Engine = Literal["ensemble", "agent"]
 ENGINES: tuple[str, ...] = ("ensemble", "agent")

@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 
 from sim.model import day
+from sim.model import state as layout
 from sim.model.ladder import Action
 from sim.model.scenario import ActorParams
 
@@ -86,40 +87,40 @@ class Actor(mesa.Agent):
     @property
     def hostility(self) -> float:
         """Hostility toward its most hostile-making opponent (the largest xᵢⱼ)."""
-        pair = self.model.state[1][day.P_HOST, self.index]
+        pair = self.model.state[1][layout.P_HOST, self.index]
         return float(max(pair[o.index] for o in self.opponents))
 
     @property
     def belief(self) -> float:
         """The highest belief that an opponent is aggressive."""
-        pair = self.model.state[1][day.P_BELIEF, self.index]
+        pair = self.model.state[1][layout.P_BELIEF, self.index]
         return float(max(pair[o.index] for o in self.opponents))
 
     def hostility_to(self, other: Actor) -> float:
         """Hostility toward one opponent."""
-        return float(self.model.state[1][day.P_HOST, self.index, other.index])
+        return float(self.model.state[1][layout.P_HOST, self.index, other.index])
 
     def belief_about(self, other: Actor) -> float:
         """The belief that one opponent is aggressive."""
-        return float(self.model.state[1][day.P_BELIEF, self.index, other.index])
+        return float(self.model.state[1][layout.P_BELIEF, self.index, other.index])
 
     @property
     def troops(self) -> int:
         """Troops in theatre now."""
-        return int(self.model.state[0][self.index, day.A_TROOPS])
+        return int(self.model.state[0][self.index, layout.A_TROOPS])
 
     @property
     def casualties(self) -> float:
         """Deaths suffered so far (battle, strikes and incidents)."""
-        return float(self.model.state[0][self.index, day.A_DEATHS])
+        return float(self.model.state[0][self.index, layout.A_DEATHS])
 
     @property
     def action(self) -> str:
         """Today's action, e.g. 'limited strike'."""
-        return Action(int(self.model.state[0][self.index, day.A_CHOICE])).label
+        return Action(int(self.model.state[0][self.index, layout.A_CHOICE])).label
 
     @property
     def target(self) -> str:
         """The opponent today's action aimed at ('' for a posture)."""
-        target = int(self.model.state[0][self.index, day.A_TARGET])
+        target = int(self.model.state[0][self.index, layout.A_TARGET])
         return self.model.actors[target].name if target >= 0 else ""

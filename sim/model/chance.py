@@ -33,6 +33,9 @@ class Stream(IntEnum):
     MISSTEP_CASUALTIES = 4
     STRIKE_CASUALTIES = 5  # per striking actor
     COMBAT = 6  # the day's battle deaths of an offensive, per dyad
+    TYPE = 7  # each actor's resolve, drawn on day 0 (the strategic rule's private type)
+    SLIP = 8  # whether a dyad slips a rung out of control today, per dyad
+    SLIP_CASUALTIES = 9  # the deaths of a slip, per dyad
 
 
 @njit(cache=True)

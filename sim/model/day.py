@@ -1,42 +1,28 @@
 """One day of a crisis, phase by phase, for one run: the logic both engines schedule.
 
-The Mesa engine (`sim.model.mesa_model`, `sim.model.agents`) calls the per-actor phases from its
-agents with `AgentSet.do` and the theatre phases from the model; the ensemble engine
-(`sim.model.ensemble`) calls the same functions in a compiled loop over runs. Each phase only reads
-the state, calls rule functions (`sim.model.rules`) and writes the state back; every random number
-comes from `sim.model.chance`, keyed by (seed, run, day, stream, slot).
-
-A run's state is a tuple of arrays (`new_state`), so a twin forks by copying it:
-
-- `actor[n, ·]`: troops, deaths, mobilised, today's choice and its target, withdrawal day;
-- `pair[·, n, n]`: for i toward j, hostility x, perceived hostility ŷ, belief b that j is
-  aggressive, day of i's public warning to j (−1: none), remembered harm H from j, today's
-  pending shock and the product of today's signals;
-- `dyad[·, n]`: for the dyad challenger–k (row k ≥ 1), its rung, calm days, battle deaths,
-  who used force, the offensive under way (attacker, first day) and today's marks;
-- the run's metrics and per-dyad metrics (`sim.model.outcomes`) and, per road, the first day on
-  which that road's twin differs from the run (−1: not yet).
-
-The challenger is actor 0; every other actor is on the other side, so the dyads are the pairs
-(0, k), k ≥ 1, and an actor's opponents are 0 (for k ≥ 1) or every k ≥ 1 (for 0).
+The Mesa engine (`sim.model.mesa_model`, `sim.model.agents`) calls the per-actor phases from
+its agents with `AgentSet.do` and the theatre phases from the model; the ensemble engine
+(`sim.model.ensemble`) calls the same functions in a compiled loop over runs. Each phase only
+reads the state (laid out in `sim.model.state`), calls rule functions (`sim.model.rules`) and
+writes the state back; every random number comes from `sim.model.chance`, keyed by (seed, run,
+day, stream, slot). The day's decision is the strategic rule's (`sim.model.strategic`) or the
+myopic one's (`sim.model.myopic`), as the world says; both end in `sim.model.choice`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from sim.model.chance import Stream, uniform_at
-from sim.model.ladder import ACTION_LEVEL, Action
+from sim.model import myopic, strategic
+from sim.model.chance import Stream, day_key, uniform_at
+from sim.model.ladder import ACTION_LEVEL
 from sim.model.outcomes import (
     DM_ATTACK_DAY,
     DM_BATTLE_DEATHS,
     DM_COMBAT_DAYS,
     DM_MAX_RUNG,
     DM_WAR_DAY,
-    N_DYAD_METRICS,
-    N_METRICS,
-    N_ROADS,
+    DM_WAR_END,
     NEVER,
     Event,
     Road,
@@ -45,183 +31,126 @@ from sim.model.outcomes import (
     note_day,
     note_event,
 )
-from sim.model.rules import beliefs, combat, crisis, decisions, hostility, incidents
-from sim.model.scenario import MAX_ACTORS, Role, Scenario
-
-jit = njit(cache=True, error_model="numpy")
-helper = njit(cache=True, error_model="numpy", inline="always")  # small: inlined where called
-# A phase is called once a day per actor; inlined into the ensemble's day, it costs no call
-# (its arguments are a dozen arrays); the Mesa engine calls its own compiled copy.
-phase = njit(cache=True, error_model="numpy", inline="always")
-
-# Columns of the packed actor parameters (`pack`).
-(
-    X0, B0, RESOLVE, TAU, KAPPA, RESTRAINT, GRIEVANCE, AUDIENCE, STAKES, FORCES, TROOPS,
-    EXPOSURE, TOLERANCE, FRAMING, HARDENING, SOLIDARITY, ARMED, WARNED, GUARANTOR,
-) = range(19)  # fmt: skip
-# Entries of the packed world vector, in the order of sim.model.scenario.World's fields.
-(
-    DAYS, PRECISION, ANGER, MOVE_COST, STRIKE_COST, WAR_COST, NUCLEAR_COST, FIRST_STRIKE,
-    RETALIATION, HARM_MEMORY, PEACE, SIGNAL_HOSTILE, SIGNAL_RESTRAINT, DETERRENCE, MOB_GAIN,
-    HOTLINE, RATE, HARASSMENT, INTENSITY0, OFF_INTENSITY, HARM, BIAS, NOISE, S_MISREAD,
-    S_ACCIDENT, S_STRIKE, S_OFFENSIVE, C_MISSTEP, C_STRIKE, C_COMBAT, OFF_DAYS, WAR_DEATHS,
-    CALM_DAYS, LOCK_IN, ESCALATION_RUNG,
-) = range(35)  # fmt: skip
-# Entries of the switch vector, in the order of sim.model.scenario.Mechanisms' fields.
-(
-    SW_REACTION, SW_FRAMING, SW_MISSTEPS, SW_MISREADING, SW_TRIPWIRE, SW_WARNING, SW_LOCK_IN,
-    SW_WITHDRAWAL, SW_RETALIATION, SW_DELIBERATE, SW_BELIEFS, SW_MISPERCEPTION, SW_NOISE,
+from sim.model.rules import beliefs, combat, crisis, hostility, incidents, risk, types
+from sim.model.scenario import MAX_ACTORS
+from sim.model.state import (
+    A_CHOICE,
+    A_DEATHS,
+    A_MOBILISED,
+    A_RESOLVE,
+    A_SIGNAL,
+    A_TARGET,
+    A_TROOPS,
+    A_WITHDRAWN,
+    ARMED,
+    ATTACK,
+    B0,
+    BIAS,
+    C_COMBAT,
+    C_MISSTEP,
+    C_STRIKE,
+    CALM_DAYS,
+    D_ATTACKED,
+    D_BATTLE,
+    D_CALM,
+    D_DEESC,
+    D_FORCE_C,
+    D_FORCE_K,
+    D_FOUGHT,
+    D_LEVEL,
+    D_MISREAD,
+    D_OFF_BY,
+    D_OFF_DAY,
+    D_RUNG,
+    DEESCALATE,
+    EXPOSURE,
+    FRAMING,
+    GRIEVANCE,
+    HARASSMENT,
+    HARDENING,
+    HARM,
+    HARM_MEMORY,
+    HOLD,
+    HOTLINE,
+    INTENSITY0,
+    KAPPA,
+    LOG_CULMINATION,
+    LOG_MISSTEP,
+    LOG_RUNG,
+    LOG_SLIP,
+    LOG_WAR,
+    MOB_GAIN,
+    MOBILISE,
+    NO_ONE,
+    NOISE,
+    NUCLEAR,
+    NUCLEAR_SLIP,
+    NUCLEAR_SLIP_FACTOR,
+    OFF_DAYS,
+    OFF_INTENSITY,
+    P_BELIEF,
+    P_COMMIT,
+    P_HARM,
+    P_HOST,
+    P_PERC,
+    P_RISK3,
+    P_RISK4,
+    P_RISK_WAR,
+    P_SHOCK,
+    P_SIGNAL,
+    PROBE,
+    RATE,
+    RESOLVE,
+    RESTRAINT,
+    RULE,
+    S_ACCIDENT,
+    S_MISREAD,
+    S_OFFENSIVE,
+    S_STRIKE,
+    SIGNAL_HOSTILE,
+    SIGNAL_RESTRAINT,
+    SLIP_GROWTH,
+    SLIP_RATE,
+    SOLIDARITY,
+    SPREAD,
+    STRATEGIC,
+    STRIKE,
+    SW_BELIEFS,
     SW_DECISIONS,
-) = range(14)  # fmt: skip
-
-# State layout.
-A_TROOPS, A_DEATHS, A_MOBILISED, A_CHOICE, A_TARGET, A_WITHDRAWN = range(6)
-N_ACTOR_STATE = 6
-P_HOST, P_PERC, P_BELIEF, P_COMMIT, P_HARM, P_SHOCK, P_SIGNAL = range(7)
-N_PAIR_STATE = 7
-(
-    D_RUNG, D_CALM, D_BATTLE, D_FORCE_C, D_FORCE_K, D_OFF_BY, D_OFF_DAY, D_LEVEL, D_ATTACKED,
-    D_FOUGHT, D_DEESC, D_MISREAD,
-) = range(12)  # fmt: skip
-N_DYAD_STATE = 12
-NO_ONE = -1.0
-# Actions and events as plain ints: numba stores no enum member into a float array.
-HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (
-    a.value for a in Action
-)
-MAX_OPTIONS = 2 + 7 * (MAX_ACTORS - 1)
-# Log rows: kind, actor, other, then five numbers (see sim.analysis.timeline).
-LOG_WIDTH = 8
-LOG_ACTION = 100  # a decision is logged as LOG_ACTION + its action
-LOG_RUNG = 200  # a dyad's rung changed: actor 0, other k, old, new
-LOG_MISSTEP, LOG_CULMINATION, LOG_WAR = int(Event.MISSTEP), int(Event.CULMINATION), int(Event.WAR)
-
-
-def pack(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The scenario as arrays: actor parameters, world vector, switches."""
-    params = np.array(
-        [
-            [
-                a.initial_hostility,
-                a.initial_belief,
-                a.resolve,
-                a.threat_perception,
-                a.reactivity,
-                a.restraint,
-                a.grievance,
-                a.audience_cost,
-                a.stakes,
-                a.forces,
-                a.troops,
-                a.exposure,
-                a.casualty_tolerance,
-                a.framing,
-                a.hardening,
-                a.solidarity,
-                float(a.nuclear_armed),
-                float(a.warned),
-                float(a.role == Role.GUARANTOR),
-            ]
-            for a in scenario.actors
-        ],
-        dtype=np.float64,
-    )
-    world = np.array(list(scenario.world.model_dump().values()), dtype=np.float64)
-    switches = np.array(list(scenario.mechanisms.model_dump().values()), dtype=np.bool_)
-    return params, world, switches
-
-
-@jit
-def new_state(n):
-    """Empty state arrays for a run of n actors (filled by `start`)."""
-    return (
-        np.zeros((n, N_ACTOR_STATE)),
-        np.zeros((N_PAIR_STATE, n, n)),
-        np.zeros((N_DYAD_STATE, n)),
-        np.zeros(N_METRICS),
-        np.zeros((n, N_DYAD_METRICS)),
-        np.full(N_ROADS, -1, dtype=np.int64),
-    )
-
-
-def new_log(rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """A day's event log of at most `rows` rows (0: no log, as in the ensemble engine)."""
-    return np.zeros((rows, LOG_WIDTH)), np.zeros(1, dtype=np.int64)
-
-
-@jit
-def new_scratch():
-    """Scratch arrays for the options of one decision: utilities, actions, targets, and the
-    utilities without audience costs (the commitments twin's)."""
-    size = MAX_OPTIONS
-    return np.zeros(size), np.zeros(size, np.int64), np.zeros(size, np.int64), np.zeros(size)
-
-
-@helper
-def _copy_rows(source, target):
-    """Copy a 2-D array into another of its shape."""
-    for a in range(source.shape[0]):
-        for b in range(source.shape[1]):
-            target[a, b] = source[a, b]
-
-
-@phase
-def copy_state(source, target):
-    """Copy one run state into another (a twin's fork). The ensemble engine keeps the state
-    at the start of each day while some twin may still fork: most days of most runs."""
-    # Explicit loops: for arrays this small, numba's general slice assignment (or reshape)
-    # costs several times the copy itself (231 -> 77 ns a state, reassurance).
-    _copy_rows(source[0], target[0])
-    for a in range(source[1].shape[0]):
-        _copy_rows(source[1][a], target[1][a])
-    _copy_rows(source[2], target[2])
-    for a in range(source[3].shape[0]):
-        target[3][a] = source[3][a]
-    _copy_rows(source[4], target[4])
-    for a in range(source[5].shape[0]):
-        target[5][a] = source[5][a]
-
-
-@helper
-def _write(log, kind, actor, other, v1, v2, v3, v4, v5):
-    rows, count = log
-    if count[0] < rows.shape[0]:
-        k = count[0]
-        rows[k, 0], rows[k, 1], rows[k, 2] = kind, actor, other
-        rows[k, 3], rows[k, 4], rows[k, 5], rows[k, 6], rows[k, 7] = v1, v2, v3, v4, v5
-        count[0] += 1
-
-
-@helper
-def _dyad(i, j):
-    """The dyad of a pair: the row of its non-challenger actor."""
-    return j if i == 0 else i
-
-
-@helper
-def _opponent_count(i, n):
-    return n - 1 if i == 0 else 1
-
-
-@helper
-def _opponent(i, m):
-    """i's m-th opponent."""
-    return m + 1 if i == 0 else 0
-
-
-@helper
-def _diverge(state, road, day):
-    """Mark the first day on which `road`'s twin would differ from this run."""
-    if state[5][road] < 0:
-        state[5][road] = day
-
+    SW_FRAMING,
+    SW_MISPERCEPTION,
+    SW_MISREADING,
+    SW_MISSTEPS,
+    SW_NOISE,
+    SW_REACTION,
+    SW_SLIPS,
+    SW_TRIPWIRE,
+    SW_TYPES,
+    SW_WARNING,
+    TAU,
+    TROOPS,
+    WAR_DEATHS,
+    WARN,
+    WARNED,
+    WITHDRAW,
+    X0,
+    diverge,
+    dyad_of,
+    jit,
+    opponent,
+    opponent_count,
+    phase,
+    strength,
+    write,
+)  # fmt: skip
 
 # ---------------------------------------------------------------------------- day 0
 
 
 @jit
-def start(P, W, SW, state):
-    """Day 0: hostility and beliefs at their initial values, warnings standing, rungs set."""
+def start(P, W, SW, state, key):
+    """Day 0: each actor's resolve drawn for the crisis (stream TYPE), hostility and beliefs at
+    their initial values, warnings standing, rungs set."""
     actor, pair, dyad, metrics, dyad_metrics, div = state
     n = P.shape[0]
     actor[:] = 0.0
@@ -233,18 +162,26 @@ def start(P, W, SW, state):
     pair[P_COMMIT] = NEVER
     pair[P_SIGNAL] = 1.0
     dyad[D_OFF_BY] = NO_ONE
+    dkey = day_key(key, 0)
     for i in range(n):
         actor[i, A_TROOPS] = P[i, TROOPS]
         actor[i, A_CHOICE] = HOLD
         actor[i, A_TARGET] = NO_ONE
         actor[i, A_WITHDRAWN] = NEVER
-        for m in range(_opponent_count(i, n)):
-            j = _opponent(i, m)
+        actor[i, A_SIGNAL] = 1.0
+        actor[i, A_RESOLVE] = P[i, RESOLVE]
+        if SW[SW_TYPES]:
+            u = uniform_at(dkey, Stream.TYPE, i)
+            actor[i, A_RESOLVE] = types.drawn_resolve(P[i, RESOLVE], P[i, SPREAD], u)
+        for m in range(opponent_count(i, n)):
+            j = opponent(i, m)
             pair[P_HOST, i, j] = P[i, X0]
             pair[P_BELIEF, i, j] = P[i, B0]
+            risks = strategic.slip_factors(P, W, SW, i, j)  # the scenario's, for the whole run
+            pair[P_RISK3, i, j], pair[P_RISK4, i, j], pair[P_RISK_WAR, i, j] = risks
             if P[i, WARNED] > 0.0 and SW[SW_WARNING]:
                 pair[P_COMMIT, i, j] = 0.0
-                dyad[D_RUNG, _dyad(i, j)] = 1.0
+                dyad[D_RUNG, dyad_of(i, j)] = 1.0
                 note_event(metrics, Event.WARNING, 0)
     top = 0
     for k in range(1, n):
@@ -262,147 +199,33 @@ def perceive(i, P, W, SW, state, dkey):
     pair = state[1]
     noise = W[NOISE] if SW[SW_NOISE] else 0.0
     bias = W[BIAS] if SW[SW_MISPERCEPTION] else 0.0
-    for m in range(_opponent_count(i, P.shape[0])):
-        j = _opponent(i, m)
+    for m in range(opponent_count(i, P.shape[0])):
+        j = opponent(i, m)
         u = uniform_at(dkey, Stream.NOISE, i * MAX_ACTORS + j) if noise > 0.0 else 0.5
         pair[P_PERC, i, j] = hostility.perceived_hostility(
             pair[P_HOST, j, i], P[i, TAU], bias, noise, u
         )
 
 
-@helper
-def _strength(P, actor, k, gain):
-    return P[k, FORCES] * (1.0 + gain * actor[k, A_MOBILISED])
-
-
-@phase
-def balance(P, W, SW, state, i, j):
-    """(p, Σ credibility): i's chance to win against j with the allies j's tripwires would
-    bring in, and how many of them (their credibility summed)."""
-    actor = state[0]
-    gain = W[MOB_GAIN]
-    support = 0.0
-    wider = 0.0
-    if SW[SW_TRIPWIRE] and j != 0:
-        for k in range(1, P.shape[0]):
-            if k != j:
-                cred = combat.credibility(actor[k, A_TROOPS], P[k, RESOLVE], W[DETERRENCE])
-                support += cred * _strength(P, actor, k, gain)
-                wider += cred
-    own, other = _strength(P, actor, i, gain), _strength(P, actor, j, gain)
-    return combat.win_probability(own, other, support), wider
-
-
-@helper
-def _option(scratch, count, utility, action, target, free):
-    """Add an option; `free` is its utility without audience costs (the commitments twin's)."""
-    util, acts, targets, frees = scratch
-    util[count], acts[count], targets[count], frees[count] = utility, action, target, free
-    return count + 1
-
-
 @phase
 def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
-    """Choose today's action by quantal response over the menu's expected utilities (brief §3).
-
-    One draw per actor and day (stream DECISION). In a twin with attacks suppressed an attack
-    drawn becomes holding; with commitments suppressed backing down costs nothing.
-    """
-    actor, pair, dyad = state[0], state[1], state[2]
-    actor[i, A_CHOICE], actor[i, A_TARGET] = HOLD, NO_ONE
+    """Choose today's action by the world's decision rule: strategic (types, anticipated
+    replies, signals) or myopic (Model 2); both draw once from stream DECISION (brief §3)."""
+    state[0][i, A_CHOICE] = HOLD
+    state[0][i, A_TARGET] = NO_ONE
     if not SW[SW_DECISIONS]:
         return
-    n = P.shape[0]
-    r, V = P[i, RESOLVE], P[i, STAKES]
-    h, kappa = W[ANGER], W[MOVE_COST]
-    rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
-    pain = combat.casualty_pain(actor[i, A_DEATHS], P[i, TOLERANCE], r)
-    weary = decisions.weariness(pain, r) if SW[SW_WITHDRAWAL] else 0.0
-    count = _option(scratch, 0, decisions.hold_utility(), HOLD, -1, decisions.hold_utility())
-    worst_backdown = 0.0
-    unanswered = 0.0  # the dearest warning whose author, harmed, would back down by holding
-    for m in range(_opponent_count(i, n)):
-        j = _opponent(i, m)
-        d = _dyad(i, j)
-        rung = dyad[D_RUNG, d]
-        b = pair[P_BELIEF, i, j]
-        x = decisions.felt_anger(pair[P_HOST, i, j])
-        harm = decisions.felt_harm(pair[P_HARM, i, j])
-        committed = SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0
-        held = day - pair[P_COMMIT, i, j] if (committed and SW[SW_LOCK_IN]) else 0.0
-        backdown = decisions.backdown_cost(P[i, AUDIENCE], committed, held, W[LOCK_IN])
-        if suppress & (1 << Road.COMMITMENTS):
-            backdown = 0.0
-        worst_backdown = max(worst_backdown, backdown)
-        if pair[P_HARM, i, j] > 0.5:  # harmed, as for the restraint signal in `act`
-            unanswered = max(unanswered, backdown)
-        own_offensive = dyad[D_OFF_BY, d] == i
-        if rung >= 2.0 or committed:
-            u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, backdown, weary)
-            free = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, 0.0, weary)
-            count = _option(scratch, count, u, DEESCALATE, j, free)
-        if SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0:
-            u = decisions.warn_utility(b, V, h, x, kappa)
-            count = _option(scratch, count, u, WARN, j, u)
-        if rung >= 1.0 and actor[i, A_MOBILISED] == 0.0:
-            u = decisions.mobilise_utility(b, V, h, x, kappa, r)
-            count = _option(scratch, count, u, MOBILISE, j, u)
-        # Force needs something within reach: a party to the front, or troops in theatre.
-        reach = P[j, GUARANTOR] == 0.0 or actor[j, A_TROOPS] > 0.0
-        if reach and rung >= 2.0:
-            u = decisions.probe_utility(h, x, rho, harm, kappa, r)
-            count = _option(scratch, count, u, PROBE, j, u)
-        if reach and rung >= 3.0:
-            u = decisions.strike_utility(h, x, rho, harm, W[STRIKE_COST], r, weary)
-            count = _option(scratch, count, u, STRIKE, j, u)
-        attack = reach and SW[SW_DELIBERATE] and not own_offensive and P[i, FORCES] > 0.0
-        nuclear = P[i, ARMED] > 0.0 and rung >= 5.0
-        win = wider = 0.0
-        if attack or nuclear:  # the balance of forces, once for both options
-            win, wider = balance(P, W, SW, state, i, j)
-        if attack:
-            u = decisions.attack_utility(
-                win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider, weary
-            )
-            count = _option(scratch, count, u, ATTACK, j, u)
-        if nuclear:
-            u = decisions.nuclear_utility(win, V, h, x, W[NUCLEAR_COST])
-            count = _option(scratch, count, u, NUCLEAR, j, u)
-    if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
-        u = decisions.withdraw_utility(pain, r, V, kappa, worst_backdown)
-        free = decisions.withdraw_utility(pain, r, V, kappa, 0.0)
-        count = _option(scratch, count, u, WITHDRAW, -1, free)
-    util, acts, targets, frees = scratch
-    util[0] = decisions.hold_utility() - unanswered
-    # The commitments twin is this run until the first choice that audience costs decide:
-    # the same draw over the utilities without them (computed as the twin computes them)
-    # picks another option.
-    faced = suppress == 0 and worst_backdown > 0.0 and state[5][Road.COMMITMENTS] < 0
-    u = uniform_at(dkey, Stream.DECISION, i)
-    if faced:
-        other = decisions.quantal_choice(frees, count, W[PRECISION], u)
-    k = decisions.quantal_choice(util, count, W[PRECISION], u)
-    if faced and (acts[other] != acts[k] or targets[other] != targets[k]):
-        _diverge(state, Road.COMMITMENTS, day)
-    choice, target = acts[k], targets[k]
-    if choice == ATTACK:
-        _diverge(state, Road.ATTACKS, day)
-        if suppress & (1 << Road.ATTACKS):
-            choice, target = HOLD, -1
-    actor[i, A_CHOICE], actor[i, A_TARGET] = choice, target
-    if choice != HOLD and log[0].shape[0] > 0:  # the ensemble keeps no log: skip its numbers
-        j = target if target >= 0 else 0
-        win, wider = balance(P, W, SW, state, i, j) if target >= 0 else (0.0, 0.0)
-        face = worst_backdown
-        if target >= 0 and SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0:
-            held = day - pair[P_COMMIT, i, j] if SW[SW_LOCK_IN] else 0.0
-            face = decisions.backdown_cost(P[i, AUDIENCE], True, held, W[LOCK_IN])
-        elif target >= 0:
-            face = 0.0
-        _write(
-            log, LOG_ACTION + choice, i, target, pair[P_BELIEF, i, j], pair[P_HOST, i, j],
-            win, wider, face,
-        )  # fmt: skip
+    if W[RULE] == STRATEGIC:
+        strategic.decide(i, P, W, SW, state, dkey, day, suppress, scratch, log)
+    else:
+        myopic.decide(i, P, W, SW, state, dkey, day, suppress, scratch, log)
+
+
+@phase
+def felt_gain(P, W, k):
+    """The resolve that scales how hard k reacts and how much a shock hurts: its own under the
+    myopic rule (Model 2); neutral (½) under the strategic one, where resolve weighs costs only."""
+    return P[k, RESOLVE] if W[RULE] != STRATEGIC else 0.5
 
 
 @jit
@@ -419,8 +242,24 @@ def _signal(P, W, SW, state, observer, about, ratio):
         pair[P_SIGNAL, k, about] *= seen
 
 
+@phase
+def _tell(P, W, SW, state, i, j, myopic_ratio):
+    """What i's choice tells its opponents: under the strategic rule, the choice's likelihood
+    ratio (the target reads it, or every opponent for a posture); under the myopic rule, the
+    signal of the action itself (Kydd 2005)."""
+    if W[RULE] != STRATEGIC:
+        _signal(P, W, SW, state, j, i, myopic_ratio)
+        return
+    ratio = state[0][i, A_SIGNAL]
+    if j >= 0:
+        _signal(P, W, SW, state, j, i, ratio)
+        return
+    for m in range(opponent_count(i, P.shape[0])):
+        _signal(P, W, SW, state, opponent(i, m), i, ratio)
+
+
 @jit
-def _shock(P, state, victim, source, size, harmful):
+def _shock(P, W, state, victim, source, size, harmful):
     """The victim feels the shock in full, its allies σ of it; a harm read as deliberate is
     remembered (H, the motive to retaliate) at the same shares."""
     pair = state[1]
@@ -428,7 +267,7 @@ def _shock(P, state, victim, source, size, harmful):
         if k == source or (k == 0) != (victim == 0):
             continue
         share = 1.0 if k == victim else P[k, SOLIDARITY]
-        pair[P_SHOCK, k, source] += hostility.felt_shock(size, P[k, RESOLVE], share)
+        pair[P_SHOCK, k, source] += hostility.felt_shock(size, felt_gain(P, W, k), share)
         if harmful:
             pair[P_HARM, k, source] += share
 
@@ -436,27 +275,34 @@ def _shock(P, state, victim, source, size, harmful):
 @phase
 def act(i, P, W, SW, state, dkey, day, log):
     """Carry out today's choice: warnings commit, strikes and attacks hurt, de-escalation and
-    withdrawal signal restraint; every move marks its dyad's level for the day (brief §3)."""
+    withdrawal back down; every move marks its dyad's level for the day and tells the
+    opponents something about i (brief §3)."""
     actor, pair, dyad, metrics, dyad_metrics = state[0], state[1], state[2], state[3], state[4]
     choice, j = int(actor[i, A_CHOICE]), int(actor[i, A_TARGET])
     d = 0
     if j >= 0:
-        d = _dyad(i, j)
+        d = dyad_of(i, j)
         dyad[D_LEVEL, d] = max(dyad[D_LEVEL, d], ACTION_LEVEL[choice])
     if choice == HOLD:
-        for m in range(_opponent_count(i, P.shape[0])):
-            o = _opponent(i, m)
-            if pair[P_HARM, i, o] > 0.5:  # holding back although harmed: a costly signal
-                _signal(P, W, SW, state, o, i, W[SIGNAL_RESTRAINT])
+        if W[RULE] == STRATEGIC:
+            _tell(P, W, SW, state, i, -1, 1.0)
+        for m in range(opponent_count(i, P.shape[0])):
+            o = opponent(i, m)
+            if pair[P_HARM, i, o] > 0.5 and W[RULE] != STRATEGIC:
+                _signal(P, W, SW, state, o, i, W[SIGNAL_RESTRAINT])  # restraint when harmed
     elif choice == WARN:
         pair[P_COMMIT, i, j] = day
+        if W[RULE] == STRATEGIC:
+            _tell(P, W, SW, state, i, j, 1.0)
         note_event(metrics, Event.WARNING, day)
     elif choice == MOBILISE:
         actor[i, A_MOBILISED] = 1.0
+        if W[RULE] == STRATEGIC:
+            _tell(P, W, SW, state, i, j, 1.0)
         note_event(metrics, Event.MOBILISATION, day)
     elif choice == PROBE:
-        pair[P_SHOCK, j, i] += hostility.felt_shock(W[S_ACCIDENT], P[j, RESOLVE], 1.0)
-        _signal(P, W, SW, state, j, i, 1.0 + (W[SIGNAL_HOSTILE] - 1.0) / 4.0)
+        pair[P_SHOCK, j, i] += hostility.felt_shock(W[S_ACCIDENT], felt_gain(P, W, j), 1.0)
+        _tell(P, W, SW, state, i, j, 1.0 + (W[SIGNAL_HOSTILE] - 1.0) / 4.0)
         note_event(metrics, Event.HARASSMENT, day)
     elif choice == STRIKE:
         deaths = combat.casualty_count(W[C_STRIKE], uniform_at(dkey, Stream.STRIKE_CASUALTIES, i))
@@ -465,8 +311,8 @@ def act(i, P, W, SW, state, dkey, day, log):
         dyad_metrics[d, DM_BATTLE_DEATHS] += deaths
         dyad[D_FORCE_C if i == 0 else D_FORCE_K, d] = 1.0
         dyad[D_FOUGHT, d] = 1.0
-        _shock(P, state, j, i, W[S_STRIKE], True)
-        _signal(P, W, SW, state, j, i, W[SIGNAL_HOSTILE])
+        _shock(P, W, state, j, i, W[S_STRIKE], True)
+        _tell(P, W, SW, state, i, j, W[SIGNAL_HOSTILE])
         note_event(metrics, Event.STRIKE, day)
     elif choice == ATTACK:
         dyad[D_OFF_BY, d], dyad[D_OFF_DAY, d] = i, day
@@ -474,21 +320,24 @@ def act(i, P, W, SW, state, dkey, day, log):
         dyad[D_FORCE_C, d] = dyad[D_FORCE_K, d] = 1.0  # the attacked defend themselves
         if dyad_metrics[d, DM_ATTACK_DAY] < 0:
             dyad_metrics[d, DM_ATTACK_DAY] = day
-        _shock(P, state, j, i, W[S_OFFENSIVE], True)
-        _signal(P, W, SW, state, j, i, W[SIGNAL_HOSTILE] * W[SIGNAL_HOSTILE])
+        _shock(P, W, state, j, i, W[S_OFFENSIVE], True)
+        _tell(P, W, SW, state, i, j, W[SIGNAL_HOSTILE] * W[SIGNAL_HOSTILE])
         note_event(metrics, Event.ATTACK, day)
     elif choice == DEESCALATE:
         dyad[D_DEESC, d] += 1.0  # both sides offering the same day make a ceasefire
         pair[P_COMMIT, i, j] = NEVER  # backed down: the warning no longer stands
-        _signal(P, W, SW, state, j, i, W[SIGNAL_RESTRAINT])
+        _tell(P, W, SW, state, i, j, W[SIGNAL_RESTRAINT])
         note_event(metrics, Event.DEESCALATION, day)
     elif choice == WITHDRAW:
         actor[i, A_TROOPS] = 0.0
         actor[i, A_WITHDRAWN] = day
-        for m in range(_opponent_count(i, P.shape[0])):
-            o = _opponent(i, m)
+        for m in range(opponent_count(i, P.shape[0])):
+            o = opponent(i, m)
             pair[P_COMMIT, i, o] = NEVER
-            _signal(P, W, SW, state, o, i, W[SIGNAL_RESTRAINT] * W[SIGNAL_RESTRAINT])
+            if W[RULE] != STRATEGIC:
+                _signal(P, W, SW, state, o, i, W[SIGNAL_RESTRAINT] * W[SIGNAL_RESTRAINT])
+        if W[RULE] == STRATEGIC:
+            _tell(P, W, SW, state, i, -1, 1.0)
         note_event(metrics, Event.WITHDRAWAL, day)
     elif choice == NUCLEAR:
         note_event(metrics, Event.NUCLEAR, day)
@@ -518,7 +367,7 @@ def fight(P, W, SW, state, dkey, day, log):
         total = combat.casualty_count(W[C_COMBAT], uniform_at(dkey, Stream.COMBAT, k))
         gain = W[MOB_GAIN]
         share = combat.attacker_share(
-            _strength(P, actor, attacker, gain), _strength(P, actor, defender, gain)
+            strength(P, actor, attacker, gain), strength(P, actor, defender, gain)
         )
         lost = np.floor(total * share)
         actor[attacker, A_DEATHS] += lost
@@ -529,7 +378,48 @@ def fight(P, W, SW, state, dkey, day, log):
         if day - dyad[D_OFF_DAY, k] + 1.0 >= W[OFF_DAYS]:
             dyad[D_OFF_BY, k] = NO_ONE
             note_event(metrics, Event.CULMINATION, day)
-            _write(log, LOG_CULMINATION, attacker, defender, dyad[D_BATTLE, k], 0, 0, 0, 0)
+            write(log, LOG_CULMINATION, attacker, defender, dyad[D_BATTLE, k], 0, 0, 0, 0)
+
+
+@phase
+def slip(P, W, SW, state, dkey, day, suppress, log):
+    """Each dyad at rung 3 or 4 may slip out of anyone's control (a clash, or a day of battle,
+    nobody ordered), and a war with a nuclear-armed state may go nuclear unbidden: the risk
+    left to chance (Schelling 1960; Powell 1990; Sagan 1993)."""
+    if not SW[SW_SLIPS] or suppress & (1 << Road.SLIPS):
+        return
+    actor, dyad, metrics, dyad_metrics = state[0], state[2], state[3], state[4]
+    for k in range(1, P.shape[0]):
+        rung = dyad[D_RUNG, k]
+        nuclear = P[0, ARMED] > 0.0 or P[k, ARMED] > 0.0
+        if rung >= 5.0:
+            chance = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
+        else:
+            chance = risk.slip_chance(
+                rung, W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR], nuclear
+            )
+        if chance <= 0.0 or uniform_at(dkey, Stream.SLIP, k) >= chance:
+            continue
+        diverge(state, Road.SLIPS, day)
+        note_event(metrics, Event.SLIP, day)
+        if rung >= 5.0:
+            dyad[D_LEVEL, k] = 6.0  # nuclear use nobody chose
+            note_event(metrics, Event.NUCLEAR, day)
+            write(log, LOG_SLIP, 0, k, 0, rung, 1, 0, 0)
+            continue
+        mean = W[C_STRIKE] if rung < 4.0 else W[C_COMBAT]
+        total = combat.casualty_count(mean, uniform_at(dkey, Stream.SLIP_CASUALTIES, k))
+        half = np.floor(total / 2.0)
+        actor[0, A_DEATHS] += half
+        actor[k, A_DEATHS] += total - half
+        dyad[D_BATTLE, k] += total
+        dyad_metrics[k, DM_BATTLE_DEATHS] += total
+        dyad[D_FORCE_C, k] = dyad[D_FORCE_K, k] = 1.0
+        dyad[D_FOUGHT, k] = 1.0
+        dyad[D_LEVEL, k] = max(dyad[D_LEVEL, k], 4.0)
+        _shock(P, W, state, k, 0, W[S_STRIKE], True)
+        _shock(P, W, state, 0, k, W[S_STRIKE], True)
+        write(log, LOG_SLIP, 0, k, total, rung, 0, 0, 0)
 
 
 @phase
@@ -543,8 +433,8 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
     war_on = offensive_on(dyad)
     harm = W[HARM] if (war_on and SW[SW_TRIPWIRE]) else 1.0
     intensity = incidents.front_intensity(W[INTENSITY0], war_on, W[OFF_INTENSITY])
-    for m in range(_opponent_count(v, P.shape[0])):
-        j = _opponent(v, m)
+    for m in range(opponent_count(v, P.shape[0])):
+        j = opponent(v, m)
         slot = v * MAX_ACTORS + j
         # Incidents happen where the two sides' forces meet: both exposures, both troops.
         exposure = incidents.exposure_of(
@@ -557,7 +447,7 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
         chance = incidents.incident_probability(W[RATE], intensity, exposure, factor)
         if uniform_at(dkey, Stream.MISSTEP, slot) >= chance:
             continue
-        _diverge(state, Road.MISSTEPS, day)
+        diverge(state, Road.MISSTEPS, day)
         deaths = combat.casualty_count(
             W[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
         )
@@ -567,27 +457,27 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
             chance = incidents.misread_probability(P[v, TAU], W[HOTLINE])
             misread = uniform_at(dkey, Stream.MISREAD, slot) < chance
             if misread:
-                _diverge(state, Road.MISREADING, day)
+                diverge(state, Road.MISREADING, day)
                 if suppress & (1 << Road.MISREADING):
                     misread = False
         shock = incidents.incident_shock(misread, deaths, W[C_MISSTEP], W[S_MISREAD], W[S_ACCIDENT])
-        _shock(P, state, v, j, shock, misread)
+        _shock(P, W, state, v, j, shock, misread)
         if misread:
             _signal(P, W, SW, state, v, j, W[SIGNAL_HOSTILE])
-            d = _dyad(v, j)
+            d = dyad_of(v, j)
             dyad[D_LEVEL, d] = max(dyad[D_LEVEL, d], 3.0)  # read as harassment: one rung
             dyad[D_MISREAD, d] = 1.0
             note_event(metrics, Event.MISREAD, day)
         note_event(metrics, Event.MISSTEP, day)
-        _write(log, LOG_MISSTEP, v, j, deaths, misread, 0, 0, 0)
+        write(log, LOG_MISSTEP, v, j, deaths, misread, 0, 0, 0)
 
 
 @phase
 def update_beliefs(i, P, W, SW, state):
     """Bayes' rule on the day's signals about each opponent (Kydd 2005; M11)."""
     pair = state[1]
-    for m in range(_opponent_count(i, P.shape[0])):
-        j = _opponent(i, m)
+    for m in range(opponent_count(i, P.shape[0])):
+        j = opponent(i, m)
         if SW[SW_BELIEFS]:
             pair[P_BELIEF, i, j] = beliefs.bayes_update(pair[P_BELIEF, i, j], pair[P_SIGNAL, i, j])
         pair[P_SIGNAL, i, j] = 1.0
@@ -599,10 +489,10 @@ def update_hostility(i, P, W, SW, state):
     (M1, M2, M6); remembered harm fades."""
     actor, pair = state[0], state[1]
     reaction = (
-        hostility.reaction_coefficient(P[i, KAPPA], P[i, RESOLVE]) if SW[SW_REACTION] else 0.0
+        hostility.reaction_coefficient(P[i, KAPPA], felt_gain(P, W, i)) if SW[SW_REACTION] else 0.0
     )
-    for m in range(_opponent_count(i, P.shape[0])):
-        j = _opponent(i, m)
+    for m in range(opponent_count(i, P.shape[0])):
+        j = opponent(i, m)
         framing = 0.0
         if SW[SW_FRAMING]:
             framing = hostility.framing_grievance(P[i, FRAMING], actor[j, A_TROOPS])
@@ -645,8 +535,9 @@ def settle(P, W, SW, state, day, log):
             rung = 5.0
             if dyad_metrics[k, DM_WAR_DAY] < 0:
                 dyad_metrics[k, DM_WAR_DAY] = day
+            dyad_metrics[k, DM_WAR_END] = NEVER  # at war again, until it ends
             note_event(metrics, Event.WAR, day)
-            _write(log, LOG_WAR, 0, k, dyad[D_BATTLE, k], 0, 0, 0, 0)
+            write(log, LOG_WAR, 0, k, dyad[D_BATTLE, k], 0, 0, 0, 0)
         quiet = (
             dyad[D_LEVEL, k] == 0.0
             and not fought
@@ -662,10 +553,12 @@ def settle(P, W, SW, state, day, log):
             calm = 0.0
         dyad[D_CALM, k] = calm
         dyad[D_RUNG, k] = settled
+        if old >= 5.0 and settled < 5.0:  # the war is over: D_c calm days since its fighting
+            dyad_metrics[k, DM_WAR_END] = day
         if settled < 4.0:  # combat has died down: a later war is a new episode (brief §4)
             dyad[D_BATTLE, k] = dyad[D_FORCE_C, k] = dyad[D_FORCE_K, k] = 0.0
         if settled != old:
-            _write(log, LOG_RUNG, 0, k, old, settled, 0, 0, 0)
+            write(log, LOG_RUNG, 0, k, old, settled, 0, 0, 0)
         dyad_metrics[k, DM_MAX_RUNG] = max(dyad_metrics[k, DM_MAX_RUNG], settled)
         dyad[D_LEVEL, k] = dyad[D_ATTACKED, k] = dyad[D_FOUGHT, k] = 0.0
         dyad[D_DEESC, k] = dyad[D_MISREAD, k] = 0.0

@@ -16,10 +16,11 @@ from numba import njit
 from numba.extending import intrinsic
 
 from sim.model import day as phases
+from sim.model import state as layout
 from sim.model.chance import day_key, run_key
 from sim.model.outcomes import N_DYAD_METRICS, N_METRICS, N_ROADS
 
-pack = phases.pack
+pack = layout.pack
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -33,6 +34,7 @@ def one_day(P, W, SW, state, d, dkey, suppress, scratch, log):
     for i in range(n):
         phases.act(i, P, W, SW, state, dkey, d, log)
     phases.fight(P, W, SW, state, dkey, d, log)
+    phases.slip(P, W, SW, state, dkey, d, suppress, log)
     for v in range(n):
         phases.suffer_incidents(v, P, W, SW, state, dkey, d, suppress, log)
     for i in range(n):
@@ -46,18 +48,18 @@ def one_day(P, W, SW, state, d, dkey, suppress, scratch, log):
 def _days(P, W, SW, state, key, suppress, first_day, scratch, log, day_start, snapshots, forks):
     """Days first_day..H. Unless `suppress` (a twin), the state at the start of the first day on
     which each road's twin differs is copied into that road's snapshot and the day kept."""
-    horizon = int(W[phases.DAYS])
+    horizon = int(W[layout.DAYS])
     tracking = suppress == 0
     for d in range(first_day, horizon + 1):
         dkey = day_key(key, d)
         if tracking:
-            phases.copy_state(state, day_start)
+            layout.copy_state(state, day_start)
         ended = one_day(P, W, SW, state, d, dkey, suppress, scratch, log)
         if tracking:
             waiting = False
             for road in range(N_ROADS):
                 if forks[road] < 0 and state[5][road] == d:
-                    phases.copy_state(day_start, snapshots[road])
+                    layout.copy_state(day_start, snapshots[road])
                     forks[road] = d
                 waiting = waiting or forks[road] < 0
             tracking = waiting
@@ -112,18 +114,19 @@ def simulate_runs(P, W, SW, seed, runs, suppress, twins):
     run chunks on threads side by side.
     """
     n = P.shape[0]
-    snapshots = [phases.new_state(n) for _ in range(N_ROADS)]
-    log = (np.zeros((0, phases.LOG_WIDTH)), np.zeros(1, np.int64))
+    snapshots = [layout.new_state(n) for _ in range(N_ROADS)]
+    log = (np.zeros((0, layout.LOG_WIDTH)), np.zeros(1, np.int64))
     return _simulate(
-        P, W, SW, seed, runs, suppress, twins, phases.new_state(n), phases.new_state(n),
-        snapshots[0], snapshots[1], snapshots[2], snapshots[3], phases.new_scratch(), log,
+        P, W, SW, seed, runs, suppress, twins, layout.new_state(n), layout.new_state(n),
+        snapshots[0], snapshots[1], snapshots[2], snapshots[3], snapshots[4], snapshots[5],
+        layout.new_scratch(), log,
         np.empty(N_ROADS, np.int64),
     )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
 def _simulate(
-    P, W, SW, seed, runs, suppress, twins, run, start, s0, s1, s2, s3, scratch, log, forks
+    P, W, SW, seed, runs, suppress, twins, run, start, s0, s1, s2, s3, s4, s5, scratch, log, forks
 ):
     """`simulate_runs` on working arrays that the caller owns. Inside, they are used through
     views without reference counts: counting them cost about half the engine's time (perf,
@@ -140,19 +143,25 @@ def _simulate(
     P, W, SW = _unowned(P), _unowned(W), _unowned(SW)
     state = _unowned_state(run)
     day_start = _unowned_state(start)
-    snapshots = (_unowned_state(s0), _unowned_state(s1), _unowned_state(s2), _unowned_state(s3))
-    scratch = (_unowned(scratch[0]), _unowned(scratch[1]), _unowned(scratch[2]),
-               _unowned(scratch[3]))  # fmt: skip
+    snapshots = (
+        _unowned_state(s0), _unowned_state(s1), _unowned_state(s2), _unowned_state(s3),
+        _unowned_state(s4), _unowned_state(s5),
+    )  # fmt: skip
+    scratch = (
+        _unowned(scratch[0]), _unowned(scratch[1]), _unowned(scratch[2]), _unowned(scratch[3]),
+        _unowned(scratch[4]), _unowned(scratch[5]), _unowned(scratch[6]), _unowned(scratch[7]),
+        _unowned(scratch[8]),
+    )  # fmt: skip
     log, forks = (_unowned(log[0]), _unowned(log[1])), _unowned(forks)
     for k in range(m):
         key = run_key(seed, runs[k])
         forks[:] = -1
-        if not phases.start(P, W, SW, state):
+        if not phases.start(P, W, SW, state, key):
             _days(P, W, SW, state, key, suppress, 1, scratch, log, day_start, snapshots, forks)
         metrics[k] = state[3]
         dyads[k] = state[4]
-        casualties[k] = state[0][:, phases.A_DEATHS]
-        withdrawals[k] = state[0][:, phases.A_WITHDRAWN]
+        casualties[k] = state[0][:, layout.A_DEATHS]
+        withdrawals[k] = state[0][:, layout.A_WITHDRAWN]
         if not twins:
             continue
         for road in range(N_ROADS):

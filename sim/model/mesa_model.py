@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model import day
+from sim.model import state as layout
 from sim.model.agents import Actor
 from sim.model.chance import MAX_SEED, check_seed, day_key, run_key
 from sim.model.ladder import Action
@@ -74,17 +75,17 @@ class EscalationModel(mesa.Model):
         self.seed, self.run_index = seed, run
         self.suppress = int(suppress)
         self.record = record
-        self.packed = day.pack(scenario)
-        self.state = day.new_state(len(scenario.actors))
-        self.scratch = day.new_scratch()
-        self.log = day.new_log(LOG_ROWS if record else 0)
+        self.packed = layout.pack(scenario)
+        self.state = layout.new_state(len(scenario.actors))
+        self.scratch = layout.new_scratch()
+        self.log = layout.new_log(LOG_ROWS if record else 0)
         self.key = np.uint64(run_key(seed, run))  # numba hands back a Python int
         self.day = 0
         self.day_key = np.uint64(day_key(self.key, 0))
         self.actors = [Actor(self, i, p) for i, p in enumerate(scenario.actors)]
         self.events: list[LoggedEvent] = []
         self.dyad_rows: list[dict] = []
-        self.terminated = bool(day.start(*self.packed, self.state))
+        self.terminated = bool(day.start(*self.packed, self.state, self.key))
         for actor in self.actors:
             if actor.params.warned and self.switches.warning:
                 self._log(
@@ -119,7 +120,7 @@ class EscalationModel(mesa.Model):
     # -- the day
 
     def step(self) -> None:
-        """One day: perceive, decide, act, fight, incidents, beliefs, hostility, settle."""
+        """One day: perceive, decide, act, fight, slips, incidents, beliefs, hostility, settle."""
         if not self.running:  # an ended run stays ended (the app may step it again)
             return
         self.day = self.steps
@@ -129,6 +130,7 @@ class EscalationModel(mesa.Model):
         self.agents.do("decide")
         self.agents.do("act")
         day.fight(*self.packed, self.state, self.day_key, self.day, self.log)
+        day.slip(*self.packed, self.state, self.day_key, self.day, self.suppress, self.log)
         self.agents.do("suffer_incidents")
         self.agents.do("update_beliefs")
         self.agents.do("update_hostility")
@@ -164,7 +166,7 @@ class EscalationModel(mesa.Model):
 
     def rung_of(self, other: Actor) -> int:
         """The rung of the dyad challenger–other."""
-        return int(self.state[2][day.D_RUNG, other.index])
+        return int(self.state[2][layout.D_RUNG, other.index])
 
     @property
     def rung(self) -> int:
@@ -182,8 +184,8 @@ class EscalationModel(mesa.Model):
         table = run_table(
             self.metrics[None, :],
             self.dyad_metrics[None, :, :],
-            self.state[0][None, :, day.A_DEATHS],
-            self.state[0][None, :, day.A_WITHDRAWN],
+            self.state[0][None, :, layout.A_DEATHS],
+            self.state[0][None, :, layout.A_WITHDRAWN],
             [a.name for a in self.actors],
             [a.role.value for a in self.actors],
             self.world.escalation_rung,
@@ -218,8 +220,8 @@ class EscalationModel(mesa.Model):
                     "dyad": dyad_label(challenger.name, other.name),
                     "rung": self.rung_of(other),
                     "battle_deaths": int(self.dyad_metrics[other.index, DM_BATTLE_DEATHS]),
-                    "episode_deaths": int(self.state[2][day.D_BATTLE, other.index]),
-                    "offensive": bool(self.state[2][day.D_OFF_BY, other.index] >= 0),
+                    "episode_deaths": int(self.state[2][layout.D_BATTLE, other.index]),
+                    "offensive": bool(self.state[2][layout.D_OFF_BY, other.index] >= 0),
                 }
             )
 
@@ -233,11 +235,11 @@ class EscalationModel(mesa.Model):
             kind, actor, other = int(row[0]), int(row[1]), int(row[2])
             who = names[actor]
             whom = names[other] if other >= 0 else None
-            if kind == day.LOG_RUNG:
+            if kind == layout.LOG_RUNG:
                 details = {"old": int(row[3]), "new": int(row[4])}
                 self._log(LoggedEvent(self.day, "rung", who, whom, details))
-            elif kind >= day.LOG_ACTION:
-                action = Action(kind - day.LOG_ACTION)
+            elif kind >= layout.LOG_ACTION:
+                action = Action(kind - layout.LOG_ACTION)
                 details = {
                     "belief": float(row[3]),
                     "hostility": float(row[4]),
@@ -250,6 +252,9 @@ class EscalationModel(mesa.Model):
             elif kind == Event.MISSTEP:
                 details = {"deaths": int(row[3]), "misread": bool(row[4])}
                 self._log(LoggedEvent(self.day, Event.MISSTEP, who, whom, details))
+            elif kind == Event.SLIP:
+                details = {"deaths": int(row[3]), "rung": int(row[4]), "nuclear": bool(row[5])}
+                self._log(LoggedEvent(self.day, Event.SLIP, who, whom, details))
             else:
                 self._log(LoggedEvent(self.day, Event(kind), who, whom, {"deaths": int(row[3])}))
 

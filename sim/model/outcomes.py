@@ -31,6 +31,8 @@ class Event(IntEnum):
     CULMINATION = 10
     WAR = 11
     CEASEFIRE = 12  # both sides of a dyad offered de-escalation and halted an offensive
+    SLIP = 13  # a dyad slipped a rung out of anyone's control (the risk left to chance)
+    CHANCE_WARNING = 14  # a warning drawn by the choice's noise, not the best option that day
 
 
 class Outcome(IntEnum):
@@ -48,12 +50,16 @@ class Outcome(IntEnum):
 
 
 class Road(IntEnum):
-    """The roads to war, each with its twin: the run with that road's events suppressed."""
+    """The roads to war, each with its twin: the run with that road's events suppressed. The
+    commitment trap has two channels, each with its own twin: the audience cost of backing
+    down from a public warning, and the face lost by holding back after harm."""
 
     MISSTEPS = 0  # incidents suppressed
     MISREADING = 1  # incidents read correctly
     ATTACKS = 2  # deliberate attack decisions replaced by holding
-    COMMITMENTS = 3  # no audience cost of backing down
+    WARNINGS = 3  # backing down from a public warning costs no audience cost
+    FACE = 4  # holding back after harm costs no face
+    SLIPS = 5  # no rung slips out of control (the risk left to chance)
 
     @property
     def label(self) -> str:
@@ -73,9 +79,10 @@ END_DAY = MAX_RUNG + 3
 TERMINATED = MAX_RUNG + 4  # 1 if the run ended in nuclear use, 0 if at its horizon
 N_METRICS = MAX_RUNG + 5
 
-# Per dyad (one row per actor k ≥ 1: the dyad challenger–k).
-DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS = range(5)
-N_DYAD_METRICS = 5
+# Per dyad (one row per actor k ≥ 1: the dyad challenger–k). The war's end day is the day the
+# dyad fell back below open war (−1: no war, or still at war at the end).
+DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS, DM_WAR_END = range(6)
+N_DYAD_METRICS = 6
 
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
@@ -87,7 +94,9 @@ METRIC_NAMES: tuple[str, ...] = (
     "end_day",
     "terminated",
 )
-DYAD_METRIC_NAMES = ("max_rung", "war_day", "attack_day", "battle_deaths", "combat_days")
+DYAD_METRIC_NAMES = (
+    "max_rung", "war_day", "attack_day", "battle_deaths", "combat_days", "war_end_day"
+)  # fmt: skip
 
 
 @njit(cache=True)
@@ -106,6 +115,7 @@ def new_dyad_metrics(dyad_metrics: np.ndarray) -> None:
     dyad_metrics[:] = 0.0
     dyad_metrics[:, DM_WAR_DAY] = NEVER
     dyad_metrics[:, DM_ATTACK_DAY] = NEVER
+    dyad_metrics[:, DM_WAR_END] = NEVER
 
 
 @njit(cache=True)

@@ -51,11 +51,16 @@ class ActorParams(_Strict):
         0.0, "x₀", "Hostility toward each opponent on day 0.",
         "brief §2", ge=0, le=100)  # fmt: skip
     initial_belief: float = param(
-        0.2, "b₀", "Prior belief that each opponent is aggressive (would attack if it could).",
+        0.2, "b₀", "Prior belief that each opponent is resolute (aggressive: would fight if it "
+        "could).",
         "Kydd (2005)", ge=0, le=1)  # fmt: skip
     resolve: float = param(
         0.5, "r", "Willingness to bear cost: scales reactions, weights costs by (1 − r).",
         "brief §3", ge=0, le=1)  # fmt: skip
+    resolve_spread: float = param(
+        0.15, "Δ", "Half-width of the range r ± Δ the actor's resolve is drawn from, once per "
+        "crisis; known only to itself (the strategic rule's private type).",
+        "Fearon (1995); Kydd (2005)", ge=0, le=0.5)  # fmt: skip
     threat_perception: float = param(
         0.5, "τ", "Tendency to read the opponent's moves as hostile.",
         "Jervis (1976)", ge=0, le=1)  # fmt: skip
@@ -99,13 +104,25 @@ class ActorParams(_Strict):
     warned: bool = Field(False, description="Has warned every opponent publicly before day 1.")
 
 
+class DecisionRule(StrEnum):
+    """How actors choose: the strategic rule (types, anticipated replies; Model 3) or the
+    myopic one (daily logit over short-sighted scores; Model 2), kept for comparison."""
+
+    STRATEGIC = "strategic"
+    MYOPIC = "myopic"
+
+
 class World(_Strict):
     """Parameters of the theatre, of decisions and of the ladder, shared by every actor."""
 
     days: int = param(365, "H", "Horizon: days simulated (one step a day).", "brief §4",
                       ge=1, le=36_500)  # fmt: skip
+    decision_rule: DecisionRule = Field(
+        DecisionRule.STRATEGIC, strict=False,
+        description="strategic (private types, anticipated replies, signals; Model 3) or "
+        "myopic (daily logit over short-sighted scores; Model 2).")  # fmt: skip
     precision: float = param(
-        8.0, "λ", "Quantal-response precision: how close choices are to best response.",
+        25.0, "λ", "Quantal-response precision: how close choices are to best response.",
         "McKelvey & Palfrey (1995)", ge=0, le=1000)  # fmt: skip
     anger: float = param(
         0.2, "h", "Weight of hostility in the utility of force (anger biases towards force).",
@@ -203,6 +220,27 @@ class World(_Strict):
     lock_in_days: float = param(
         60.0, "D", "Days after a commitment at which lock-in is half way.",
         "Fearon (1994)", gt=0, le=1e6)  # fmt: skip
+    warn_weight: float = param(
+        0.3, "ω_w", "Myopic rule: weight of deterring an opponent believed aggressive by warning.",
+        "Fearon (1994)", ge=0, le=10)  # fmt: skip
+    mobilise_weight: float = param(
+        0.5, "ω_m", "Weight of readiness against an opponent believed aggressive in mobilising.",
+        "Jervis (1976)", ge=0, le=10)  # fmt: skip
+    probe_weight: float = param(
+        0.75, "ω_p", "Weight of anger in harassment (deniable, so it vents anger cheaply).",
+        "Posen (1991)", ge=0, le=10)  # fmt: skip
+    slip_rate: float = param(
+        0.001, "s₀", "Daily chance that a dyad at rung 3 slips a rung out of anyone's control.",
+        "Schelling (1960); Posen (1991)", ge=0, le=1)  # fmt: skip
+    slip_growth: float = param(
+        3.0, "g", "Factor on the slip chance at rung 4 (combat) against rung 3.",
+        "Schelling (1960); Kahn (1965)", ge=1, le=100)  # fmt: skip
+    nuclear_slip_factor: float = param(
+        1.5, "ν", "Factor on the slip chance when a nuclear-armed state is in the dyad.",
+        "Sagan (1993)", ge=1, le=100)  # fmt: skip
+    nuclear_slip: float = param(
+        0.0001, "s_N", "Daily chance that a war with a nuclear-armed state goes nuclear unbidden.",
+        "Powell (1990); Schelling (1960)", ge=0, le=1)  # fmt: skip
     escalation_rung: int = param(
         5, "R*", "A run escalated if a dyad reached this rung (5 = open war).",
         "brief §4", ge=1, le=6)  # fmt: skip
@@ -225,6 +263,18 @@ class Mechanisms(_Strict):
     misperception: bool = Field(True, description="Threat perception biases perception.")
     noise: bool = Field(True, description="Threat perception adds noise to perception.")
     decisions: bool = Field(True, description="Actors choose actions (off: everyone holds).")
+    types: bool = Field(
+        True, description="Private resolve drawn once per crisis (off: every actor's resolve is "
+        "its mean, known to all: complete information).")  # fmt: skip
+    lookahead: bool = Field(
+        True, description="Strategic rule: actions weigh the replies they expect (off: no reply "
+        "expected, no deterrence by expectation).")  # fmt: skip
+    slips: bool = Field(
+        True, description="The threat that leaves something to chance: rungs 3-4 slip out of "
+        "control, wars with nuclear-armed states can go nuclear unbidden.")  # fmt: skip
+    termination: bool = Field(
+        True, description="Strategic rule: wars end by bargaining, a ceasefire offered once a day "
+        "of war costs more than it may win.")  # fmt: skip
 
 
 class Scenario(_Strict):
@@ -271,6 +321,26 @@ class Scenario(_Strict):
             {**a, **changes} if a["role"] == Role(role) else a for a in data["actors"]
         ]
         return Scenario.model_validate(data, strict=False)
+
+
+# The decision rules an answer is checked across: each a set of changes to a scenario.
+# "myopic" is Model 2's rule as it was: daily logit at Model 2's precision, no private types,
+# no slips (tests/model/test_rules_compared.py checks it gives Model 2's runs to the last bit).
+RULES: dict[str, dict[str, dict[str, Any]]] = {
+    "strategic": {},
+    "complete information": {"mechanisms": {"types": False}},
+    "myopic": {
+        "world": {"decision_rule": "myopic", "precision": 8.0},
+        "mechanisms": {"types": False, "slips": False},
+    },
+}
+
+
+def under_rule(scenario: "Scenario", rule: str) -> "Scenario":
+    """The scenario under one of RULES (its own parameters otherwise kept)."""
+    if rule not in RULES:
+        raise ScenarioError(f"unknown decision rule {rule!r}" + did_you_mean(rule, list(RULES)))
+    return scenario.with_changes(**RULES[rule])
 
 
 def field_bounds(field: Any) -> tuple[float | None, float | None]:

@@ -7,6 +7,7 @@ index would silently feed one parameter into another's rule. These tests fail th
 import numpy as np
 
 from sim.model import day
+from sim.model import state as layout
 from sim.model.scenario import Mechanisms, World, load_scenario
 
 WORLD_INDEX = {
@@ -36,7 +37,7 @@ ACTOR_INDEX = {
 
 def test_every_world_field_is_read_at_its_own_index():
     spec = load_scenario("reassurance")
-    world = day.pack(spec)[1]
+    world = layout.pack(spec)[1]
     assert set(WORLD_INDEX) == set(World.model_fields)
     assert len(world) == len(World.model_fields)
     for field, index in WORLD_INDEX.items():
@@ -45,17 +46,17 @@ def test_every_world_field_is_read_at_its_own_index():
 
 def test_every_actor_parameter_is_read_at_its_own_index():
     spec = load_scenario("korea")
-    params = day.pack(spec)[0]
+    params = layout.pack(spec)[0]
     for k, actor in enumerate(spec.actors):
         for field, index in ACTOR_INDEX.items():
             assert params[k, getattr(day, index)] == float(getattr(actor, field)), field
-        assert params[k, day.GUARANTOR] == float(actor.role == "guarantor")
+        assert params[k, layout.GUARANTOR] == float(actor.role == "guarantor")
 
 
 def test_every_switch_is_read_at_its_own_index():
     names = list(Mechanisms.model_fields)
     for field in names:
-        switches = day.pack(load_scenario("baseline").with_changes(mechanisms={field: False}))[2]
+        switches = layout.pack(load_scenario("baseline").with_changes(mechanisms={field: False}))[2]
         assert not switches[getattr(day, f"SW_{field.upper()}")], field
         assert switches.sum() == len(names) - 1
-    assert np.array_equal(day.pack(load_scenario("baseline"))[2], np.ones(len(names), bool))
+    assert np.array_equal(layout.pack(load_scenario("baseline"))[2], np.ones(len(names), bool))

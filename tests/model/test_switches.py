@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from sim.model import day
+from sim.model import state as layout
 from sim.model.ladder import Action
 from sim.model.mesa_model import run_model
 from sim.model.outcomes import COUNT, Event
@@ -101,13 +102,13 @@ def test_tripwire_off_troops_add_no_credibility_and_no_deterrence():
     spec = _scenario()
     off = spec.with_changes(mechanisms={"tripwire": False})
     for scenario, expect_wider in ((spec, True), (off, False)):
-        P, W, SW = day.pack(scenario)
-        state = day.new_state(P.shape[0])
+        P, W, SW = layout.pack(scenario)
+        state = layout.new_state(P.shape[0])
         day.start(P, W, SW, state)
         win, wider = day.balance(P, W, SW, state, 0, 1)
         assert (wider > 0) == expect_wider
         if not expect_wider:
-            assert win == P[0, day.FORCES] / (P[0, day.FORCES] + P[1, day.FORCES])
+            assert win == P[0, layout.FORCES] / (P[0, layout.FORCES] + P[1, layout.FORCES])
 
 
 def test_beliefs_off_keep_every_belief_at_its_prior():

@@ -30,9 +30,10 @@ from sim.model.scenario import Scenario, ScenarioError
 ROADS_NOTE = (
     "`caused_share_ROAD` is the share of a point's escalations that did not happen in the run's "
     "twin without that road (missteps: incidents suppressed; misreading: incidents read "
-    "correctly; attacks: attack decisions replaced by holding; commitments: no audience cost "
-    "for backing down). The twins share every other random number. Roads overlap: one war can "
-    "need several roads, so the shares need not add to 1. `rd_ROAD` in summary.csv is the "
+    "correctly; attacks: attack decisions replaced by holding; warnings: no audience cost for "
+    "backing down from a warning; face: no face lost by holding after harm; slips: nothing "
+    "escalates out of control). The twins share every other random number. Roads overlap: one "
+    "war can need several roads, so the shares need not add to 1. `rd_ROAD` in summary.csv is the "
     "paired risk difference with its 95% interval."
 )
 NOTE = (
@@ -177,7 +178,7 @@ def write_report(out_dir: str | Path) -> Path:
         f"# {experiment.name}", "", experiment.description, "", f"> {NOTE}", "",
         f"Base scenario `{base.name}`; {experiment.design.value} design over "
         f"{', '.join(f'`{p}`' for p in params)}; {len(summary):,} points × "
-        f"{experiment.replicates:,} replicates = {runs:,} runs, each with its four twins; seed "
+        f"{experiment.replicates:,} replicates = {runs:,} runs, each with its six twins; seed "
         f"{experiment.seed}. Escalation means reaching rung {rung}. "
         "Intervals are 95% Wilson intervals.", "",
     ]  # fmt: skip

@@ -80,21 +80,21 @@ def deescalate_utility(belief, peace_value, rung, anger, hostility, move_cost, b
 
 
 @rule
-def warn_utility(belief, stakes, anger, hostility, move_cost):
-    """U = 0.3·b·V + h·x/4 − κₘ: its later audience cost is not weighed when made (Fearon 1994)."""
-    return 0.3 * belief * stakes + anger * hostility / 4.0 - move_cost
+def warn_utility(belief, stakes, anger, hostility, move_cost, weight):
+    """U = ω_w·b·V + h·x/4 − κₘ: its later audience cost is not weighed when made (Fearon 1994)."""
+    return weight * belief * stakes + anger * hostility / 4.0 - move_cost
 
 
 @rule
-def mobilise_utility(belief, stakes, anger, hostility, move_cost, resolve):
-    """U = 0.5·b·V + h·x/2 − 2κₘ·(1 − r): readiness against an aggressive type (Jervis 1976)."""
-    return 0.5 * belief * stakes + anger * hostility / 2.0 - 2.0 * move_cost * (1.0 - resolve)
+def mobilise_utility(belief, stakes, anger, hostility, move_cost, resolve, weight):
+    """U = ω_m·b·V + h·x/2 − 2κₘ·(1 − r): readiness against an aggressive type (Jervis 1976)."""
+    return weight * belief * stakes + anger * hostility / 2.0 - 2.0 * move_cost * (1.0 - resolve)
 
 
 @rule
-def probe_utility(anger, hostility, retaliation, harm, move_cost, resolve):
-    """U = ¾·h·x + ½·ρ·H − 3κₘ·(1 − r): deniable harassment vents anger (Posen 1991)."""
-    return 0.75 * anger * hostility + 0.5 * retaliation * harm - 3.0 * move_cost * (1.0 - resolve)
+def probe_utility(anger, hostility, retaliation, harm, move_cost, resolve, weight):
+    """U = ω_p·h·x + ½·ρ·H − 3κₘ·(1 − r): deniable harassment vents anger (Posen 1991)."""
+    return weight * anger * hostility + 0.5 * retaliation * harm - 3.0 * move_cost * (1.0 - resolve)
 
 
 @rule
@@ -127,6 +127,26 @@ def withdraw_utility(pain, resolve, stakes, move_cost, backdown):
 def nuclear_utility(win, stakes, anger, hostility, nuclear_cost):
     """U = 2(1 − 2p)V + h·x − Cₙ: a losing side weighs an enormous cost (Tannenwald 1999)."""
     return 2.0 * (1.0 - 2.0 * win) * stakes + anger * hostility - nuclear_cost
+
+
+@rule
+def best_option(utilities, count):
+    """The option of highest utility, the first of any tie (McKelvey & Palfrey 1995)."""
+    best = 0
+    for k in range(1, count):
+        if utilities[k] > utilities[best]:
+            best = k
+    return best
+
+
+@rule
+def choice_probability(utilities, count, precision, k):
+    """P(k) = e^(λU_k)/Σ e^(λU), leaving the utilities as they are (McKelvey & Palfrey 1995)."""
+    top = utilities[best_option(utilities, count)]
+    total = 0.0
+    for m in range(count):
+        total += exp_neg(precision * (utilities[m] - top))
+    return exp_neg(precision * (utilities[k] - top)) / total
 
 
 @rule

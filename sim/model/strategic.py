@@ -1,0 +1,442 @@
+"""The strategic decision rule (Model 3): actors with private types who expect replies.
+
+Each actor's resolve r was drawn once for the crisis (`sim.model.day.start`) and is known only
+to itself; each opponent believes it resolute with probability b and reasons about it as one
+of two types, r̄ ± Δ/2 (`sim.model.rules.types`). An option's utility counts the reply it
+expects from the opponent at each of its two types, mixed by the belief (a level-1 look-ahead;
+Signorino 1999): a strike expects retaliation, an attack expects the guarantors whose troops
+it hits to join, a warning is priced by the two-type warning game it opens (Fearon 1997), a
+ceasefire offer in war weighs a day's cost against what fighting on may win (Wagner 2000),
+and every step up the ladder carries the risk left to chance (Schelling 1960). The choice is
+the quantal response of `sim.model.choice` at the world's precision. Opponents then learn from
+it: the likelihood ratio of the chosen option under the two types (its probability at
+r̄ + Δ/2 over its probability at r̄ − Δ/2) is the signal they read (Kydd 2005).
+
+The per-opponent context (beliefs, replies, risks) is priced once per decision; the options are
+priced at the actor's own resolve and at the two types, and, until each commitment twin has
+forked, as that twin would price them (`ctx` rows of the run, then of the warnings twin).
+"""
+
+from sim.model.choice import choose, option
+from sim.model.outcomes import Road
+from sim.model.rules import combat, decisions, risk, signalling, strategy, termination, types
+from sim.model.rules.hostility import felt_shock
+from sim.model.state import (
+    A_CHOICE,
+    A_DEATHS,
+    A_MOBILISED,
+    A_RESOLVE,
+    A_SIGNAL,
+    A_TARGET,
+    A_TROOPS,
+    ANGER,
+    ARMED,
+    ATTACK,
+    AUDIENCE,
+    CALM_DAYS,
+    CONTEXT_WIDTH,
+    D_OFF_BY,
+    D_RUNG,
+    DEESCALATE,
+    FIRST_STRIKE,
+    FORCES,
+    GUARANTOR,
+    HARM,
+    HOLD,
+    LOCK_IN,
+    LOG_ACTION,
+    MOB_GAIN,
+    MOB_WEIGHT,
+    MOBILISE,
+    MOVE_COST,
+    NUCLEAR,
+    NUCLEAR_COST,
+    NUCLEAR_SLIP,
+    NUCLEAR_SLIP_FACTOR,
+    OFF_DAYS,
+    P_BELIEF,
+    P_COMMIT,
+    P_HARM,
+    P_HOST,
+    P_RISK3,
+    P_RISK4,
+    P_RISK_WAR,
+    PEACE,
+    PRECISION,
+    PROBE,
+    PROBE_WEIGHT,
+    RESOLVE,
+    RETALIATION,
+    S_STRIKE,
+    SLIP_GROWTH,
+    SLIP_RATE,
+    SPREAD,
+    STAKES,
+    STRIKE,
+    STRIKE_COST,
+    SW_BELIEFS,
+    SW_DELIBERATE,
+    SW_LOCK_IN,
+    SW_LOOKAHEAD,
+    SW_RETALIATION,
+    SW_SLIPS,
+    SW_TERMINATION,
+    SW_TRIPWIRE,
+    SW_TYPES,
+    SW_WARNING,
+    SW_WITHDRAWAL,
+    TOLERANCE,
+    WAR_COST,
+    WARN,
+    WARN_WEIGHT,
+    WITHDRAW,
+    diverge,
+    dyad_of,
+    helper,
+    jit,
+    opponent,
+    opponent_count,
+    strength,
+    write,
+)  # fmt: skip
+
+# Columns of a context row: what i knows of opponent j before pricing its options.
+(
+    C_BELIEF, C_ANGER, C_HARM, C_COMMITTED, C_BACKDOWN, C_RUNG, C_REACH, C_ATTACK, C_WIN,
+    C_JOINERS, C_RETALIATION, C_CONCESSION, C_Q_WARN, C_Q_SILENT, C_AT_WAR, C_RISK3, C_RISK4,
+    C_RISK_WAR, C_NUCLEAR_REPLY, C_AUDIENCE,
+) = range(20)  # fmt: skip
+N_CONTEXT = 20
+assert N_CONTEXT <= CONTEXT_WIDTH
+
+
+@helper
+def type_of(P, SW, k, resolute):
+    """The resolve of k's resolute or irresolute type, as others reason about it."""
+    if not SW[SW_TYPES]:
+        return P[k, RESOLVE]
+    return types.type_resolve(P[k, RESOLVE], P[k, SPREAD], resolute)
+
+
+@helper
+def pain_of(P, actor, k):
+    """k's losses as felt pain, at the tolerance's neutral resolve (resolve weighs it later)."""
+    return combat.casualty_pain(actor[k, A_DEATHS], P[k, TOLERANCE], 0.5)
+
+
+@helper
+def weary_at(SW, pain, resolve):
+    """War weariness (1 − r)·pain at resolve r; none without withdrawal (M8)."""
+    return decisions.weariness(pain, resolve) if SW[SW_WITHDRAWAL] else 0.0
+
+
+@helper
+def standing_backdown(P, W, SW, pair, k, j, day):
+    """What backing down from k's standing warning to j would cost k today (0: none)."""
+    committed = SW[SW_WARNING] and pair[P_COMMIT, k, j] >= 0.0
+    held = day - pair[P_COMMIT, k, j] if (committed and SW[SW_LOCK_IN]) else 0.0
+    return decisions.backdown_cost(P[k, AUDIENCE], committed, held, W[LOCK_IN])
+
+
+@jit
+def joiners(P, W, SW, state, i, j, day, no_warnings):
+    """For an attack by i on j: (Σ J, Σ J·F̃) over the guarantors k ≠ j with troops in theatre,
+    J the chance k joins the war, expected under i's belief about k (Schelling 1966)."""
+    actor, pair = state[0], state[1]
+    total = support = 0.0
+    if j == 0 or not (SW[SW_TRIPWIRE] and SW[SW_LOOKAHEAD]):
+        return total, support
+    rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
+    for k in range(1, P.shape[0]):
+        if k == j or P[k, GUARANTOR] == 0.0 or actor[k, A_TROOPS] <= 0.0:
+            continue
+        hit = decisions.felt_harm(pair[P_HARM, k, i] + W[HARM] * actor[k, A_TROOPS] / 1000.0)
+        face = 0.0 if no_warnings else standing_backdown(P, W, SW, pair, k, i, day)
+        pain = pain_of(P, actor, k)
+        chance = 0.0
+        for resolute in (True, False):
+            r = type_of(P, SW, k, resolute)
+            u = strategy.join_utility(
+                P[k, STAKES], rho, hit, face, W[WAR_COST], r, weary_at(SW, pain, r)
+            )
+            share = pair[P_BELIEF, i, k] if resolute else 1.0 - pair[P_BELIEF, i, k]
+            chance += share * strategy.reply_chance(u, W[PRECISION])
+        total += chance
+        support += chance * strength(P, actor, k, W[MOB_GAIN])
+    return total, support
+
+
+@jit
+def retaliation(P, W, SW, state, i, j):
+    """The chance j strikes back after a strike by i, expected under i's belief about j."""
+    actor, pair = state[0], state[1]
+    if not SW[SW_LOOKAHEAD]:
+        return 0.0
+    rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
+    x = decisions.felt_anger(pair[P_HOST, j, i] + felt_shock(W[S_STRIKE], 0.5, 1.0))
+    harm = decisions.felt_harm(pair[P_HARM, j, i] + 1.0)
+    pain = pain_of(P, actor, j)
+    high = type_of(P, SW, j, True)
+    low = type_of(P, SW, j, False)
+    u_high = decisions.strike_utility(
+        W[ANGER], x, rho, harm, W[STRIKE_COST], high, weary_at(SW, pain, high)
+    )
+    u_low = decisions.strike_utility(
+        W[ANGER], x, rho, harm, W[STRIKE_COST], low, weary_at(SW, pain, low)
+    )
+    return types.expected_reply(
+        pair[P_BELIEF, i, j],
+        strategy.reply_chance(u_high, W[PRECISION]),
+        strategy.reply_chance(u_low, W[PRECISION]),
+    )
+
+
+@jit
+def concession(P, W, SW, state, i, j, day, no_warnings):
+    """The chance j's irresolute type offers a ceasefire today, weighing only its own costs."""
+    low = type_of(P, SW, j, False)
+    face = 0.0 if no_warnings else standing_backdown(P, W, SW, state[1], j, i, day)
+    cost = termination.war_day_cost(low, W[WAR_COST], W[OFF_DAYS])
+    weary = weary_at(SW, pain_of(P, state[0], j), low)
+    u = termination.ceasefire_utility(cost, weary, 0.0, face)
+    return strategy.reply_chance(u, W[PRECISION])
+
+
+@helper
+def nuclear_in(P, i, j):
+    """Whether the dyad of i and j holds a nuclear-armed state."""
+    return P[i, ARMED] > 0.0 or P[j, ARMED] > 0.0
+
+
+@jit
+def slip_factors(P, W, SW, i, j):
+    """(F₃, F₄, F_war): the chance of at least one slip while a rung is held, at rungs 3 and 4
+    for D_c days and in war for Dₒ days (Powell 1990); each times its cost is the rung's risk."""
+    if not SW[SW_SLIPS]:
+        return 0.0, 0.0, 0.0
+    nuclear = nuclear_in(P, i, j)
+    base, growth, factor = W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR]
+    f3 = risk.risk_cost(risk.slip_chance(3, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
+    f4 = risk.risk_cost(risk.slip_chance(4, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
+    at_war = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
+    return f3, f4, risk.risk_cost(at_war, W[OFF_DAYS], 1.0)
+
+
+@helper
+def rung_risk(W, ctx, rung, resolve):
+    """The risk of holding `rung` for its stay: a clash priced as a strike, a slide into war as
+    a war, a war gone nuclear as nuclear use (Schelling 1960; Powell 1990)."""
+    if rung >= 5.0:
+        return ctx[C_RISK_WAR] * W[NUCLEAR_COST]
+    if rung >= 4.0:
+        return ctx[C_RISK4] * (1.0 - resolve) * W[WAR_COST]
+    if rung >= 3.0:
+        return ctx[C_RISK3] * (1.0 - resolve) * W[STRIKE_COST]
+    return 0.0
+
+
+@jit
+def war_payoff_of(P, W, SW, state, k, other, resolve, joined, support):
+    """What a war with `other` is worth to k at resolve r, `joined` of k's opponents' allies
+    expected in, with its nuclear risk (Fearon 1995)."""
+    actor = state[0]
+    gain = W[MOB_GAIN]
+    win = combat.win_probability(
+        strength(P, actor, k, gain), strength(P, actor, other, gain), support
+    )
+    f_war = state[1][P_RISK_WAR, k, other]
+    weary = weary_at(SW, pain_of(P, actor, k), resolve)
+    return strategy.war_payoff(
+        win, P[k, STAKES], W[WAR_COST], resolve, joined, weary, f_war * W[NUCLEAR_COST]
+    )
+
+
+@jit
+def warning_game(P, W, SW, state, i, j, day, no_warnings):
+    """The challenge chances after a warning of i to j and after silence, from the two-type
+    warning game's equilibrium (Fearon 1997); the sender's war is fought alone."""
+    pair = state[1]
+    audience = 0.0 if no_warnings else P[i, AUDIENCE]
+    high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
+    w_high = war_payoff_of(P, W, SW, state, i, j, high, 0.0, 0.0)
+    w_low = war_payoff_of(P, W, SW, state, i, j, low, 0.0, 0.0)
+    joined, support = joiners(P, W, SW, state, j, i, day, no_warnings)
+    j_high, j_low = type_of(P, SW, j, True), type_of(P, SW, j, False)
+    th_high = signalling.challenge_threshold(
+        P[j, STAKES], war_payoff_of(P, W, SW, state, j, i, j_high, joined, support)
+    )
+    th_low = signalling.challenge_threshold(
+        P[j, STAKES], war_payoff_of(P, W, SW, state, j, i, j_low, joined, support)
+    )
+    _, q_warn, q_silent = signalling.warning_equilibrium(
+        w_high, w_low, pair[P_BELIEF, j, i], P[i, STAKES], audience, W[MOVE_COST],
+        th_high, th_low, pair[P_BELIEF, i, j],
+    )  # fmt: skip
+    return q_warn, q_silent
+
+
+@jit
+def fill_context(P, W, SW, state, i, j, day, no_warnings, ctx):
+    """What i knows of opponent j before pricing its options, into the row `ctx`."""
+    actor, pair, dyad = state[0], state[1], state[2]
+    d = dyad_of(i, j)
+    ctx[C_BELIEF] = pair[P_BELIEF, i, j]
+    ctx[C_ANGER] = decisions.felt_anger(pair[P_HOST, i, j])
+    ctx[C_HARM] = decisions.felt_harm(pair[P_HARM, i, j])
+    ctx[C_COMMITTED] = 1.0 if (SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0) else 0.0
+    backdown = standing_backdown(P, W, SW, pair, i, j, day)
+    ctx[C_BACKDOWN] = 0.0 if no_warnings else backdown
+    ctx[C_RUNG] = dyad[D_RUNG, d]
+    ctx[C_REACH] = 1.0 if (P[j, GUARANTOR] == 0.0 or actor[j, A_TROOPS] > 0.0) else 0.0
+    ctx[C_ATTACK] = (
+        1.0
+        if (ctx[C_REACH] > 0.0 and SW[SW_DELIBERATE] and dyad[D_OFF_BY, d] != i)
+        and P[i, FORCES] > 0.0
+        else 0.0
+    )
+    joined, support = joiners(P, W, SW, state, i, j, day, no_warnings)
+    gain = W[MOB_GAIN]
+    own, other = strength(P, actor, i, gain), strength(P, actor, j, gain)
+    ctx[C_WIN] = combat.win_probability(own, other, support)
+    ctx[C_JOINERS] = joined
+    ctx[C_RETALIATION] = retaliation(P, W, SW, state, i, j) if ctx[C_RUNG] >= 3.0 else 0.0
+    ctx[C_AT_WAR] = 1.0 if (ctx[C_RUNG] >= 5.0 or dyad[D_OFF_BY, d] >= 0.0) else 0.0
+    ctx[C_CONCESSION] = 0.0
+    if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
+        ctx[C_CONCESSION] = concession(P, W, SW, state, i, j, day, no_warnings)
+    ctx[C_Q_WARN] = ctx[C_Q_SILENT] = 0.0
+    if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and pair[P_COMMIT, i, j] < 0.0:
+        ctx[C_Q_WARN], ctx[C_Q_SILENT] = warning_game(P, W, SW, state, i, j, day, no_warnings)
+    f3, f4, f_war = pair[P_RISK3, i, j], pair[P_RISK4, i, j], pair[P_RISK_WAR, i, j]
+    if joined > 0.0 and f_war == 0.0:  # the war would widen to nuclear-armed joiners
+        for k in range(1, P.shape[0]):
+            if k != j and P[k, ARMED] > 0.0 and actor[k, A_TROOPS] > 0.0:
+                f_war = max(f_war, pair[P_RISK_WAR, i, k] * min(1.0, joined))
+    ctx[C_RISK3], ctx[C_RISK4], ctx[C_RISK_WAR] = f3, f4, f_war
+    ctx[C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
+    ctx[C_AUDIENCE] = 0.0 if no_warnings else P[i, AUDIENCE]
+
+
+@jit
+def price(P, W, SW, state, i, j, ctx, kind, resolve):
+    """The utility of option `kind` toward the opponent of row `ctx` at resolve r, against
+    holding (docs/model.md §3.4.2, the strategic rule)."""
+    actor = state[0]
+    h, kappa, V = W[ANGER], W[MOVE_COST], P[i, STAKES]
+    rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
+    b, x, harm, rung = ctx[C_BELIEF], ctx[C_ANGER], ctx[C_HARM], ctx[C_RUNG]
+    weary = weary_at(SW, pain_of(P, actor, i), resolve)
+    now = rung_risk(W, ctx, rung, resolve)
+    if kind == DEESCALATE:
+        if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION]:
+            day_cost = termination.war_day_cost(resolve, W[WAR_COST], W[OFF_DAYS])
+            gain = termination.concession_gain(b, ctx[C_CONCESSION], V)
+            return termination.ceasefire_utility(day_cost, weary, gain, ctx[C_BACKDOWN])
+        lower = rung_risk(W, ctx, max(rung - 1.0, 0.0), resolve)
+        u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, ctx[C_BACKDOWN], weary)
+        return u + now - lower
+    if kind == WARN:
+        if not SW[SW_LOOKAHEAD]:
+            return decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
+        w = war_payoff_of(P, W, SW, state, i, j, resolve, 0.0, 0.0)
+        return signalling.warning_gain(w, V, ctx[C_AUDIENCE], kappa, ctx[C_Q_WARN], ctx[C_Q_SILENT])
+    if kind == MOBILISE:
+        return decisions.mobilise_utility(b, V, h, x, kappa, resolve, W[MOB_WEIGHT])
+    if kind == PROBE:
+        u = decisions.probe_utility(h, x, rho, harm, kappa, resolve, W[PROBE_WEIGHT])
+        return u - (rung_risk(W, ctx, max(rung, 3.0), resolve) - now)
+    if kind == STRIKE:
+        step = rung_risk(W, ctx, max(rung, 4.0), resolve) - now
+        return strategy.strike_utility(
+            h, x, rho, harm, W[STRIKE_COST], resolve, weary, ctx[C_RETALIATION], step
+        )
+    if kind == ATTACK:
+        step = rung_risk(W, ctx, 5.0, resolve) - now
+        return strategy.attack_utility(
+            ctx[C_WIN], V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], resolve, ctx[C_JOINERS],
+            weary, step,
+        )  # fmt: skip
+    return strategy.nuclear_utility(
+        ctx[C_WIN], V, h, x, W[NUCLEAR_COST], ctx[C_NUCLEAR_REPLY]
+    )  # NUCLEAR
+
+
+@jit
+def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
+    """Choose today's action by quantal response over utilities that expect replies, and
+    leave in A_SIGNAL the likelihood ratio opponents will read from the choice (Kydd 2005)."""
+    actor, pair = state[0], state[1]
+    n = P.shape[0]
+    util, hi, lo, ctx, twin_ctx = scratch[0], scratch[5], scratch[6], scratch[8][0], scratch[8][1]
+    r = actor[i, A_RESOLVE]
+    high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
+    no_warnings = suppress & (1 << Road.WARNINGS)
+    # The warnings twin is this run until the first day some decision input differs without
+    # audience costs; the face twin until the first day holding after harm costs face. Under
+    # this rule a difference in any input moves what the choice signals, so the twins fork
+    # there, not only when the choice itself would differ (as under the myopic rule).
+    track = suppress == 0 and state[5][Road.WARNINGS] < 0
+    differs = False
+    count = option(scratch, 0, 0.0, HOLD, -1, 0.0, 0.0)
+    hi[0] = lo[0] = 0.0
+    worst = unanswered = 0.0
+    pain = pain_of(P, actor, i)
+    for m in range(opponent_count(i, n)):
+        j = opponent(i, m)
+        fill_context(P, W, SW, state, i, j, day, no_warnings, ctx[m])
+        if track:
+            fill_context(P, W, SW, state, i, j, day, True, twin_ctx[m])
+            for c in range(N_CONTEXT):
+                differs = differs or twin_ctx[m][c] != ctx[m][c]
+        raw = standing_backdown(P, W, SW, pair, i, j, day)
+        worst = max(worst, raw)
+        if pair[P_HARM, i, j] > 0.5 and not suppress & (1 << Road.FACE):
+            unanswered = max(unanswered, raw)
+        rung = ctx[m][C_RUNG]
+        kinds = (
+            DEESCALATE if (rung >= 2.0 or ctx[m][C_COMMITTED] > 0.0) else -1,
+            WARN if (SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0) else -1,
+            MOBILISE if (rung >= 1.0 and actor[i, A_MOBILISED] == 0.0) else -1,
+            PROBE if (ctx[m][C_REACH] > 0.0 and rung >= 2.0) else -1,
+            STRIKE if (ctx[m][C_REACH] > 0.0 and rung >= 3.0) else -1,
+            ATTACK if ctx[m][C_ATTACK] > 0.0 else -1,
+            NUCLEAR if (P[i, ARMED] > 0.0 and rung >= 5.0) else -1,
+        )
+        for kind in kinds:
+            if kind < 0:
+                continue
+            u = price(P, W, SW, state, i, j, ctx[m], kind, r)
+            hi[count] = price(P, W, SW, state, i, j, ctx[m], kind, high)
+            lo[count] = price(P, W, SW, state, i, j, ctx[m], kind, low)
+            count = option(scratch, count, u, kind, j, u, u)
+    if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
+        paid = 0.0 if no_warnings else worst
+        kappa, V = W[MOVE_COST], P[i, STAKES]
+        u = decisions.withdraw_utility(pain, r, V, kappa, paid)
+        hi[count] = decisions.withdraw_utility(pain, high, V, kappa, paid)
+        lo[count] = decisions.withdraw_utility(pain, low, V, kappa, paid)
+        count = option(scratch, count, u, WITHDRAW, -1, decisions.withdraw_utility(
+            pain, r, V, kappa, 0.0), u)  # fmt: skip
+    util[0] = scratch[3][0] = hi[0] = lo[0] = -unanswered
+    if track and (differs or worst > 0.0):
+        diverge(state, Road.WARNINGS, day)
+    if suppress == 0 and unanswered > 0.0:
+        diverge(state, Road.FACE, day)
+    k = choose(i, W, state, dkey, day, suppress, scratch, count, False, False)
+    if actor[i, A_CHOICE] == HOLD:
+        k = 0  # the attacks twin holds instead of attacking: opponents see a hold
+    actor[i, A_SIGNAL] = 1.0
+    if SW[SW_TYPES] and SW[SW_BELIEFS]:
+        actor[i, A_SIGNAL] = types.choice_likelihood(
+            decisions.choice_probability(hi, count, W[PRECISION], k),
+            decisions.choice_probability(lo, count, W[PRECISION], k),
+        )
+    choice, target = int(actor[i, A_CHOICE]), int(actor[i, A_TARGET])
+    if choice != HOLD and log[0].shape[0] > 0:  # the ensemble keeps no log: skip its numbers
+        j = target if target >= 0 else opponent(i, 0)
+        m = 0 if i != 0 else j - 1
+        face = ctx[m][C_BACKDOWN] if target >= 0 else worst
+        write(
+            log, LOG_ACTION + choice, i, target, pair[P_BELIEF, i, j], pair[P_HOST, i, j],
+            ctx[m][C_WIN], ctx[m][C_JOINERS], face,
+        )  # fmt: skip
