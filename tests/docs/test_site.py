@@ -86,7 +86,7 @@ def test_a_broken_link_a_missing_anchor_and_a_stale_docstring_fail_the_build(tmp
         '"""A module."""\n\n\ndef grow(size: int) -> int:\n    """One more.\n\n'
         '    Args:\n        count: a parameter renamed since.\n    """\n    return size + 1\n'
     )
-    config.update(docs_dir=str(tmp_path / "docs"), nav=["README.md"])
+    config.update(docs_dir=str(tmp_path / "docs"), nav=["README.md"], watch=[str(tmp_path)])
     (mkdocstrings,) = [p for p in config["plugins"] if isinstance(p, dict) and "mkdocstrings" in p]
     mkdocstrings["mkdocstrings"]["handlers"]["python"]["paths"] = [str(tmp_path)]
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
