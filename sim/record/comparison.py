@@ -64,13 +64,18 @@ def compare(
     value in `lower_bounds` (durations cut by the horizon) that lies below the record's is
     'censored': the horizon, not the model, may have made it low."""
     m, r = model.table, record.table
+    frame = m[["statistic", "group", "label", "unit"]].copy()
+    for side, table in (("record", r), ("model", m)):
+        for column, source in (("", "value"), ("_low", "low"), ("_high", "high"),
+                               ("_basis", "basis")):  # fmt: skip
+            frame[f"{side}{column}"] = table[source].to_numpy()
     k = min(len(model.replicates), len(record.replicates))
     differences = model.replicates[:k] - record.replicates[:k]
-    rows = []
-    for i in range(len(m)):
+    frame["difference"] = m["value"].to_numpy() - r["value"].to_numpy()
+    bounds, distances = [], []
+    for i, difference in enumerate(frame["difference"]):
         finite = differences[:, i][np.isfinite(differences[:, i])]
         low, high = np.percentile(finite, [2.5, 97.5]) if finite.size else (math.nan, math.nan)
-        difference = m["value"].iat[i] - r["value"].iat[i]
         if "Wilson" in (m["interval"].iat[i], r["interval"].iat[i]):  # a side is 0 or 1
             low, high = newcombe_interval(
                 *[(t["value"].iat[i], t["low"].iat[i], t["high"].iat[i]) for t in (m, r)]
@@ -82,30 +87,16 @@ def compare(
             distance = difference / se
         else:
             distance = 0.0 if difference == 0 else math.copysign(math.inf, difference)
-        rows.append(
-            {
-                "statistic": m["statistic"].iat[i],
-                "group": m["group"].iat[i],
-                "label": m["label"].iat[i],
-                "unit": m["unit"].iat[i],
-                "record": r["value"].iat[i],
-                "record_low": r["low"].iat[i],
-                "record_high": r["high"].iat[i],
-                "record_basis": r["basis"].iat[i],
-                "model": m["value"].iat[i],
-                "model_low": m["low"].iat[i],
-                "model_high": m["high"].iat[i],
-                "model_basis": m["basis"].iat[i],
-                "difference": difference,
-                "difference_low": low,
-                "difference_high": high,
-                "distance": distance,
-                "verdict": "censored"
-                if _verdict(low, high) == "model too low" and m["statistic"].iat[i] in lower_bounds
-                else _verdict(low, high),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+        bounds.append((low, high))
+        distances.append(distance)
+    frame["difference_low"], frame["difference_high"] = zip(*bounds, strict=True)
+    frame["distance"] = distances
+    verdicts = [_verdict(low, high) for low, high in bounds]
+    frame["verdict"] = [
+        "censored" if v == "model too low" and name in lower_bounds else v
+        for v, name in zip(verdicts, frame["statistic"], strict=True)
+    ]
+    return frame[list(COLUMNS)]
 
 
 def by_construction(scenario: Scenario, coded_runs: pd.DataFrame) -> dict[str, str]:

@@ -157,3 +157,18 @@ def test_run_statistics_code_a_runs_table_and_keep_only_disputes():
     v = run_statistics(PLANTED, calm_days=14)
     assert v["level_2"] == 0.2 and v["level_5"] == 0.4  # 5 disputes: run 0 is not one
     assert v["outcome_compromise"] == pytest.approx(1 / 3)  # of the 3 coded outcomes
+
+
+def test_the_figures_data_puts_shares_in_percent_and_names_each_level():
+    from matplotlib.figure import Figure
+
+    from sim.record.plots import comparison_data, plot_comparison
+
+    table = compare(describe(TEN, 100, 2), describe(TEN, 100, 1))
+    data = comparison_data(table).set_index(table["statistic"])
+    assert data.at["level_4", "record"] == 50.0 and data.at["level_4", "model"] == 50.0
+    assert data.at["duration_median", "record"] == 40.0  # days stay days
+    assert data.at["reciprocated_level_3", "row"] == "at level 3 display of force"
+    assert data.at["duration_median_level_5", "row"] == "median at level 5 war"
+    assert data.at["level_2", "panel"] == "highest hostility level (% of disputes)"
+    assert isinstance(plot_comparison(table, "T"), Figure)
