@@ -129,6 +129,11 @@ def by_construction(scenario: Scenario, coded_runs: pd.DataFrame) -> dict[str, s
 
 def remarks(scenario: Scenario, coded_runs: pd.DataFrame) -> list[str]:
     """What the reader should know about the scenario's disputes as a whole."""
+    if not coded_runs["dispute"].any():
+        return [
+            "No run became a dispute (no threat, no militarized act, no death): the model "
+            "has no value to compare; every verdict is 'no data'."
+        ]
     out = []
     warned = [a.name for a in scenario.actors if a.warned]
     if warned and scenario.mechanisms.warning and coded_runs["dispute"].all():

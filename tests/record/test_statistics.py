@@ -172,3 +172,15 @@ def test_the_figures_data_puts_shares_in_percent_and_names_each_level():
     assert data.at["duration_median_level_5", "row"] == "median at level 5 war"
     assert data.at["level_2", "panel"] == "highest hostility level (% of disputes)"
     assert isinstance(plot_comparison(table, "T"), Figure)
+
+
+def test_a_scenario_without_disputes_says_so_and_has_no_verdicts():
+    from sim.model.scenario import load_scenario
+    from sim.record.comparison import remarks
+    from tests.record.test_coding import PLANTED, code_runs
+
+    calm = code_runs(PLANTED.iloc[[0]])
+    assert remarks(load_scenario("baseline"), calm)[0].startswith("No run became a dispute")
+    empty = describe(TEN.iloc[0:0], 100, 1)
+    table = compare(empty, describe(TEN, 100, 1))
+    assert set(table["verdict"]) == {"no data"} and table["model"].isna().all()
