@@ -246,22 +246,23 @@ def run_table(
     table.insert(2, "outcome", _outcomes(codes))
     table.insert(3, "escalated", metrics[:, MAX_RUNG] >= escalation_rung)
     table.insert(4, "widened", _widened(dyads, guarantor))
-    table["misstep_happened"] = metrics[:, COUNT + Event.MISSTEP] > 0
+    more: dict[str, object] = {"misstep_happened": metrics[:, COUNT + Event.MISSTEP] > 0}
     for k in range(1, len(names)):
         prefix = dyad_label(names[0], names[k])
         for m, column in enumerate(DYAD_METRIC_NAMES):
-            table[f"{prefix}_{column}"] = dyads[:, k, m].astype(np.int64)
+            more[f"{prefix}_{column}"] = dyads[:, k, m].astype(np.int64)
     for k, name in enumerate(names):
-        table[f"casualties_{name}"] = casualties[:, k].astype(np.int64)
-        table[f"withdrawal_day_{name}"] = withdrawals[:, k].astype(np.int64)
+        more[f"casualties_{name}"] = casualties[:, k].astype(np.int64)
+        more[f"withdrawal_day_{name}"] = withdrawals[:, k].astype(np.int64)
     if twins is not None:
         twin_metrics, twin_dyads = twins
         escalated = table["escalated"].to_numpy()
         for road in Road:
             twin_codes = outcome_codes(twin_metrics[road], twin_dyads[road], guarantor)
             twin_escalated = twin_metrics[road][:, MAX_RUNG] >= escalation_rung
-            table[f"twin_{road.label}_outcome"] = _outcomes(twin_codes)
-            table[f"twin_{road.label}_escalated"] = twin_escalated
-            table[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
-            table[f"caused_by_{road.label}"] = escalated & ~twin_escalated
-    return table
+            more[f"twin_{road.label}_outcome"] = _outcomes(twin_codes)
+            more[f"twin_{road.label}_escalated"] = twin_escalated
+            more[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
+            more[f"caused_by_{road.label}"] = escalated & ~twin_escalated
+    # One join, not a column at a time: pandas warns of (and slows on) a fragmented frame.
+    return pd.concat([table, pd.DataFrame(more, index=table.index)], axis=1)
