@@ -28,8 +28,11 @@ from sim.model.outcomes import (
     Road,
     new_dyad_metrics,
     new_metrics,
+    note_act,
+    note_active,
     note_day,
     note_event,
+    note_incident,
 )
 from sim.model.rules import beliefs, combat, crisis, hostility, incidents, risk, types
 from sim.model.scenario import MAX_ACTORS
@@ -183,6 +186,8 @@ def start(P, W, SW, state, key):
                 pair[P_COMMIT, i, j] = 0.0
                 dyad[D_RUNG, dyad_of(i, j)] = 1.0
                 note_event(metrics, Event.WARNING, 0)
+                note_act(dyad_metrics, dyad_of(i, j), i == 0, 0)
+                note_active(dyad_metrics, dyad_of(i, j), 0)
     top = 0
     for k in range(1, n):
         dyad_metrics[k, DM_MAX_RUNG] = dyad[D_RUNG, k]
@@ -283,6 +288,8 @@ def act(i, P, W, SW, state, dkey, day, log):
     if j >= 0:
         d = dyad_of(i, j)
         dyad[D_LEVEL, d] = max(dyad[D_LEVEL, d], ACTION_LEVEL[choice])
+        if ACTION_LEVEL[choice] > 0:
+            note_act(dyad_metrics, d, i == 0, day)
     if choice == HOLD:
         if W[RULE] == STRATEGIC:
             _tell(P, W, SW, state, i, -1, 1.0)
@@ -318,6 +325,7 @@ def act(i, P, W, SW, state, dkey, day, log):
         dyad[D_OFF_BY, d], dyad[D_OFF_DAY, d] = i, day
         dyad[D_ATTACKED, d] = 1.0
         dyad[D_FORCE_C, d] = dyad[D_FORCE_K, d] = 1.0  # the attacked defend themselves
+        note_act(dyad_metrics, d, j == 0, day)
         if dyad_metrics[d, DM_ATTACK_DAY] < 0:
             dyad_metrics[d, DM_ATTACK_DAY] = day
         _shock(P, W, state, j, i, W[S_OFFENSIVE], True)
@@ -417,6 +425,8 @@ def slip(P, W, SW, state, dkey, day, suppress, log):
         dyad[D_FORCE_C, k] = dyad[D_FORCE_K, k] = 1.0
         dyad[D_FOUGHT, k] = 1.0
         dyad[D_LEVEL, k] = max(dyad[D_LEVEL, k], 4.0)
+        note_act(dyad_metrics, k, True, day)  # both sides' forces fired
+        note_act(dyad_metrics, k, False, day)
         _shock(P, W, state, k, 0, W[S_STRIKE], True)
         _shock(P, W, state, 0, k, W[S_STRIKE], True)
         write(log, LOG_SLIP, 0, k, total, rung, 0, 0, 0)
@@ -452,6 +462,7 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
             W[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
         )
         actor[v, A_DEATHS] += deaths
+        note_incident(state[4], dyad_of(v, j), day, deaths)
         misread = False
         if SW[SW_MISREADING]:
             chance = incidents.misread_probability(P[v, TAU], W[HOTLINE])
@@ -544,6 +555,8 @@ def settle(P, W, SW, state, day, log):
             and dyad[D_OFF_BY, k] < 0.0
             and dyad[D_MISREAD, k] == 0.0
         )
+        if not quiet:
+            note_active(dyad_metrics, k, day)
         if dyad[D_DEESC, k] >= 2.0 and dyad[D_OFF_BY, k] >= 0.0:
             dyad[D_OFF_BY, k] = NO_ONE  # a ceasefire halts the offensive
             note_event(metrics, Event.CEASEFIRE, day)
