@@ -50,6 +50,7 @@ def actors(draw, role: str, name: str) -> dict:
         "solidarity": draw(unit),
         "nuclear_armed": draw(st.booleans()),
         "warned": draw(st.booleans()),
+        "resolve_spread": draw(st.floats(0.0, 0.5)),
     }
 
 
@@ -91,6 +92,14 @@ def worlds(draw, max_days: int = 120) -> dict:
         "calm_days": draw(st.integers(1, 30)),
         "lock_in_days": draw(st.floats(0.5, 200.0)),
         "escalation_rung": draw(st.integers(1, 6)),
+        "decision_rule": draw(st.sampled_from(["strategic", "myopic"])),
+        "warn_weight": draw(st.floats(0.0, 2.0)),
+        "mobilise_weight": draw(st.floats(0.0, 2.0)),
+        "probe_weight": draw(st.floats(0.0, 2.0)),
+        "slip_rate": draw(st.floats(0.0, 0.05)),
+        "slip_growth": draw(st.floats(1.0, 10.0)),
+        "nuclear_slip_factor": draw(st.floats(1.0, 5.0)),
+        "nuclear_slip": draw(st.one_of(st.just(0.0), st.floats(0.0, 0.01))),
     }
 
 

@@ -127,6 +127,7 @@ from sim.model.state import (
     SW_NOISE,
     SW_REACTION,
     SW_SLIPS,
+    SW_TERMINATION,
     SW_TRIPWIRE,
     SW_TYPES,
     SW_WARNING,
@@ -557,8 +558,14 @@ def settle(P, W, SW, state, day, log):
         )
         if not quiet:
             note_active(dyad_metrics, k, day)
-        if dyad[D_DEESC, k] >= 2.0 and dyad[D_OFF_BY, k] >= 0.0:
-            dyad[D_OFF_BY, k] = NO_ONE  # a ceasefire halts the offensive
+        # A ceasefire halts the offensive: both sides offering it the same day, or, under the
+        # strategic rule's war termination, either side yielding (a war of attrition ends
+        # when one side gives up; Fearon 1998; Slantchev 2003).
+        agreed = dyad[D_DEESC, k] >= 2.0
+        if W[RULE] == STRATEGIC and SW[SW_TERMINATION]:
+            agreed = dyad[D_DEESC, k] >= 1.0
+        if agreed and dyad[D_OFF_BY, k] >= 0.0:
+            dyad[D_OFF_BY, k] = NO_ONE
             note_event(metrics, Event.CEASEFIRE, day)
         calm = crisis.calm_days_after(dyad[D_CALM, k], quiet, dyad[D_DEESC, k] > 0.0)
         settled = crisis.settled_rung(rung, calm, W[CALM_DAYS])

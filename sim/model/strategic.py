@@ -104,9 +104,9 @@ from sim.model.state import (
 (
     C_BELIEF, C_ANGER, C_HARM, C_COMMITTED, C_BACKDOWN, C_RUNG, C_REACH, C_ATTACK, C_WIN,
     C_JOINERS, C_RETALIATION, C_CONCESSION, C_Q_WARN, C_Q_SILENT, C_AT_WAR, C_RISK3, C_RISK4,
-    C_RISK_WAR, C_NUCLEAR_REPLY, C_AUDIENCE,
-) = range(20)  # fmt: skip
-N_CONTEXT = 20
+    C_RISK_WAR, C_NUCLEAR_REPLY, C_AUDIENCE, C_THREAT,
+) = range(21)  # fmt: skip
+N_CONTEXT = 21
 assert N_CONTEXT <= CONTEXT_WIDTH
 
 
@@ -189,6 +189,31 @@ def retaliation(P, W, SW, state, i, j):
         strategy.reply_chance(u_high, W[PRECISION]),
         strategy.reply_chance(u_low, W[PRECISION]),
     )
+
+
+@jit
+def threat(P, W, SW, state, i, j):
+    """The chance j attacks i today, expected under i's belief about j's type: j's own utility
+    of an attack at each type, weighing its chance to win, its anger and its cost of war, but
+    no reply (what j's attack would look like to a level-0 attacker; Kydd 2005)."""
+    actor, pair = state[0], state[1]
+    reach = P[i, GUARANTOR] == 0.0 or actor[i, A_TROOPS] > 0.0
+    if not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
+        return 0.0
+    gain = W[MOB_GAIN]
+    win = combat.win_probability(strength(P, actor, j, gain), strength(P, actor, i, gain), 0.0)
+    x = decisions.felt_anger(pair[P_HOST, j, i])
+    pain = pain_of(P, actor, j)
+    chance = 0.0
+    for resolute in (True, False):
+        r = type_of(P, SW, j, resolute)
+        u = strategy.attack_utility(
+            win, P[j, STAKES], 0.0, 0.0, W[ANGER], x, W[WAR_COST], r, 0.0,
+            weary_at(SW, pain, r), 0.0,
+        )  # fmt: skip
+        share = pair[P_BELIEF, i, j] if resolute else 1.0 - pair[P_BELIEF, i, j]
+        chance += share * strategy.reply_chance(u, W[PRECISION])
+    return chance
 
 
 @jit
@@ -314,7 +339,8 @@ def fill_context(P, W, SW, state, i, j, day, no_warnings, ctx):
                 f_war = max(f_war, pair[P_RISK_WAR, i, k] * min(1.0, joined))
     ctx[C_RISK3], ctx[C_RISK4], ctx[C_RISK_WAR] = f3, f4, f_war
     ctx[C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
-    ctx[C_AUDIENCE] = 0.0 if no_warnings else P[i, AUDIENCE]
+    ctx[C_AUDIENCE] = P[i, AUDIENCE] if (SW[SW_WARNING] and not no_warnings) else 0.0
+    ctx[C_THREAT] = threat(P, W, SW, state, i, j)
 
 
 @jit
@@ -333,7 +359,9 @@ def price(P, W, SW, state, i, j, ctx, kind, resolve):
             gain = termination.concession_gain(b, ctx[C_CONCESSION], V)
             return termination.ceasefire_utility(day_cost, weary, gain, ctx[C_BACKDOWN])
         lower = rung_risk(W, ctx, max(rung - 1.0, 0.0), resolve)
-        u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, ctx[C_BACKDOWN], weary)
+        u = decisions.deescalate_utility(
+            ctx[C_THREAT], W[PEACE], rung, h, x, kappa, ctx[C_BACKDOWN], weary
+        )
         return u + now - lower
     if kind == WARN:
         if not SW[SW_LOOKAHEAD]:
@@ -341,7 +369,7 @@ def price(P, W, SW, state, i, j, ctx, kind, resolve):
         w = war_payoff_of(P, W, SW, state, i, j, resolve, 0.0, 0.0)
         return signalling.warning_gain(w, V, ctx[C_AUDIENCE], kappa, ctx[C_Q_WARN], ctx[C_Q_SILENT])
     if kind == MOBILISE:
-        return decisions.mobilise_utility(b, V, h, x, kappa, resolve, W[MOB_WEIGHT])
+        return decisions.mobilise_utility(ctx[C_THREAT], V, h, x, kappa, resolve, W[MOB_WEIGHT])
     if kind == PROBE:
         u = decisions.probe_utility(h, x, rho, harm, kappa, resolve, W[PROBE_WEIGHT])
         return u - (rung_risk(W, ctx, max(rung, 3.0), resolve) - now)
@@ -353,7 +381,8 @@ def price(P, W, SW, state, i, j, ctx, kind, resolve):
     if kind == ATTACK:
         step = rung_risk(W, ctx, 5.0, resolve) - now
         return strategy.attack_utility(
-            ctx[C_WIN], V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], resolve, ctx[C_JOINERS],
+            ctx[C_WIN], V, W[FIRST_STRIKE], ctx[C_THREAT], h, x, W[WAR_COST], resolve,
+            ctx[C_JOINERS],
             weary, step,
         )  # fmt: skip
     return strategy.nuclear_utility(

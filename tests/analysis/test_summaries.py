@@ -79,14 +79,14 @@ NAMES, ROLES = ["C", "P", "G"], ["challenger", "protege", "guarantor"]
 HORIZON = 6
 
 # Six runs: daily top rungs, misstep, who is at war (dyad rows), and which twins escalate
-# (missteps, misreading, attacks, commitments).
+# (missteps, misreading, attacks, warnings, face, slips).
 RUNS = {
-    "A": ([1, 2, 3, 4, 5], True, [1], (False, True, False, True)),  # limited war
-    "B": ([0, 1, 0], False, [], (False, False, True, False)),  # ceasefire held
-    "C": ([1, 4, 5], False, [2], (True, True, False, False)),  # wider war
-    "D": ([1, 2, 3, 2], True, [], (False, False, False, False)),  # crisis contained
-    "E": ([1, 4, 5, 6], True, [2], (False, True, True, True)),  # nuclear use
-    "F": ([0, 0], False, [], (False, False, False, False)),  # ceasefire held
+    "A": ([1, 2, 3, 4, 5], True, [1], (False, True, False, True, True, False)),  # limited war
+    "B": ([0, 1, 0], False, [], (False, False, True, False, False, False)),  # ceasefire held
+    "C": ([1, 4, 5], False, [2], (True, True, False, False, False, False)),  # wider war
+    "D": ([1, 2, 3, 2], True, [], (False,) * 6),  # crisis contained
+    "E": ([1, 4, 5, 6], True, [2], (False, True, True, True, True, False)),  # nuclear use
+    "F": ([0, 0], False, [], (False,) * 6),  # ceasefire held
 }
 
 
@@ -172,12 +172,14 @@ def test_tally_counts_each_roads_twins_exactly():
         "missteps": 1,
         "misreading": 3,
         "attacks": 2,
-        "commitments": 2,
+        "warnings": 2,
+        "face": 2,
+        "slips": 0,
     }
-    # escalated, twin not: missteps A, E; attacks A, C; commitments C
-    assert t.caused.tolist() == [2, 0, 2, 1]
+    # escalated, twin not: missteps A, E; attacks A, C; warnings C; face C; slips A, C, E
+    assert t.caused.tolist() == [2, 0, 2, 1, 1, 3]
     # twin escalated, run not: B without attacks
-    assert t.only_twin.tolist() == [0, 0, 1, 0]
+    assert t.only_twin.tolist() == [0, 0, 1, 0, 0, 0]
 
 
 def test_tally_chunk_by_chunk_equals_all_at_once():
@@ -202,25 +204,27 @@ def test_attribution_gives_shares_with_their_counts():
 def test_roads_give_risk_differences_and_caused_shares():
     roads = tally_of("ABC", "DEF").roads().set_index("road")
     assert list(roads.index) == ROAD_LABELS
-    assert roads["runs"].tolist() == [6] * 4
-    assert roads["p_escalation"].tolist() == [0.5] * 4
-    assert roads["p_twin"].tolist() == pytest.approx([1 / 6, 3 / 6, 2 / 6, 2 / 6])
-    assert roads["risk_difference"].tolist() == pytest.approx([2 / 6, 0.0, 1 / 6, 1 / 6])
+    assert roads["runs"].tolist() == [6] * 6
+    assert roads["p_escalation"].tolist() == [0.5] * 6
+    assert roads["p_twin"].tolist() == pytest.approx([1 / 6, 3 / 6, 2 / 6, 2 / 6, 2 / 6, 0])
+    assert roads["risk_difference"].tolist() == pytest.approx(
+        [2 / 6, 0.0, 1 / 6, 1 / 6, 1 / 6, 3 / 6]
+    )
     assert roads["risk_difference"].tolist() == pytest.approx(
         (roads["p_escalation"] - roads["p_twin"]).tolist()
     )
     d, low, high = paired_difference(2, 1, 6)
     assert roads.loc["attacks", ["risk_difference", "rd_low", "rd_high"]].tolist() == [d, low, high]
-    assert roads["caused"].tolist() == [2, 0, 2, 1]
-    assert roads["caused_share"].tolist() == pytest.approx([2 / 3, 0.0, 2 / 3, 1 / 3])
+    assert roads["caused"].tolist() == [2, 0, 2, 1, 1, 3]
+    assert roads["caused_share"].tolist() == pytest.approx([2 / 3, 0.0, 2 / 3, 1 / 3, 1 / 3, 1])
     low, high = wilson_interval(1, 3)
-    assert roads.loc["commitments", ["caused_low", "caused_high"]].tolist() == [low, high]
-    assert roads["by_construction"].tolist() == [""] * 4
+    assert roads.loc["warnings", ["caused_low", "caused_high"]].tolist() == [low, high]
+    assert roads["by_construction"].tolist() == [""] * 6
 
 
 def test_roads_without_escalations_have_no_caused_share():
     roads = tally_of("BF").roads()
-    assert roads["caused"].tolist() == [0] * 4
+    assert roads["caused"].tolist() == [0] * 6
     assert roads["caused_share"].isna().all()
     assert roads.loc[roads["road"] == "attacks", "risk_difference"].item() == pytest.approx(-0.5)
 
@@ -229,7 +233,7 @@ def test_roads_without_twins_are_empty():
     t = tally_of("ABC", twins=False)
     assert (t.runs, t.twins) == (3, 0)
     assert t.roads().empty
-    assert t.caused.tolist() == [0] * 4
+    assert t.caused.tolist() == [0] * 6
 
 
 def test_roads_say_when_war_is_impossible_by_construction():
@@ -237,18 +241,22 @@ def test_roads_say_when_war_is_impossible_by_construction():
     off = parse_scenario({"name": "t", "mechanisms": {"decisions": False}, "actors": actors})
     roads = tally_of("ABC", "DEF").roads(off)
     assert all(text.startswith("decisions are off") for text in roads["by_construction"])
-    harmless = parse_scenario({"name": "t", "world": {"strike_casualties": 0.0}, "actors": actors})
+    harmless = parse_scenario(
+        {"name": "t", "world": {"strike_casualties": 0.0}, "mechanisms": {"slips": False},
+         "actors": actors}
+    )  # fmt: skip
     texts = tally_of("ABC").roads(harmless).set_index("road")["by_construction"]
     assert texts["attacks"] == (
         "attacks are suppressed and strikes kill no one, so no battle deaths are possible"
     )
-    assert texts.drop("attacks").tolist() == ["", "", ""]
+    assert texts.drop(["attacks", "slips"]).tolist() == ["", "", "", ""]
+    assert texts["slips"].startswith("slips are off")
     harmless_war = harmless.with_changes(world={"combat_casualties": 0.0})
     texts = tally_of("ABC").roads(harmless_war).set_index("road")["by_construction"]
     assert texts["missteps"].startswith("offensives kill no one")
     no_attacks = harmless.with_changes(mechanisms={"deliberate": False})
     texts = tally_of("ABC").roads(no_attacks).set_index("road")["by_construction"]
-    assert texts["commitments"].startswith("attacks are off")
+    assert texts["warnings"].startswith("attacks are off")
 
 
 def test_outcome_shares_cover_every_outcome():

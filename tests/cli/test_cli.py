@@ -149,7 +149,9 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
         "P(escalation)",
         "P(escalation | misstep)",
         "Roads to war",
-        "commitments",
+        "warnings",
+        "face",
+        "slips",
         "wider war",
         "ceasefire held",
         "not a forecast",
@@ -163,7 +165,7 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
     attribution = pd.read_csv(tmp_path / "attribution.csv").set_index("quantity")
     assert attribution.loc["P(escalation)", "count"] == runs["escalated"].sum()
     roads = pd.read_csv(tmp_path / "roads.csv").set_index("road")
-    for road in ("missteps", "misreading", "attacks", "commitments"):
+    for road in ("missteps", "misreading", "attacks", "warnings", "face", "slips"):
         assert roads.loc[road, "caused"] == runs[f"caused_by_{road}"].sum()
     for name in ("outcomes.png", "roads.png", "escalation_days.png", "outcomes.csv"):
         assert (tmp_path / name).exists()

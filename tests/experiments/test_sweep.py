@@ -306,7 +306,7 @@ def test_report_writes_tables_and_figures(tmp_path):
     text = (out / "report.md").read_text()
     assert "not a forecast" in text
     assert "| guarantor.troops | challenger.threat_perception | p_wider_war |" in text
-    assert "caused_share_commitments" in text and "need not add to 1" in text
+    assert "caused_share_warnings" in text and "need not add to 1" in text
     for figure in (
         "heatmap_p_wider_war.png",
         "roads.png",

@@ -197,7 +197,9 @@ def test_each_twin_shares_every_draw_but_its_own():
         "missteps": {2, 3, 4},  # MISSTEP, MISREAD, MISSTEP_CASUALTIES
         "misreading": set(),
         "attacks": set(),
-        "commitments": set(),
+        "warnings": set(),
+        "face": set(),
+        "slips": {8, 9},  # SLIP, SLIP_CASUALTIES
     }
     for seed in (2, 5):
         run = result[f"{seed}/run"]

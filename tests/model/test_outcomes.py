@@ -98,8 +98,8 @@ def test_labels_of_outcomes_and_roads():
         "wider war",
         "nuclear use",
     ]
-    assert ROAD_LABELS == ["missteps", "misreading", "attacks", "commitments"]
-    assert N_ROADS == 4
+    assert ROAD_LABELS == ["missteps", "misreading", "attacks", "warnings", "face", "slips"]
+    assert N_ROADS == 6
     assert dyad_label("Russia", "France") == "Russia-France"
 
 
@@ -317,7 +317,7 @@ def test_a_run_escalated_because_of_a_road_when_its_twin_did_not():
     assert table["twin_missteps_outcome"].tolist() == ["crisis contained", "ceasefire held"]
     assert table["twin_missteps_escalated"].tolist() == [False, False]
     assert table["caused_by_missteps"].tolist() == [True, False]
-    for road in ("misreading", "commitments"):
+    for road in ("misreading", "warnings", "face", "slips"):
         assert table[f"twin_{road}_outcome"].tolist() == ["limited war", "ceasefire held"]
         assert table[f"caused_by_{road}"].tolist() == [False, False]
     assert table["twin_attacks_escalated"].tolist() == [True, True]

@@ -1,12 +1,11 @@
 """The packed arrays the compiled phases read: each named index points at its own field.
 
-sim.model.day addresses parameters by position; adding or moving a schema field without moving the
+sim.model.state addresses parameters by position; adding or moving a schema field without moving the
 index would silently feed one parameter into another's rule. These tests fail then.
 """
 
 import numpy as np
 
-from sim.model import day
 from sim.model import state as layout
 from sim.model.scenario import Mechanisms, World, load_scenario
 
@@ -24,6 +23,9 @@ WORLD_INDEX = {
     "misstep_casualties": "C_MISSTEP", "strike_casualties": "C_STRIKE",
     "combat_casualties": "C_COMBAT", "offensive_days": "OFF_DAYS", "war_deaths": "WAR_DEATHS",
     "calm_days": "CALM_DAYS", "lock_in_days": "LOCK_IN", "escalation_rung": "ESCALATION_RUNG",
+    "decision_rule": "RULE", "warn_weight": "WARN_WEIGHT", "mobilise_weight": "MOB_WEIGHT",
+    "probe_weight": "PROBE_WEIGHT", "slip_rate": "SLIP_RATE", "slip_growth": "SLIP_GROWTH",
+    "nuclear_slip_factor": "NUCLEAR_SLIP_FACTOR", "nuclear_slip": "NUCLEAR_SLIP",
 }  # fmt: skip
 ACTOR_INDEX = {
     "initial_hostility": "X0", "initial_belief": "B0", "resolve": "RESOLVE",
@@ -32,6 +34,7 @@ ACTOR_INDEX = {
     "forces": "FORCES", "troops": "TROOPS", "exposure": "EXPOSURE",
     "casualty_tolerance": "TOLERANCE", "framing": "FRAMING", "hardening": "HARDENING",
     "solidarity": "SOLIDARITY", "nuclear_armed": "ARMED", "warned": "WARNED",
+    "resolve_spread": "SPREAD",
 }  # fmt: skip
 
 
@@ -41,7 +44,9 @@ def test_every_world_field_is_read_at_its_own_index():
     assert set(WORLD_INDEX) == set(World.model_fields)
     assert len(world) == len(World.model_fields)
     for field, index in WORLD_INDEX.items():
-        assert world[getattr(day, index)] == float(getattr(spec.world, field)), field
+        value = getattr(spec.world, field)
+        expected = float(value == "strategic") if field == "decision_rule" else float(value)
+        assert world[getattr(layout, index)] == expected, field
 
 
 def test_every_actor_parameter_is_read_at_its_own_index():
@@ -49,7 +54,7 @@ def test_every_actor_parameter_is_read_at_its_own_index():
     params = layout.pack(spec)[0]
     for k, actor in enumerate(spec.actors):
         for field, index in ACTOR_INDEX.items():
-            assert params[k, getattr(day, index)] == float(getattr(actor, field)), field
+            assert params[k, getattr(layout, index)] == float(getattr(actor, field)), field
         assert params[k, layout.GUARANTOR] == float(actor.role == "guarantor")
 
 
@@ -57,6 +62,6 @@ def test_every_switch_is_read_at_its_own_index():
     names = list(Mechanisms.model_fields)
     for field in names:
         switches = layout.pack(load_scenario("baseline").with_changes(mechanisms={field: False}))[2]
-        assert not switches[getattr(day, f"SW_{field.upper()}")], field
+        assert not switches[getattr(layout, f"SW_{field.upper()}")], field
         assert switches.sum() == len(names) - 1
     assert np.array_equal(layout.pack(load_scenario("baseline"))[2], np.ones(len(names), bool))

@@ -85,7 +85,8 @@ def test_each_road_is_attributed_to_the_scenario_built_for_it():
     inadvertent = _tally(inadvertent_road(), N).roads().set_index("road")
     assert inadvertent.loc["misreading", "caused_share"] > 0.9
     assert inadvertent.loc["attacks", "caused"] == 0  # attack decisions are switched off
-    assert inadvertent.loc["commitments", "caused"] == 0  # warnings are switched off
+    assert inadvertent.loc["warnings", "caused"] == 0  # warnings are switched off
+    assert inadvertent.loc["face", "caused"] == 0
 
 
 def test_the_risk_difference_is_the_run_minus_its_twin_and_its_interval_holds_it():
@@ -120,8 +121,10 @@ def test_with_decisions_off_the_report_says_war_is_impossible_by_construction():
         ({"actors": {"threat_perception": 0.0}}, {Road.MISREADING}),
         ({"mechanisms": {"deliberate": False}}, {Road.ATTACKS}),
         ({"actors": {"forces": 0.0}}, {Road.ATTACKS}),
-        ({"mechanisms": {"warning": False}}, {Road.COMMITMENTS}),
-        ({"actors": {"audience_cost": 0.0}}, {Road.COMMITMENTS}),
+        ({"mechanisms": {"warning": False}}, {Road.WARNINGS, Road.FACE}),
+        ({"actors": {"audience_cost": 0.0}}, {Road.WARNINGS, Road.FACE}),
+        ({"mechanisms": {"slips": False}}, {Road.SLIPS}),
+        ({"world": {"slip_rate": 0.0, "nuclear_slip": 0.0}}, {Road.SLIPS}),
         ({}, set()),
     ],
 )

@@ -287,18 +287,18 @@ def test_backing_down_costs_face_and_weariness_favours_deescalation():
 
 
 def test_warn_utility_hand_value():
-    # 0.3·0.5·2 + 0.2·1/4 − 0.75
-    assert decisions.warn_utility(0.5, 2.0, 0.2, 1.0, 0.75) == pytest.approx(-0.4)
+    # ω_w·b·V + h·x/4 − κₘ = 0.3·0.5·2 + 0.2·1/4 − 0.75
+    assert decisions.warn_utility(0.5, 2.0, 0.2, 1.0, 0.75, 0.3) == pytest.approx(-0.4)
 
 
 def test_mobilise_utility_hand_value():
-    # 0.5·0.5·2 + 0.2·1/2 − 2·0.75·(1 − 0.6)
-    assert decisions.mobilise_utility(0.5, 2.0, 0.2, 1.0, 0.75, 0.6) == pytest.approx(0.0)
+    # ω_m·b·V + h·x/2 − 2κₘ·(1 − r) = 0.5·0.5·2 + 0.2·1/2 − 2·0.75·(1 − 0.6)
+    assert decisions.mobilise_utility(0.5, 2.0, 0.2, 1.0, 0.75, 0.6, 0.5) == pytest.approx(0.0)
 
 
 def test_probe_utility_hand_value():
-    # ¾·0.2·2 + ½·0.5·1 − 3·0.75·(1 − 0.5)
-    assert decisions.probe_utility(0.2, 2.0, 0.5, 1.0, 0.75, 0.5) == pytest.approx(-0.575)
+    # ω_p·h·x + ½·ρ·H − 3κₘ·(1 − r) = ¾·0.2·2 + ½·0.5·1 − 3·0.75·(1 − 0.5)
+    assert decisions.probe_utility(0.2, 2.0, 0.5, 1.0, 0.75, 0.5, 0.75) == pytest.approx(-0.575)
 
 
 def test_strike_utility_hand_value_and_harm_invites_a_strike():

@@ -140,7 +140,7 @@ def test_the_schema_has_the_new_models_fields():
     world = set(World.model_fields)
     assert {"precision", "anger", "move_cost", "war_deaths", "calm_days"} <= world
     assert "thresholds" not in world
-    assert len(Mechanisms.model_fields) == 14
+    assert len(Mechanisms.model_fields) == 18
     assert field_bounds(ActorParams.model_fields["audience_cost"]) == (0, 5)
     assert field_bounds(World.model_fields["signal_restraint"]) == (0, 1)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model import day
+from sim.model import day, myopic
 from sim.model import state as layout
 from sim.model.ladder import Action
 from sim.model.mesa_model import run_model
@@ -104,8 +104,8 @@ def test_tripwire_off_troops_add_no_credibility_and_no_deterrence():
     for scenario, expect_wider in ((spec, True), (off, False)):
         P, W, SW = layout.pack(scenario)
         state = layout.new_state(P.shape[0])
-        day.start(P, W, SW, state)
-        win, wider = day.balance(P, W, SW, state, 0, 1)
+        day.start(P, W, SW, state, np.uint64(0))
+        win, wider = myopic.balance(P, W, SW, state, 0, 1)
         assert (wider > 0) == expect_wider
         if not expect_wider:
             assert win == P[0, layout.FORCES] / (P[0, layout.FORCES] + P[1, layout.FORCES])
