@@ -21,6 +21,7 @@ from sim.model.outcomes import (
     DM_BATTLE_DEATHS,
     DM_COMBAT_DAYS,
     DM_MAX_RUNG,
+    DM_SETTLED,
     DM_WAR_DAY,
     DM_WAR_END,
     NEVER,
@@ -49,6 +50,8 @@ from sim.model.state import (
     ATTACK,
     B0,
     BIAS,
+    BY_CHALLENGER,
+    BY_OTHER,
     C_COMBAT,
     C_MISSTEP,
     C_STRIKE,
@@ -65,6 +68,7 @@ from sim.model.state import (
     D_OFF_BY,
     D_OFF_DAY,
     D_RUNG,
+    D_SETTLED,
     DEESCALATE,
     EXPOSURE,
     FRAMING,
@@ -333,7 +337,7 @@ def act(i, P, W, SW, state, dkey, day, log):
         _tell(P, W, SW, state, i, j, W[SIGNAL_HOSTILE] * W[SIGNAL_HOSTILE])
         note_event(metrics, Event.ATTACK, day)
     elif choice == DEESCALATE:
-        dyad[D_DEESC, d] += 1.0  # both sides offering the same day make a ceasefire
+        dyad[D_DEESC, d] += BY_CHALLENGER if i == 0 else BY_OTHER  # flags: 3 when both offer
         pair[P_COMMIT, i, j] = NEVER  # backed down: the warning no longer stands
         _tell(P, W, SW, state, i, j, W[SIGNAL_RESTRAINT])
         note_event(metrics, Event.DEESCALATION, day)
@@ -561,9 +565,14 @@ def settle(P, W, SW, state, day, log):
         # A ceasefire halts the offensive: both sides offering it the same day, or, under the
         # strategic rule's war termination, either side yielding (a war of attrition ends
         # when one side gives up; Fearon 1998; Slantchev 2003).
-        agreed = dyad[D_DEESC, k] >= 2.0
-        if W[RULE] == STRATEGIC and SW[SW_TERMINATION]:
-            agreed = dyad[D_DEESC, k] >= 1.0
+        agreed = dyad[D_DEESC, k] == BY_CHALLENGER + BY_OTHER
+        at_war = dyad[D_OFF_BY, k] >= 0.0 or old >= 5.0
+        if W[RULE] == STRATEGIC and SW[SW_TERMINATION] and at_war and dyad[D_DEESC, k] > 0.0:
+            # One side yielding settles the dyad's war: the winner has what it fought for,
+            # the loser has conceded it, and neither uses force across the dyad again.
+            agreed = True
+            dyad[D_SETTLED, k] = dyad[D_DEESC, k]
+            dyad_metrics[k, DM_SETTLED] = dyad[D_DEESC, k]
         if agreed and dyad[D_OFF_BY, k] >= 0.0:
             dyad[D_OFF_BY, k] = NO_ONE
             note_event(metrics, Event.CEASEFIRE, day)

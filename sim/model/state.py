@@ -12,7 +12,8 @@ gets its index here without renumbering anything. A run's state is a tuple of ar
   pending shock, the product of today's signals, and the chances of at least one slip while
   their dyad holds rung 3, rung 4 or war (set on day 0: they depend on the scenario only);
 - `dyad[·, n]`: for the dyad challenger–k (row k ≥ 1), its rung, calm days, battle deaths,
-  who used force, the offensive under way (attacker, first day) and today's marks;
+  who used force, the offensive under way (attacker, first day), today's marks (who offered
+  de-escalation among them, as flags) and how its war was settled (0: not; strategic rule);
 - the run's metrics and per-dyad metrics (`sim.model.outcomes`) and, per road, the first day
   on which that road's twin differs from the run (−1: not yet).
 
@@ -97,9 +98,12 @@ N_ACTOR_STATE = 8
 N_PAIR_STATE = 10
 (
     D_RUNG, D_CALM, D_BATTLE, D_FORCE_C, D_FORCE_K, D_OFF_BY, D_OFF_DAY, D_LEVEL, D_ATTACKED,
-    D_FOUGHT, D_DEESC, D_MISREAD,
-) = range(12)  # fmt: skip
-N_DYAD_STATE = 12
+    D_FOUGHT, D_DEESC, D_MISREAD, D_SETTLED,
+) = range(13)  # fmt: skip
+N_DYAD_STATE = 13
+# Offers of de-escalation today, and how a dyad's war was settled, as flags: the challenger's
+# (1), the other side's (2), both (3).
+BY_CHALLENGER, BY_OTHER = 1.0, 2.0
 NO_ONE = -1.0
 # Actions and events as plain ints: numba stores no enum member into a float array.
 HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (

@@ -37,6 +37,7 @@ from sim.model.state import (
     CONTEXT_WIDTH,
     D_OFF_BY,
     D_RUNG,
+    D_SETTLED,
     DEESCALATE,
     FIRST_STRIKE,
     FORCES,
@@ -198,7 +199,8 @@ def threat(P, W, SW, state, i, j):
     no reply (what j's attack would look like to a level-0 attacker; Kydd 2005)."""
     actor, pair = state[0], state[1]
     reach = P[i, GUARANTOR] == 0.0 or actor[i, A_TROOPS] > 0.0
-    if not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
+    settled = state[2][D_SETTLED, dyad_of(i, j)] > 0.0
+    if settled or not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
         return 0.0
     gain = W[MOB_GAIN]
     win = combat.win_probability(strength(P, actor, j, gain), strength(P, actor, i, gain), 0.0)
@@ -214,17 +216,6 @@ def threat(P, W, SW, state, i, j):
         share = pair[P_BELIEF, i, j] if resolute else 1.0 - pair[P_BELIEF, i, j]
         chance += share * strategy.reply_chance(u, W[PRECISION])
     return chance
-
-
-@jit
-def concession(P, W, SW, state, i, j, day, no_warnings):
-    """The chance j's irresolute type offers a ceasefire today, weighing only its own costs."""
-    low = type_of(P, SW, j, False)
-    face = 0.0 if no_warnings else standing_backdown(P, W, SW, state[1], j, i, day)
-    cost = termination.war_day_cost(low, W[WAR_COST], W[OFF_DAYS])
-    weary = weary_at(SW, pain_of(P, state[0], j), low)
-    u = termination.ceasefire_utility(cost, weary, 0.0, face)
-    return strategy.reply_chance(u, W[PRECISION])
 
 
 @helper
@@ -326,9 +317,10 @@ def fill_context(P, W, SW, state, i, j, day, no_warnings, ctx):
     ctx[C_JOINERS] = joined
     ctx[C_RETALIATION] = retaliation(P, W, SW, state, i, j) if ctx[C_RUNG] >= 3.0 else 0.0
     ctx[C_AT_WAR] = 1.0 if (ctx[C_RUNG] >= 5.0 or dyad[D_OFF_BY, d] >= 0.0) else 0.0
-    ctx[C_CONCESSION] = 0.0
+    ctx[C_CONCESSION] = 0.0  # the chance j quits, as i expects it: the attrition equilibrium
     if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
-        ctx[C_CONCESSION] = concession(P, W, SW, state, i, j, day, no_warnings)
+        mean_cost = termination.fighting_cost(P[i, RESOLVE], W[WAR_COST])
+        ctx[C_CONCESSION] = termination.concession_gain(ctx[C_BELIEF], mean_cost)
     ctx[C_Q_WARN] = ctx[C_Q_SILENT] = 0.0
     if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and pair[P_COMMIT, i, j] < 0.0:
         ctx[C_Q_WARN], ctx[C_Q_SILENT] = warning_game(P, W, SW, state, i, j, day, no_warnings)
@@ -355,9 +347,11 @@ def price(P, W, SW, state, i, j, ctx, kind, resolve):
     now = rung_risk(W, ctx, rung, resolve)
     if kind == DEESCALATE:
         if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION]:
-            day_cost = termination.war_day_cost(resolve, W[WAR_COST], W[OFF_DAYS])
-            gain = termination.concession_gain(b, ctx[C_CONCESSION], V)
-            return termination.ceasefire_utility(day_cost, weary, gain, ctx[C_BACKDOWN])
+            cost = termination.fighting_cost(resolve, W[WAR_COST])
+            worth = termination.fighting_worth(ctx[C_WIN], V)
+            return termination.ceasefire_utility(
+                cost, weary, worth, ctx[C_CONCESSION], ctx[C_BACKDOWN]
+            )
         lower = rung_risk(W, ctx, max(rung - 1.0, 0.0), resolve)
         u = decisions.deescalate_utility(
             ctx[C_THREAT], W[PEACE], rung, h, x, kappa, ctx[C_BACKDOWN], weary
@@ -422,13 +416,14 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if pair[P_HARM, i, j] > 0.5 and not suppress & (1 << Road.FACE):
             unanswered = max(unanswered, raw)
         rung = ctx[m][C_RUNG]
+        force = state[2][D_SETTLED, dyad_of(i, j)] == 0.0  # a settled war stays settled
         kinds = (
             DEESCALATE if (rung >= 2.0 or ctx[m][C_COMMITTED] > 0.0) else -1,
             WARN if (SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0) else -1,
             MOBILISE if (rung >= 1.0 and actor[i, A_MOBILISED] == 0.0) else -1,
-            PROBE if (ctx[m][C_REACH] > 0.0 and rung >= 2.0) else -1,
-            STRIKE if (ctx[m][C_REACH] > 0.0 and rung >= 3.0) else -1,
-            ATTACK if ctx[m][C_ATTACK] > 0.0 else -1,
+            PROBE if (force and ctx[m][C_REACH] > 0.0 and rung >= 2.0) else -1,
+            STRIKE if (force and ctx[m][C_REACH] > 0.0 and rung >= 3.0) else -1,
+            ATTACK if (force and ctx[m][C_ATTACK] > 0.0) else -1,
             NUCLEAR if (P[i, ARMED] > 0.0 and rung >= 5.0) else -1,
         )
         for kind in kinds:
