@@ -19,6 +19,8 @@ RATIONALIST = {
     "missteps": False,
     "warning": False,
     "lock_in": False,
+    "types": False,  # complete information: every resolve known
+    "slips": False,  # no risk that leaves something to chance
 }
 
 

@@ -20,13 +20,13 @@ def invoke(*args: str):
 
 
 def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "273", "--out", str(tmp_path / "r"))
+    result = invoke("run", "reassurance", "--seed", "89", "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Day   0: Russia warns publicly" in out
     assert "Russia reads it as a deliberate attack by United Kingdom" in out  # a misread misstep
-    assert "United Kingdom strikes Russia: it answers harm done, in anger (hostility" in out
-    assert "Outcome: wider war (Russia and Ukraine at open war from day 50" in out
+    assert "Russia strikes United Kingdom's troops: it answers harm done, in anger" in out
+    assert "Outcome: wider war (Russia and France at open war from day 278" in out
     assert "not a forecast" in out
     trajectory = pd.read_parquet(tmp_path / "r" / "trajectory.parquet")
     assert {"day", "actor", "role", "hostility", "belief", "troops", "action", "target"} <= set(
@@ -43,7 +43,7 @@ def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
 
 
 def test_run_with_twin_says_which_road_changed_the_outcome(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "273", "--twin", "--out", str(tmp_path))
+    result = invoke("run", "reassurance", "--seed", "89", "--twin", "--out", str(tmp_path))
     assert result.exit_code == 0
     out = result.stdout
     assert "suppressing missteps changed the outcome from wider war to ceasefire held" in out
