@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from sim.experiments.runs import DEFAULT_CHUNK, chunks, iter_tables
+from sim.model.finite import kept as finite_runs
 from sim.model.scenario import Scenario
 from sim.record.patterns import QUANTITIES, Pattern, verdict
 
@@ -56,6 +57,7 @@ def validation_runs(
     for table in iter_tables(
         chunks(scenario, runs, seed, chunk_size, twins=False), workers, stop=stop
     ):
+        table, _ = finite_runs(table)  # runs stopped out of the finite range say nothing
         kept.append(table[needed_columns(patterns, table)])
         if advance is not None:
             advance(len(table))
