@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sim.cli.common import (
     RESULTS,
     ForceOpt,
     PatternsOpt,
+    PlainTable,
     ScenarioArg,
     SeedOpt,
     WaitOpt,
@@ -24,6 +24,7 @@ from sim.cli.common import (
     say,
     scenario_of,
     waiting,
+    worker_count,
 )
 from sim.experiments.folders import claim, folder_name
 from sim.model.scenario import (
@@ -62,7 +63,6 @@ def validate(
 
     Example: escalation validate reassurance --runs 20000 --seed 1
     """
-    import os
 
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import staging
@@ -77,7 +77,7 @@ def validate(
     if not chosen:
         raise ScenarioError(f"no pattern in the patterns file applies to scenario {spec.name!r}")
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"validate-seed-{seed}"
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     try:
         with (
             claim(out_dir, force, wait, waiting),
@@ -109,8 +109,7 @@ def validate(
     except KeyboardInterrupt:
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
-    table_view = Table(title=f"{spec.name} against the record ({runs:,} runs, seed {seed})",
-                       title_justify="left", box=None)  # fmt: skip
+    table_view = PlainTable(f"{spec.name} against the record ({runs:,} runs, seed {seed})")
     for column in ("pattern", "target", "model (95%)", "verdict"):
         table_view.add_column(column, justify="left")
     for row in result.itertuples():
@@ -137,13 +136,13 @@ def posterior_ensemble(
     wait: bool,
 ) -> None:
     """`escalation ensemble --posterior`: runs over posterior draws (see sim.record.posterior)."""
-    import os
 
     import pandas as pd
 
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import ParquetStream, staging
     from sim.experiments.runs import iter_tables, stop_on_interrupt
+    from sim.model.finite import kept as finite_runs
     from sim.record.calibrated import read_posterior
     from sim.record.posterior import indicators, posterior_summary, posterior_tasks
 
@@ -155,7 +154,7 @@ def posterior_ensemble(
             f"{spec.world.days} days (--days to match)."
         )
     tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
-    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    workers = min(worker_count(workers), len(tasks))
     out_dir = (
         out if out is not None else RESULTS / folder_name(spec.name) / f"posterior-seed-{seed}"
     )
@@ -171,6 +170,7 @@ def posterior_ensemble(
             bar = progress.add_task("runs", total=2 * runs)
             for owner, part in zip(owners, iter_tables(tasks, workers, stop=stop), strict=True):
                 sink.write(part.assign(draw=owner))
+                part, _ = finite_runs(part)  # a run stopped out of the finite range: not counted
                 tally = indicators(part).sum()
                 tally["runs"] = len(part)
                 counts[owner] = counts[owner] + tally if owner in counts else tally
@@ -181,11 +181,9 @@ def posterior_ensemble(
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
     draws = int(frame["draws"].iloc[0])
-    view = Table(
-        title=f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
-        f"seed {seed})",
-        title_justify="left",
-        box=None,
+    view = PlainTable(
+        f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
+        f"seed {seed})"
     )
     for column in ("quantity", "P (posterior)", "95% posterior interval", "P at medians (95%)"):
         view.add_column(column, justify="left" if column == "quantity" else "right")
