@@ -16,6 +16,7 @@ from typing import Any
 from sim.experiments.confined import no_follow, open_inside
 
 LEDGER = "chunks.jsonl"
+MAX_LINE = 4096  # bytes: an entry is about 250; a longer line is garbage, read a block at a time
 
 
 def sha256_of(path: Path) -> str:
@@ -43,10 +44,13 @@ def entries(out_dir: Path) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     try:
         with open_inside(out_dir, LEDGER, "rb") as ledger:
-            for raw in ledger:
-                line = raw.decode("utf-8", errors="replace")
+            while raw := ledger.readline(MAX_LINE):
+                if not raw.endswith(b"\n") and len(raw) == MAX_LINE:  # no entry is this long
+                    while (rest := ledger.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of the line, a block at a time
+                    continue
                 try:
-                    entry = json.loads(line)
+                    entry = json.loads(raw.decode("utf-8", errors="replace"))
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and isinstance(entry.get("file"), str):

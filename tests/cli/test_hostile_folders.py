@@ -350,3 +350,16 @@ def test_a_calibration_no_simulation_can_fit_is_refused_and_leaves_nothing(tmp_p
     assert last.startswith("error: no simulation of generation 0 gave a value for")
     assert "incidents-rarely-become-wars" in last
     assert not out.exists()
+
+
+def test_a_ledger_line_far_longer_than_any_entry_is_skipped_not_read_whole(tmp_path):
+    import json
+
+    from sim.experiments import ledger
+
+    entry = json.dumps({"file": "p00000-r000000000.parquet", "bytes": 1})
+    garbage = b"x" * (50 * ledger.MAX_LINE)  # a line with no entry: never held whole
+    (tmp_path / "chunks.jsonl").write_bytes(
+        b"\n" + entry.encode() + b"\n" + garbage + b"\n" + b'{"file": "torn'
+    )
+    assert list(ledger.entries(tmp_path)) == ["p00000-r000000000.parquet"]
