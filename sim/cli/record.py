@@ -67,6 +67,7 @@ def validate(
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import staging
     from sim.experiments.runs import stop_on_interrupt
+    from sim.model.finite import drivers
     from sim.record.patterns import by_construction, load_patterns
     from sim.record.validate import markdown, model_text, pattern_table, validation_runs
 
@@ -90,6 +91,12 @@ def validate(
                 spec, chosen, runs, seed, workers, stop=stop,
                 advance=lambda n: progress.advance(bar, n),
             )  # fmt: skip
+            stopped = table.attrs.get("stopped", 0)
+            if stopped == runs:
+                raise ScenarioError(
+                    f"every run stopped: a hostility left the finite range, driven by "
+                    f"{drivers(spec)}; there is nothing to validate"
+                )
             result = pattern_table(chosen, table)
             notes = [
                 f"{p.name}: by construction, not a finding: {why}."
@@ -101,6 +108,12 @@ def validate(
                 "model's 95% interval with the target's: consistent if they overlap. "
                 + " ".join(notes)
                 + (f" Not applicable here: {', '.join(skipped)}." if skipped else "")
+                + (
+                    f" {stopped:,} runs stopped when a hostility left the finite range, driven "
+                    f"by {drivers(spec)}; they are left out."
+                    if stopped
+                    else ""
+                )
                 + f" {NOT_A_FORECAST}"
             )
             result.to_csv(scratch / "validation.csv", index=False)
@@ -120,6 +133,9 @@ def validate(
         say(note)
     if skipped:
         say(f"Not applicable to {spec.name}: {', '.join(skipped)}.")
+    if stopped:
+        say(f"Note: {stopped:,} of {runs:,} runs stopped when a hostility left the finite range, "
+            f"driven by {drivers(spec)}; they are left out of every value above.")  # fmt: skip
     say(NOT_A_FORECAST)
     say(f"Wrote {out_dir}/: validation.md, validation.csv")
 

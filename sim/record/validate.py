@@ -52,16 +52,20 @@ def validation_runs(
     stop: threading.Event | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
-    """`runs` runs of the scenario (without twins), keeping only the columns patterns read."""
-    kept = []
+    """`runs` runs of the scenario (without twins), keeping only the columns patterns read;
+    runs stopped out of the finite range are left out, their count in `attrs["stopped"]`."""
+    kept, stopped = [], 0
     for table in iter_tables(
         chunks(scenario, runs, seed, chunk_size, twins=False), workers, stop=stop
     ):
-        table, _ = finite_runs(table)  # runs stopped out of the finite range say nothing
+        table, count = finite_runs(table)  # runs stopped out of the finite range say nothing
+        stopped += count
         kept.append(table[needed_columns(patterns, table)])
         if advance is not None:
-            advance(len(table))
-    return pd.concat(kept, ignore_index=True)
+            advance(len(table) + count)
+    table = pd.concat(kept, ignore_index=True)
+    table.attrs["stopped"] = stopped
+    return table
 
 
 def pattern_table(patterns: list[Pattern], runs: pd.DataFrame) -> pd.DataFrame:

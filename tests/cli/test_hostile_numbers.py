@@ -256,3 +256,11 @@ def test_workers_are_capped_by_cores_and_memory_saying_so(monkeypatch, capsys):
     monkeypatch.setattr(common, "available_memory", lambda: common.WORKER_BYTES // 2)
     assert worker_count(0) == 1 and worker_count(2) == 1
     assert "using 1" in capsys.readouterr().err
+
+
+def test_validate_refuses_a_scenario_whose_every_run_left_the_finite_range(tmp_path):
+    source = runaway_scenario(tmp_path)
+    out = tmp_path / "out"
+    result = invoke("validate", str(source), "--runs", "100", "--workers", "1", "--out", str(out))
+    refused(result, "every run stopped", "nothing to validate")
+    assert not out.exists()
