@@ -26,8 +26,26 @@ from sim.model.scenario import (
 )
 
 
+def told(error: TyperException) -> BaseException:
+    """A usage error told in one line on stderr, as the exit (code 2) to raise; any other
+    error (a request for help, say) comes back as it is."""
+    usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
+    if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
+        return error
+    message = " ".join(error.format_message().split())
+    typer.echo(printable(f"error: {message} (see --help)"), err=True)
+    return typer.Exit(2)
+
+
 class OneLineErrors(TyperGroup):
     """The command group, with a bad option or argument told in one line (exit code 2)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
+        """Parse the command line; a bad option before any command is one line too."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except TyperException as error:  # typer's own copy of click's exceptions
+            raise told(error) from None
 
     def invoke(self, ctx: typer.Context) -> Any:
         """Run the subcommand; a usage error becomes `error: ...` on stderr and exit 2."""
@@ -36,13 +54,8 @@ class OneLineErrors(TyperGroup):
         except KeyboardInterrupt:  # before a command's own handler is in place: one line
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
-        except TyperException as error:  # typer's own copy of click's exceptions
-            usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
-            if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
-                raise
-            message = " ".join(error.format_message().split())
-            typer.echo(printable(f"error: {message} (see --help)"), err=True)
-            raise typer.Exit(2) from None
+        except TyperException as error:
+            raise told(error) from None
 
 
 app = typer.Typer(

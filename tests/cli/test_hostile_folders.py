@@ -219,8 +219,10 @@ def test_a_corrupt_design_is_refused_by_report_and_rewritten_by_a_resume(sweep):
     out, experiment = sweep
     good = pd.read_parquet(out / "points.parquet")
     (out / "points.parquet").write_bytes(b"PAR1 not a parquet file")
-    refused(invoke("report", str(out)), "points.parquet", "run `escalation sweep` again")
-    assert not (out / "report.md").exists()
+    before = snapshot(out)
+    for command in ("report", "plot", "export-ema"):  # refused before anything is drawn
+        refused(invoke(command, str(out)), "points.parquet", "run `escalation sweep` again")
+    assert snapshot(out) == before
     result = invoke("sweep", str(experiment), "--workers", "1", "--out", str(out))
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_parquet(out / "points.parquet"), good)

@@ -25,7 +25,7 @@ from sim.analysis.summaries import impossible_without, twin_is_the_run
 from sim.experiments import ledger
 from sim.experiments.confined import make_folder
 from sim.experiments.experiment import Design, Experiment
-from sim.experiments.manifest import read_manifest, read_points
+from sim.experiments.manifest import points_intact, read_manifest, read_points
 from sim.experiments.results import write_atomically
 from sim.model.outcomes import ROAD_LABELS, Road
 from sim.model.scenario import Scenario, ScenarioError
@@ -64,7 +64,10 @@ def load_sweep(out_dir: Path) -> tuple[Experiment, Scenario, pd.DataFrame]:
 
 
 def _verify(out_dir: Path, manifest: dict) -> None:
-    """Refuse results whose summary or chunk files are not the ones the sweep wrote."""
+    """Refuse results whose summary, design or chunk files are not the ones the sweep wrote,
+    before anything is read or drawn."""
+    if not points_intact(out_dir, manifest):
+        read_points(out_dir, manifest)  # refuses, saying why
     if manifest.get("summary_sha256") != ledger.sha256_of(out_dir / "summary.parquet"):
         raise ScenarioError(
             f"{out_dir}/summary.parquet: not the summary the sweep wrote (checksum differs); "
