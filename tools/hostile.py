@@ -37,6 +37,7 @@ from pathlib import Path
 
 ESCALATION = str(Path(sys.executable).parent / "escalation")
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the suite's own fixtures and measurements (tests/)
 BASELINE = (ROOT / "experiments" / "baseline.toml").read_text()
 EXPERIMENT = """kind = "experiment"
 name = {name}
@@ -52,22 +53,8 @@ low = 0
 high = 5000
 steps = 3
 """
-CALIBRATION = """kind = "calibration"
-name = "tiny"
-scenario = "baseline"
-runs = 10
-population = 5
-generations = 1
-days = 30
-seed = 3
-predictive_draws = 1
-fit = ["no-nuclear-use"]
+from tests.cli.test_hostile_folders import CALIBRATION  # noqa: E402  (the suite's own)
 
-[[parameters]]
-path = "world.war_cost"
-low = 2.0
-high = 30.0
-"""
 SCENARIO_COMMANDS = {
     "run": ["--days", "5"],
     "ensemble": ["--runs", "50", "--days", "5", "--workers", "1"],
@@ -114,6 +101,19 @@ def state(root: Path) -> dict[str, object]:
 INERT = ("\x1b", "\x07", "\u202e", "\x00")
 
 
+@contextlib.contextmanager
+def case(args: list[str], setup: Callable[[Path], None] | None, timeout: float):
+    """Run `escalation ARGS` (WORK standing for a fresh working folder, made by `setup`);
+    yield the folder, what was in it before, and the result. TimeoutExpired if it hangs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if setup:
+            setup(work)
+        before = state(work)
+        command = [a.replace("WORK", str(work)) for a in args]
+        yield work, before, escalation(*command, cwd=work, timeout=timeout)
+
+
 def bad_input(
     label: str,
     args: list[str],
@@ -124,32 +124,27 @@ def bad_input(
     """Refused cleanly: exit 2, one line (naming `words`), no traceback, nothing written or
     removed anywhere under the working folder (nor at a link's target outside the folder
     given, which lives there too)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        if setup:
-            setup(work)
-        before = state(work)
-        try:
-            command = [a.replace("WORK", str(work)) for a in args]
-            result = escalation(*command, cwd=work, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            counted("broke", label, "hung")
-            return
-        lines = result.stderr.strip().splitlines()
-        ok = (
-            result.returncode == 2
-            and len(lines) == 1
-            and lines[0].startswith("error: ")
-            and words in lines[0]
-            and "Traceback" not in result.stderr
-            and not any(c in result.stdout + result.stderr for c in INERT)
-            and state(work) == before
-        )
-        if ok:
-            counted("clean")
-        else:
-            why = f"exit {result.returncode}: {result.stderr[-300:]!r}"
-            counted("broke", label, why + ("" if state(work) == before else " (wrote or removed)"))
+    try:
+        with case(args, setup, timeout) as (work, before, result):
+            lines = result.stderr.strip().splitlines()
+            kept = state(work) == before
+            ok = (
+                result.returncode == 2
+                and len(lines) == 1
+                and lines[0].startswith("error: ")
+                and words in lines[0]
+                and "Traceback" not in result.stderr
+                and not any(c in result.stdout + result.stderr for c in INERT)
+                and kept
+            )
+    except subprocess.TimeoutExpired:
+        counted("broke", label, "hung")
+        return
+    if ok:
+        counted("clean")
+    else:
+        why = f"exit {result.returncode}: {result.stderr[-300:]!r}"
+        counted("broke", label, why + ("" if kept else " (wrote or removed)"))
 
 
 def harmless(
@@ -163,35 +158,29 @@ def harmless(
     """Accepted (or refused cleanly), with everything written under `home` and nothing
     changed elsewhere in the working folder, no traceback, no escape code printed, and
     `check` true of the result."""
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        if setup:
-            setup(work)
-        before = state(work)
-        try:
-            command = [a.replace("WORK", str(work)) for a in args]
-            result = escalation(*command, cwd=work, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            counted("broke", label, "hung")
-            return
-        inside = Path(home.replace("WORK", str(work)))
-        after = state(work)
-        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-        outside = [k for k in changed if not Path(work, k).is_relative_to(inside)]
-        ok = (
-            result.returncode in (0, 2)
-            and "Traceback" not in result.stderr
-            and not any(c in result.stdout + result.stderr for c in INERT)
-            and not outside
-            and (result.returncode == 2 or check is None or check(work, result))
-        )
-        if result.returncode == 2:
-            ok = ok and len(result.stderr.strip().splitlines()) == 1 and not changed
-        if ok:
-            counted("harmless" if result.returncode == 0 else "clean")
-        else:
-            why = f"exit {result.returncode}: {result.stderr[-300:]!r}; outside: {outside[:3]}"
-            counted("broke", label, why)
+    try:
+        with case(args, setup, timeout) as (work, before, result):
+            inside = Path(home.replace("WORK", str(work)))
+            after = state(work)
+            changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+            outside = [k for k in changed if not Path(work, k).is_relative_to(inside)]
+            ok = (
+                result.returncode in (0, 2)
+                and "Traceback" not in result.stderr
+                and not any(c in result.stdout + result.stderr for c in INERT)
+                and not outside
+                and (result.returncode == 2 or check is None or check(work, result))
+            )
+            if result.returncode == 2:
+                ok = ok and len(result.stderr.strip().splitlines()) == 1 and not changed
+    except subprocess.TimeoutExpired:
+        counted("broke", label, "hung")
+        return
+    if ok:
+        counted("harmless" if result.returncode == 0 else "clean")
+    else:
+        why = f"exit {result.returncode}: {result.stderr[-300:]!r}; outside: {outside[:3]}"
+        counted("broke", label, why)
 
 
 def contained(label: str, name: str, command: str) -> None:
@@ -1395,65 +1384,17 @@ def ignored_ctrl_c_stays_ignored(work: Path) -> bool:
 
 def app_connections_freed(work: Path) -> bool:
     """200 WebSocket connections opened and closed, three times: no kernel (a page's session)
-    stays, memory settles and the server's threads return (each page's kernel is closed a
-    cull timeout after its socket closes; idle worker threads end after 10 s)."""
-    import asyncio
-    import uuid
+    stays, memory settles and the server's threads return (the suite's own measurement)."""
+    from tests.app.test_sessions_freed import connections_left_behind
 
-    import websockets
-
-    port = free_port()
-    env = {**os.environ, "SOLARA_KERNEL_CULL_TIMEOUT": "1s"}
-    process = subprocess.Popen([ESCALATION, "app", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-
-    def measured() -> tuple[int, int, int]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/resourcez", timeout=10) as r:
-            kernels = json.load(r)["kernels"]["total"]
-        lines = Path(f"/proc/{process.pid}/status").read_text().splitlines()
-        fields = dict(line.split(":", 1) for line in lines)
-        return kernels, int(fields["Threads"]), int(fields["VmRSS"].split()[0])
-
-    async def connect(n: int) -> None:
-        for _ in range(n):
-            kernel, session = uuid.uuid4(), uuid.uuid4()
-            url = (
-                f"ws://127.0.0.1:{port}/jupyter/api/kernels/{kernel}/channels?session_id={session}"
-            )
-            async with websockets.connect(url, open_timeout=20):
-                await asyncio.sleep(0)
-
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    return False
-                time.sleep(0.3)
-        _, threads, start = measured()
-        memory = []
-        for _ in range(3):
-            asyncio.run(connect(200))
-            deadline = time.monotonic() + 30
-            while (now := measured())[0] > 0:
-                if time.monotonic() > deadline:
-                    print(f"  app: {now[0]} kernels still open 30 s after 200 connections")
-                    return False
-                time.sleep(0.5)
-            memory.append(now[2])
-        time.sleep(11)
-        asyncio.run(connect(1))
-        time.sleep(2)
-        _, threads_after, _ = measured()
-        print(f"  app: kernels 0 after each 200; threads {threads} -> {threads_after}; RSS "
-              f"{start} -> {' -> '.join(map(str, memory))} kB")  # fmt: skip
-        return threads_after <= threads + 3 and memory[2] - memory[1] < 10_000
-    finally:
-        process.terminate()
-        process.wait(30)
+    found = connections_left_behind()
+    print(f"  app: {found}")
+    memory = found["memory"]
+    return (
+        found["kernels"] == [0, 0, 0]
+        and memory[2] - memory[1] < 10_000
+        and found["threads_after"] <= found["threads"] + 3
+    )
 
 
 def full_disk_history(work: Path) -> bool:

@@ -56,11 +56,14 @@ def test_a_run_that_leaves_the_finite_range_stops_naming_what_drove_it(tmp_path)
     assert not out.exists()
 
 
-def test_an_ensemble_of_runaway_runs_says_so_and_writes_nothing(tmp_path):
+@pytest.mark.parametrize(("command", "runs"), [("ensemble", "20"), ("validate", "100")])
+def test_many_runs_that_all_left_the_finite_range_are_refused_writing_nothing(
+    tmp_path, command, runs
+):
     source = runaway_scenario(tmp_path)
     out = tmp_path / "out"
-    result = invoke("ensemble", str(source), "--runs", "20", "--workers", "1", "--out", str(out))
-    refused(result, "every run stopped", "reactivity κ = 1")
+    result = invoke(command, str(source), "--runs", runs, "--workers", "1", "--out", str(out))
+    refused(result, "every run stopped", "reactivity κ = 1", "there is nothing to")
     assert not out.exists()
 
 
@@ -256,11 +259,3 @@ def test_workers_are_capped_by_cores_and_memory_saying_so(monkeypatch, capsys):
     monkeypatch.setattr(common, "available_memory", lambda: common.WORKER_BYTES // 2)
     assert worker_count(0) == 1 and worker_count(2) == 1
     assert "using 1" in capsys.readouterr().err
-
-
-def test_validate_refuses_a_scenario_whose_every_run_left_the_finite_range(tmp_path):
-    source = runaway_scenario(tmp_path)
-    out = tmp_path / "out"
-    result = invoke("validate", str(source), "--runs", "100", "--workers", "1", "--out", str(out))
-    refused(result, "every run stopped", "nothing to validate")
-    assert not out.exists()
