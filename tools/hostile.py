@@ -11,9 +11,10 @@ tools/. Each case is tried against every command it applies to, and ends as one 
   fault survived with no result lost or falsified (kill -9, Ctrl-C, full disks, links planted);
 - broke: anything else.
 
-The disk faults need root (a tmpfs mount); without it they are skipped and said so. The cases in
-tools/hostile_files.py are issue 22's: links and FIFOs inside results folders, tampered manifests,
-designs and histories, hostile numbers, terminal text, bounded resources and signals.
+The disk faults need root (a tmpfs mount); without it they are skipped and said so. Issue 22's
+cases: links and FIFOs inside results folders, tampered manifests, designs and histories, hostile
+numbers, terminal text, bounded resources and signals; and issue 20's `record` and
+`validate --class` with hostile classes files, class names and options.
 
     .venv/bin/python tools/hostile.py [--jobs 2]
 """
@@ -55,10 +56,13 @@ steps = 3
 """
 from tests.cli.test_hostile_folders import CALIBRATION  # noqa: E402  (the suite's own)
 
+CLASSES = (ROOT / "sim" / "record" / "classes.toml").read_text()
+CLASS_VALIDATE = ["--class", "all", "--runs", "100", "--resamples", "100", "--workers", "1"]
 SCENARIO_COMMANDS = {
     "run": ["--days", "5"],
     "ensemble": ["--runs", "50", "--days", "5", "--workers", "1"],
     "validate": ["--runs", "100", "--workers", "1"],
+    "validate --class": CLASS_VALIDATE,
 }
 tally: dict = {"tried": 0, "clean": 0, "harmless": 0, "broke": []}
 lost: list[str] = []
@@ -203,8 +207,9 @@ def contained(label: str, name: str, command: str) -> None:
                 "run": ["--days", "5"],
                 "ensemble": ["--runs", "50", "--days", "5", "--workers", "1"],
                 "validate": ["--runs", "100", "--workers", "1"],
+                "validate --class": CLASS_VALIDATE,
             }[command]
-            result = escalation(command, str(source), *options, cwd=work)
+            result = escalation(command.split()[0], str(source), *options, cwd=work)
         written = files(work) - {source}
         if (
             result.returncode in (0, 2)
@@ -282,33 +287,32 @@ def inputs() -> None:
         os.mkfifo(work / "pipe.toml")
 
     for command, options in SCENARIO_COMMANDS.items():
+        verb = command.split()[0]  # "validate --class": validate, its options after the file
         for label, text in scenario_cases.items():
             bad_input(
                 f"{command}: scenario {label}",
-                [command, "WORK/s.toml", *options, "--out", "WORK/o"],
+                [verb, "WORK/s.toml", *options, "--out", "WORK/o"],
                 write("s.toml", text),
             )
         bad_input(
             f"{command}: scenario not UTF-8",
-            [command, "WORK/s.toml", *options, "--out", "WORK/o"],
+            [verb, "WORK/s.toml", *options, "--out", "WORK/o"],
             write("s.toml", b"name = '\xff'"),
         )
         bad_input(
             f"{command}: scenario a FIFO",
-            [command, "WORK/pipe.toml", *options, "--out", "WORK/o"],
+            [verb, "WORK/pipe.toml", *options, "--out", "WORK/o"],
             fifo,
         )
         for device in ("/dev/zero", "/dev/urandom", "/dev/null", "/proc/self/environ"):
-            bad_input(
-                f"{command}: scenario {device}", [command, device, *options, "--out", "WORK/o"]
-            )
-        bad_input(f"{command}: scenario a folder", [command, "WORK", *options, "--out", "WORK/o"])
+            bad_input(f"{command}: scenario {device}", [verb, device, *options, "--out", "WORK/o"])
+        bad_input(f"{command}: scenario a folder", [verb, "WORK", *options, "--out", "WORK/o"])
         bad_input(
-            f"{command}: scenario missing", [command, "WORK/none.toml", *options, "--out", "WORK/o"]
+            f"{command}: scenario missing", [verb, "WORK/none.toml", *options, "--out", "WORK/o"]
         )
         bad_input(
             f"{command}: scenario name too long for a path",
-            [command, "x" * 5000, *options, "--out", "WORK/o"],
+            [verb, "x" * 5000, *options, "--out", "WORK/o"],
         )
 
     grid = EXPERIMENT.format(name='"e"', replicates=10)
@@ -424,7 +428,7 @@ def inputs() -> None:
 
     names = ("OUTSIDE/evil", "../outside/evil", "..", ".", "/", "a/../../b", "\x1b[2Jx", "[/]",
              "[bold red]x[/]\x07")  # fmt: skip
-    for command in ("run", "ensemble", "validate"):
+    for command in ("run", "ensemble", "validate", "validate --class"):
         for name in names:
             contained(f"{command}: scenario named {name!r}", name, command)
     for name in ("..", ".", "[/]", "\x1b]0;owned\x07"):
@@ -1167,6 +1171,8 @@ def output_folder_inputs() -> None:
         "validate": ["validate", "baseline", "--runs", "100", "--workers", "1"],
         "sweep": ["sweep", "WORK/e.toml", "--workers", "1"],
         "calibrate": ["calibrate", "WORK/c.toml", "--workers", "1"],
+        "record": ["record", "--resamples", "100"],
+        "validate --class": ["validate", "baseline", *CLASS_VALIDATE],
     }
     dead = 2**22 + 12345  # above Linux's default pid_max: no process has it
 
@@ -1312,11 +1318,128 @@ def runaway_inputs() -> None:
     for command, options in SCENARIO_COMMANDS.items():
         bad_input(
             f"{command}: a scenario whose hostility leaves the finite range",
-            [command, "WORK/s.toml", *[o for o in options if o != "5" and o != "--days"],
+            [command.split()[0], "WORK/s.toml", *[o for o in options if o != "5" and o != "--days"],
              "--out", "WORK/o"],
             write("s.toml", text),
             words="finite range",
         )  # fmt: skip
+
+
+def classes_with(old: str, new: str) -> str:
+    return replaced(CLASSES, old, new)
+
+
+def record_inputs() -> None:
+    """Bad classes files, classes and options, through `record` and `validate --class` (issue
+    20's commands): each refused in one line before anything is run or written."""
+    first = 'name = "all"\ntitle = "All disputes, 1816-2010"'
+    cases = {
+        "not TOML": "this is { not toml",
+        "empty file": "",
+        "binary": "\x00\x01garbage",
+        "kind scenario": classes_with('kind = "reference-classes"', 'kind = "scenario"'),
+        "kind missing": classes_with('kind = "reference-classes"\n', ""),
+        "unknown key": classes_with(first, first + "\nera = 3"),
+        "name with a slash": classes_with('name = "all"', 'name = "../all"'),
+        "name with escapes": classes_with('name = "all"', 'name = "\\u001b[31m"'),
+        "name with markup": classes_with('name = "all"', 'name = "[/]"'),
+        "61-character name": classes_with('name = "all"', 'name = "' + "a" * 61 + '"'),
+        "title of 201 characters": classes_with(
+            'title = "All disputes, 1816-2010"', 'title = "' + "t" * 201 + '"'
+        ),
+        "short defence": classes_with(first, first + '\ndefence = "x"').replace(
+            'defence = "The widest', 'other = "The widest', 1
+        ),
+        "from_year nan": classes_with(first, first + "\nfrom_year = nan"),
+        "from_year 1e308": classes_with(first, first + "\nfrom_year = 1e308"),
+        "from_year 10**400": classes_with(first, first + "\nfrom_year = 1" + "0" * 400),
+        "from_year 1815": classes_with(first, first + "\nfrom_year = 1815"),
+        "to_year before from_year": classes_with(
+            first, first + "\nfrom_year = 2000\nto_year = 1900"
+        ),
+        "nuclear_armed banana": classes_with(first, first + '\nnuclear_armed = "banana"'),
+        "involving empty": classes_with(first, first + "\ninvolving = []"),
+        "involving a string": classes_with(first, first + '\ninvolving = ["365"]'),
+        "involving 201 states": classes_with(first, first + f"\ninvolving = {list(range(201))}"),
+        "nuclear state ccode 0": classes_with("ccode = 2\n", "ccode = 0\n"),
+        "nuclear state until before since": classes_with(
+            "since = 1945\n", "since = 1945\nuntil = 1900\n"
+        ),
+        "nuclear state repeated": classes_with("ccode = 365", "ccode = 2"),
+        "class repeated": classes_with('name = "since-1946"', 'name = "all"'),
+        "no classes": CLASSES.split("[[classes]]")[0],
+        "101 classes": CLASSES
+        + "".join(
+            f'[[classes]]\nname = "c{i}"\ntitle = "t"\ndefence = "{"d" * 30}"\n' for i in range(95)
+        ),
+        "deep nesting": CLASSES + "x = " + "[" * 5000 + "]" * 5000 + "\n",
+        "over 1 MB": CLASSES + "#" * 1_100_000,
+    }  # fmt: skip
+    commands = {
+        "record": ["record", "--resamples", "100", "--out", "WORK/o"],
+        "validate --class": ["validate", "baseline", *CLASS_VALIDATE, "--out", "WORK/o"],
+    }
+    for command, args in commands.items():
+        for label, text in cases.items():
+            bad_input(f"{command}: classes {label}", [*args, "--classes", "WORK/k.toml"],
+                      write("k.toml", text))  # fmt: skip
+        bad_input(f"{command}: classes not UTF-8", [*args, "--classes", "WORK/k.toml"],
+                  write("k.toml", b"name = '\xff'"))  # fmt: skip
+        bad_input(
+            f"{command}: classes a FIFO",
+            [*args, "--classes", "WORK/pipe.toml"],
+            lambda work: os.mkfifo(work / "pipe.toml"),
+        )
+        for where in ("/dev/zero", "/dev/urandom", "/proc/self/environ", "WORK", "WORK/none.toml"):
+            bad_input(f"{command}: classes {where}", [*args, "--classes", where])
+        # Accepted text from the file, shown inert.
+        for label, title in (("escapes", "\\u001b[2J\\u0007x"), ("markup", "[bold red]x[/]"),
+                             ("bidi override", "\\u202ex")):  # fmt: skip
+            harmless(
+                f"{command}: a class title with {label}",
+                [*args, "--classes", "WORK/k.toml"],
+                write("k.toml", classes_with('"All disputes, 1816-2010"', f'"{title}"')),
+            )
+    for command, args in {
+        "record": ["record"],
+        "validate --class": ["validate", "baseline", *CLASS_VALIDATE],
+    }.items():
+        stem = [a for a in args if a not in ("--class", "all")]
+        for label, extra in {
+            "unknown class": ["--class", "nope"],
+            "class name with escapes": ["--class", "\x1b[2J"],
+            "class name with markup": ["--class", "[/]"],
+            "class name of 5,000 characters": ["--class", "c" * 5000],
+            "--resamples 99": ["--resamples", "99"],
+            "--resamples 10**6": ["--resamples", "1000000"],
+            "--resamples nan": ["--resamples", "nan"],
+        }.items():
+            bad_input(f"{command}: {label}", [*stem, *extra, "--out", "WORK/o"])
+    for label, extra in {
+        "--runs 99": ["--runs", "99"],
+        "--runs 10**10": ["--runs", "10000000000"],
+        "--workers 0 and -1": ["--workers", "-1"],
+        "scenario missing": [],
+        "patterns a FIFO": ["--patterns", "WORK/pipe.toml"],
+    }.items():
+        scenario = "WORK/none.toml" if label == "scenario missing" else "baseline"
+        bad_input(
+            f"validate --class: {label}",
+            ["validate", scenario, *CLASS_VALIDATE, *extra, "--out", "WORK/o"],
+            lambda work: os.mkfifo(work / "pipe.toml"),
+        )
+    harmless(
+        "validate --class: --workers 1024 (capped, said so)",
+        ["validate", "baseline", *CLASS_VALIDATE[:-2], "--workers", "1024", "--out", "WORK/o"],
+        check=lambda work, result: "is more than this machine can run" in result.stderr,
+    )
+    harmless(
+        "record --out: a fresh folder",
+        ["record", "--resamples", "100", "--out", "WORK/o"],
+        check=lambda work, result: (
+            {p.name for p in (work / "o").iterdir()} >= {"record.csv", "record.md"}
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- issue 22's faults
@@ -1500,7 +1623,7 @@ if __name__ == "__main__":
     sweep_template()
     parallel(options.jobs, [inputs, calibration_inputs, pattern_inputs, posterior_inputs,
                             results_folder_inputs, output_folder_inputs, option_inputs,
-                            history_inputs, runaway_inputs])  # fmt: skip
+                            history_inputs, runaway_inputs, record_inputs])  # fmt: skip
     inputs_tried = tally["tried"]
     print(f"inputs tried {inputs_tried}: clean {tally['clean']}, harmless {tally['harmless']}")
     faults()

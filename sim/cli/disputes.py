@@ -239,7 +239,8 @@ def validate_class(
                     "The hand-typed patterns that no data set measures, against their targets.",
                 ).replace("# Patterns", "## Patterns", 1)  # fmt: skip
             (scratch / "comparison.md").write_text(printable(text))
-            figure = plot_comparison(result.table, f"{spec.name} against '{chosen.name}'")
+            heading = printable(f"{spec.name} against '{chosen.name}'")  # no escapes drawn
+            figure = plot_comparison(result.table, heading)
             figure.savefig(scratch / "comparison.png", dpi=120)
             result.runs.to_parquet(scratch / "mid_runs.parquet", index=False)
             result.dyads.to_parquet(scratch / "mid_dyads.parquet", index=False)

@@ -56,13 +56,21 @@ def test_a_run_that_leaves_the_finite_range_stops_naming_what_drove_it(tmp_path)
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("command", "runs"), [("ensemble", "20"), ("validate", "100")])
+@pytest.mark.parametrize(
+    ("command", "runs", "extra"),
+    [
+        ("ensemble", "20", []),
+        ("validate", "100", []),
+        ("validate", "100", ["--class", "all", "--resamples", "100"]),
+    ],
+)
 def test_many_runs_that_all_left_the_finite_range_are_refused_writing_nothing(
-    tmp_path, command, runs
+    tmp_path, command, runs, extra
 ):
     source = runaway_scenario(tmp_path)
     out = tmp_path / "out"
-    result = invoke(command, str(source), "--runs", runs, "--workers", "1", "--out", str(out))
+    result = invoke(command, str(source), "--runs", runs, "--workers", "1", "--out", str(out),
+                    *extra)  # fmt: skip
     refused(result, "every run stopped", "reactivity κ = 1", "there is nothing to")
     assert not out.exists()
 
@@ -209,16 +217,32 @@ def inert(text: str) -> None:
     assert not any(c in text for c in "\x1b\x07\u202e") and "Traceback" not in text
 
 
-def test_markup_and_escapes_in_a_scenario_name_print_as_text_in_every_table(tmp_path):
+def test_markup_and_escapes_in_a_scenario_name_print_as_text_in_every_table(tmp_path, recwarn):
     source = scenario_named(tmp_path, HOSTILE_NAME)
     for args in (
         ["validate", str(source), "--runs", "100", "--workers", "1"],
+        ["validate", str(source), "--runs", "100", "--workers", "1", "--class", "all",
+         "--resamples", "100"],
         ["ensemble", str(source), "--runs", "50", "--workers", "1", "--days", "20"],
-    ):
-        result = invoke(*args, "--out", str(tmp_path / args[0]))
+    ):  # fmt: skip
+        result = invoke(*args, "--out", str(tmp_path / f"{args[0]}-{len(args)}"))
         assert result.exit_code == 0, result.output
         inert(result.output)
         assert "[/]?[2J[bold red]x??" in result.stdout
+    # Nor in a figure's title: matplotlib warns, on stderr, of each glyph it cannot draw.
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
+def test_markup_and_escapes_in_a_reference_class_title_print_as_text(tmp_path):
+    shipped = (Path(__file__).parents[2] / "sim" / "record" / "classes.toml").read_text()
+    title = '"All disputes, 1816-2010"'
+    assert title in shipped
+    classes = tmp_path / "k.toml"
+    classes.write_text(shipped.replace(title, json.dumps(HOSTILE_NAME), 1))
+    result = invoke("record", "--class", "all", "--classes", str(classes), "--resamples", "100")
+    assert result.exit_code == 0, result.output
+    inert(result.output)
+    assert "[/]?[2J[bold red]x??" in result.stdout
 
 
 def test_markup_in_a_posterior_path_prints_as_text(tmp_path):
