@@ -75,6 +75,7 @@ def counted(outcome: str, label: str = "", why: str = "") -> None:
         tally["tried"] += 1
         if outcome == "broke":
             tally["broke"].append(f"{label}: {why}")
+            print(f"  broke: {label}: {why}", file=sys.stderr, flush=True)  # as it happens
         else:
             tally[outcome] += 1
 
@@ -1599,8 +1600,19 @@ def parallel(jobs: int, sections: list[Callable[[], None]]) -> None:
     """Run the input sections on `jobs` threads (each case is its own process)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    def timed(section: Callable[[], None]) -> None:
+        started = time.monotonic()
+        section()
+        took = time.monotonic() - started
+        print(
+            f"{section.__name__} done in {took:.0f} s; so far tried {tally['tried']}, "
+            f"broke {len(tally['broke'])}",
+            file=sys.stderr,
+            flush=True,
+        )
+
     with ThreadPoolExecutor(jobs) as pool:
-        for future in [pool.submit(section) for section in sections]:
+        for future in [pool.submit(timed, section) for section in sections]:
             future.result()
 
 
