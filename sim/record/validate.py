@@ -75,7 +75,7 @@ def validation_runs(
 ) -> pd.DataFrame:
     """`runs` runs of the scenario (without twins), keeping only the columns patterns read
     (and those `also` names); runs stopped out of the finite range are left out, their count in
-    `attrs["stopped"]`."""
+    `attrs["stopped"]` (ScenarioError if every run stopped)."""
     kept, stopped = [], 0
     for table in iter_tables(
         chunks(scenario, runs, seed, chunk_size, twins=False), workers, stop=stop
@@ -86,6 +86,11 @@ def validation_runs(
         kept.append(table[[c for c in table.columns if c in wanted]])
         if advance is not None:
             advance(len(table) + count)
+    if stopped == runs:
+        raise ScenarioError(
+            f"every run stopped: a hostility left the finite range, driven by "
+            f"{drivers(scenario)}; there is nothing to validate"
+        )
     table = pd.concat(kept, ignore_index=True)
     table.attrs["stopped"] = stopped
     return table
@@ -188,12 +193,7 @@ def class_validation(
         scenario, chosen, runs, seed, workers, stop=stop, advance=advance,
         also=lambda t: [*coding.needed_columns(t), "run"],
     )  # fmt: skip
-    stopped = table.attrs.get("stopped", 0)
-    if stopped == runs:
-        raise ScenarioError(
-            f"every run stopped: a hostility left the finite range, driven by "
-            f"{drivers(scenario)}; there is nothing to compare with the record"
-        )
+    stopped = table.attrs["stopped"]
     coded = coding.code_runs(table, scenario.world.calm_days)
     model = describe(coded[coded["dispute"].to_numpy()], resamples, SEED + 1)
     notes = by_construction(scenario, coded)
