@@ -187,13 +187,14 @@ def validate_class(
     from sim.record.dataset import load_record
     from sim.record.patterns import load_patterns
     from sim.record.plots import plot_comparison
-    from sim.record.validate import MEASURED, class_validation
+    from sim.record.validate import MEASURED, class_validation, holds_disputes
     from sim.record.validate import markdown as pattern_markdown
 
     loaded = load_classes(classes)
     chosen = loaded.find(reference)
     every = load_patterns(patterns)
     load_record()  # checksums first: nothing is run or written on a damaged record
+    holds_disputes(chosen, loaded)
     out_dir = (
         out
         if out is not None

@@ -22,8 +22,9 @@ from sim.model.finite import drivers
 from sim.model.finite import kept as finite_runs
 from sim.model.scenario import Scenario, ScenarioError
 from sim.record import coding
-from sim.record.classes import ClassesFile, ReferenceClass
+from sim.record.classes import ClassesFile, ReferenceClass, class_disputes
 from sim.record.comparison import by_construction, compare, remarks
+from sim.record.dataset import load_record
 from sim.record.patterns import QUANTITIES, Pattern, verdict
 from sim.record.statistics import RESAMPLES, SEED, class_statistics, describe
 
@@ -172,6 +173,16 @@ class ClassValidation:
     stopped: int = 0  # runs stopped out of the finite range, left out of every statistic
 
 
+def holds_disputes(reference: ReferenceClass, classes: ClassesFile) -> None:
+    """ScenarioError unless the class holds some dispute of the record (a check before any
+    run: a class that filters every dispute out leaves nothing to hold the model against)."""
+    if class_disputes(load_record(), reference, classes.nuclear_armed).empty:
+        raise ScenarioError(
+            f"reference class {reference.name!r} holds no dispute of the record; there is "
+            "nothing to compare with"
+        )
+
+
 def class_validation(
     scenario: Scenario,
     reference: ReferenceClass,
@@ -187,6 +198,7 @@ def class_validation(
     """Run the scenario, code its runs as MID disputes and compare their statistics with the
     class's (bootstrap intervals on both sides, independent streams); evaluate the patterns
     that apply and that no data set measures."""
+    holds_disputes(reference, classes)
     record = class_statistics(reference, classes, resamples, SEED)
     chosen = [p for p in patterns if p.applies(scenario.name) and p.quantity not in MEASURED]
     table = validation_runs(

@@ -1,10 +1,11 @@
 """Generated hostile documents through every command that takes a file (issues 11, 22).
 
 Each document is a valid one (a scenario, an experiment, a patterns file, a calibration, a
-posterior sample, a finished sweep's manifest) with a few values replaced by wrong types,
-non-finite or huge numbers, deep nesting, odd unicode, markup or paths in names, saved under
-a hostile file name. Whatever comes in: exit 0 or 2, never a traceback, nothing written
-outside the output folder, nothing written at all on exit 2, no escape code printed.
+posterior sample, a finished sweep's manifest, a reference-classes file) with a few values
+replaced by wrong types, non-finite or huge numbers, deep nesting, odd unicode, markup or paths
+in names, saved under a hostile file name. Whatever comes in: exit 0 or 2, never a traceback,
+nothing written outside the output folder, nothing written at all on exit 2, no escape code
+printed.
 """
 
 import contextlib
@@ -26,6 +27,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.experiments.experiment import load_experiment, points
 from sim.model.scenario import EXPERIMENTS_DIR, ScenarioError, load_scenario
+from sim.record.classes import CLASSES
 from sim.record.patterns import PATTERNS_DIR
 
 runner = CliRunner()
@@ -469,3 +471,37 @@ def test_hostile_manifests_through_every_command_that_reads_a_sweep(finished_swe
     manifest = json.loads((finished_sweep / "manifest.json").read_text())
     document = data.draw(mutated(manifest, MANIFEST_PATHS))
     check_command(document, command, use_out=False, folder=finished_sweep)
+
+
+BASE_CLASSES = tomllib.loads(CLASSES.read_text())
+CLASSES_PATHS = [
+    ("kind",),
+    ("description",),
+    ("nuclear_armed",),
+    ("nuclear_armed", 0, "ccode"),
+    ("nuclear_armed", 0, "since"),
+    ("nuclear_armed", 1, "until"),
+    ("nuclear_armed", 2, "state"),
+    ("classes",),
+    ("classes", 0, "name"),
+    ("classes", 0, "title"),
+    ("classes", 0, "title"),
+    ("classes", 0, "defence"),
+    ("classes", 0, "from_year"),
+    ("classes", 0, "to_year"),
+    ("classes", 0, "nuclear_armed"),
+    ("classes", 0, "major_power"),
+    ("classes", 0, "involving"),
+    ("unknown",),
+]
+CLASS_COMMANDS = st.sampled_from(
+    [["record", "--classes", "FILE", "--class", "all", "--resamples", "100"],
+     ["validate", "baseline", "--class", "all", "--classes", "FILE", "--runs", "100",
+      "--resamples", "100", "--workers", "1"]]
+)  # fmt: skip
+
+
+@FEWER
+@given(data=mutated(BASE_CLASSES, CLASSES_PATHS), command=CLASS_COMMANDS, name=FILE_NAMES)
+def test_hostile_classes_files_through_record_and_validate_class(data, command, name):
+    check_command(data, command, file_name=name)
