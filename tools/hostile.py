@@ -1355,6 +1355,7 @@ def record_inputs() -> None:
         "from_year 1e308": classes_with(first, first + "\nfrom_year = 1e308"),
         "from_year 10**400": classes_with(first, first + "\nfrom_year = 1" + "0" * 400),
         "from_year 1815": classes_with(first, first + "\nfrom_year = 1815"),
+        "involving 10**400": classes_with(first, first + "\ninvolving = [1" + "0" * 400 + "]"),
         "to_year before from_year": classes_with(
             first, first + "\nfrom_year = 2000\nto_year = 1900"
         ),
@@ -1429,6 +1430,13 @@ def record_inputs() -> None:
             ["validate", scenario, *CLASS_VALIDATE, *extra, "--out", "WORK/o"],
             lambda work: os.mkfifo(work / "pipe.toml"),
         )
+    empty = write("k.toml", classes_with(first, first + "\nfrom_year = 2050"))
+    bad_input("validate --class: a class with no dispute",
+              ["validate", "baseline", *CLASS_VALIDATE, "--classes", "WORK/k.toml", "--out",
+               "WORK/o"], empty, words="holds no dispute")  # fmt: skip
+    harmless("record: a class with no dispute (shown as such)",
+             ["record", "--classes", "WORK/k.toml", "--resamples", "100", "--out", "WORK/o"],
+             empty, check=lambda work, result: "(0 disputes)" in result.stdout)  # fmt: skip
     harmless(
         "validate --class: --workers 1024 (capped, said so)",
         ["validate", "baseline", *CLASS_VALIDATE[:-2], "--workers", "1024", "--out", "WORK/o"],
