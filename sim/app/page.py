@@ -259,6 +259,7 @@ def Page():
     router = solara.use_router()
     start, problems = solara.use_memo(lambda: from_query(router.search), [])
     session = solara.use_memo(lambda: Session(start), [])
+    solara.use_effect(lambda: session.close, [])  # freed when the page's kernel closes
     _, set_tick = solara.use_state(0)
     ticks = solara.use_ref(0)
     playing, set_playing = solara.use_state(False)

@@ -14,6 +14,7 @@ import io
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ MIN_TEXT = 14  # pixels: chart text readable when projected (issue 12)
 LOG_LINES = 14  # the event log shows the newest lines only
 SPEEDS = (1, 2, 5, 10, 20, 40)  # days per second of Play
 FRAME_SECONDS = 0.25  # Play draws at most this often (drawing costs more than stepping)
+# Sessions not yet closed, by id (a count for the tests; weak: it keeps none alive).
+OPEN: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 def dyad_lines(model: EscalationModel) -> list[str]:
@@ -271,10 +274,18 @@ class Session:
     model: EscalationModel = field(init=False)
     view: View = field(init=False)
     notice: str = ""
+    closed: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.model = EscalationModel(scenario_of(self.settings), seed=self.settings["seed"])
         self.view = snapshot(self.model, self.settings, None)
+        OPEN[id(self)] = self
+
+    def close(self) -> None:
+        """Free the session once its page has gone (the page's WebSocket closed and Solara
+        closed its kernel): Play stops at its next frame and nothing steps the run again."""
+        self.closed.set()
+        OPEN.pop(id(self), None)
 
     def restart(self, settings: dict[str, Any], notice: str = "") -> View:
         """A new run with these settings (raises ValueError if they make no valid scenario)."""
@@ -288,7 +299,7 @@ class Session:
         """One day (or up to day `until`) of the run; False if `model` is no longer the run
         or the run has ended (Play then stops)."""
         with self.lock:
-            if model is not None and model is not self.model:
+            if self.closed.is_set() or (model is not None and model is not self.model):
                 return False
             if not self.model.running:
                 return False

@@ -10,6 +10,8 @@ from sim.cli.common import (
     app,
 )
 
+CULL_TIMEOUT = "10s"
+
 
 @app.command(name="app", rich_help_panel="Teaching")
 def teaching_app(
@@ -52,6 +54,9 @@ def teaching_app(
     ]
     # Solara's "This website runs on Solara" banner would cover the page's lower right corner.
     os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"
+    # A page's kernel (its session, its threads) is closed this long after its WebSocket
+    # closes, not Solara's default of 24 hours: a reconnect within it keeps the run.
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CULL_TIMEOUT)
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this
