@@ -18,8 +18,17 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.plots.style import OKABE_ITO, OUTCOME_COLOURS
+from sim.app.many import (
+    ROAD_COLUMNS,
+    TABLE_ROWS,
+    ManyResult,
+    shown_columns,
+    war_lines,
+    war_risk,
+)
 from sim.app.session import History, war_spans
 from sim.model.ladder import LADDER
+from sim.model.outcomes import Road
 
 RUNG_COLOURS = ("#009E73", "#56B4E9", "#0072B2", "#E69F00", "#D55E00", "#CC79A7", "#000000")
 RUNG_DASHES = ("2 6", "2 6", "8 4", "8 4", "", "", "")  # dashed below strikes, solid above
@@ -283,3 +292,54 @@ def run_panel(view) -> str:
             "</div></div>"
         )
     return "".join(parts)
+
+
+def html_table(header: tuple[str, ...], rows: list[tuple], name: str) -> str:
+    """A table as HTML, every cell escaped, in a box that scrolls sideways if it must."""
+    cells = "".join(f"<th scope='col'>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f"<div class='esc-scroll'><table class='{name}'><thead><tr>{cells}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def many_html(many: ManyResult) -> str:
+    """What the page shows of many runs: the war risks, the outcome bars, the roads, which
+    roads each war needed, wars that needed two roads, when wars start, the per-run table."""
+    risks = [war_risk(many.tally), *war_lines(many.tally)]
+    columns = shown_columns(many.table)
+    rows = list(many.table[columns].head(TABLE_ROWS).itertuples(index=False))
+    return (
+        f"<p><b>{_e(many.title)}</b> (each run counted once, at its highest outcome)</p>"
+        + _list(risks, "war-risks big-risks")
+        + f'<div class="outcome-chart">{outcome_bars(many.outcomes, many.title)}</div>'
+        + "<p><b>Roads to war</b>: each run against its twin without that road.</p>"
+        + html_table(ROAD_COLUMNS, many.roads, "roads")
+        + "<p><b>Which roads each war needed</b> (the road's twin did not reach war); one war "
+        "can need several.</p>"
+        + html_table(("roads", "wars"), many.needed or [("no war in these runs", "0")], "needed")
+        + "<p><b>Wars that needed two roads at once</b>: each cell counts the wars that needed "
+        "both the row's road and the column's; on the diagonal, the wars each road caused.</p>"
+        + html_table(("road", *(road.label for road in Road)), many.both, "both")
+        + "<p><b>When wars start</b> (the day a dyad first reached open war).</p>"
+        + html_table(("days", "runs whose war began then"), many.war_days, "war-days")
+        + "<details class='esc-details'><summary>"
+        + f"The per-run table: one row a run (the first {min(TABLE_ROWS, many.n):,} of "
+        + f"{many.n:,} here, every run in the download)</summary><div class='per-run'>"
+        + html_table(tuple(columns), rows, "per-run")
+        + "</div></details>"
+    )
+
+
+def compare_html(table: pd.DataFrame, title: str) -> str:
+    """The comparison of A and B: a table of each outcome's share and the bars side by side."""
+    rows = [
+        (r.settings, r.outcome, f"{r.share:.1%}", f"{r.low:.1%} to {r.high:.1%}")
+        for r in table.itertuples()
+    ]
+    return (
+        f"<p><b>{_e(title)}</b></p>"
+        + html_table(("settings", "outcome", "share", "95% interval"), rows, "compare")
+        + f'<div class="compare-chart">{outcome_bars(table, title)}</div>'
+    )

@@ -162,6 +162,17 @@ def needed_rows(table: pd.DataFrame) -> list[tuple[str, str]]:
     return [(roads, f"{n:,} of {len(wars):,}") for roads, n in ranked]
 
 
+def both_rows(table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Wars that needed both the row's road and the column's (on the diagonal, the wars each
+    road caused): one row per road, its cells counts of wars."""
+    wars = table[table["escalated"]]
+    flags = {road.label: wars[f"caused_by_{road.label}"].to_numpy() for road in Road}
+    return [
+        (row, *(f"{int((flags[row] & flags[column]).sum()):,}" for column in flags))
+        for row in flags
+    ]
+
+
 def war_day_rows(table: pd.DataFrame, spec: Scenario) -> list[tuple[str, str]]:
     """When wars start: the runs whose first open war began in each block of WAR_BLOCK days."""
     day = table[f"first_rung_{spec.world.escalation_rung}_day"]
@@ -201,6 +212,7 @@ class ManyResult:
     outcomes: pd.DataFrame  # outcome_table of these settings
     roads: list[tuple[str, ...]]
     needed: list[tuple[str, str]]
+    both: list[tuple[str, ...]]
     war_days: list[tuple[str, str]]
 
 
@@ -218,6 +230,7 @@ def many_result_of(settings: dict[str, Any], n: int) -> ManyResult:
         outcomes=outcome_table([("these settings", tally)]),
         roads=road_rows(tally, spec),
         needed=needed_rows(table),
+        both=both_rows(table),
         war_days=war_day_rows(table, spec),
     )
 

@@ -25,7 +25,7 @@ import solara
 
 from sim.app.many import war_risk
 from sim.app.panels import Compare, LessonPanel, ManyRuns, RunView
-from sim.app.session import SPEEDS
+from sim.app.session import SPEEDS, View
 from sim.app.settings import (
     SLIDERS,
     SWITCHES,
@@ -34,14 +34,14 @@ from sim.app.settings import (
     scenario_names,
     slider_bounds,
     value_words,
-    with_value,
 )
 from sim.app.state import TABS, PageState, use_page, warm_up
-from sim.app.widgets import CSS, BrowserSetup, Help, line
+from sim.app.widgets import CSS, BrowserSetup, Help, details, heading, line, markdown_html
 from sim.app.words import INFO, TOOLTIPS, slider_note, switch_help, switch_note
 from sim.model.reference import parameter_tables
 from sim.model.scenario import Mechanisms
 
+ADDRESS_DELAY = 0.5  # seconds without a change before the address takes the new settings
 TITLE = "Escalation under a tripwire: a teaching model, not a forecast"
 START_HERE = (
     "**Start here.** Choose a lesson under *Lessons* (on a tablet or phone: the **Lesson** "
@@ -49,6 +49,53 @@ START_HERE = (
     "questions beside the run. Or press **Play** to watch one year of the crisis, day by day. "
     "Any change of a setting restarts the run at day 0."
 )
+# The page's fixed text, made once: one widget (Solara's Markdown and Details cost several).
+ABOUT = (
+    f"<div class='start-here'>{markdown_html(START_HERE)}</div>"
+    + details(
+        "About this model (what it is, what each mechanism does, what it is not)",
+        markdown_html(INFO),
+    )
+    + details(
+        "Every parameter of the model (as `escalation parameters` prints them)",
+        markdown_html(parameter_tables()),
+        "parameters",
+    )
+)
+
+
+@solara.component
+def SliderControl(state: PageState, name: str, value: float, note: str):
+    """One slider: its value in words above it, its tooltip, and a note if it is extreme.
+    Drawn again only when its own value changes (its arguments are plain values)."""
+    low, high = slider_bounds(name)
+    with Help(TOOLTIPS[name]):  # one root: a component of several would cost a widget more
+        solara.Text(value_words(name, value), classes=["slider-value"])
+        slider = solara.SliderInt if is_whole(name) else solara.SliderFloat
+        slider(
+            label=SLIDERS[name].label,
+            value=value,
+            min=low,
+            max=high,
+            step=SLIDERS[name].step,
+            on_value=lambda moved: state.move(name, moved),
+            tick_labels=False,
+        )
+        # Always there (empty and hidden when there is nothing to say): a child that comes
+        # and goes would make the page re-create the slider, and a keyboard user lose it.
+        solara.Text(note, classes=["esc-note", "extreme-note"])
+
+
+@solara.component
+def SwitchControl(state: PageState, name: str, on: bool):
+    """One mechanism's switch, with its tooltip in words and a note when off closes a road."""
+    with Help(switch_help(name)):
+        solara.Checkbox(
+            label=SWITCHES.get(name, name),
+            value=on,
+            on_value=lambda value: state.switch(name, value),
+        )
+        solara.Text(switch_note(name, on), classes=["esc-note", "extreme-note"])
 
 
 @solara.component
@@ -57,21 +104,15 @@ def Controls(state: PageState):
     note when the value is extreme), a switch per mechanism, and "Restore defaults"."""
     settings = state.settings.value
     start = defaults(settings["scenario"])
-    with solara.Column(gap="6px"):
-        solara.Markdown("### Settings")
-        solara.Text(
-            "A change restarts the run at day 0 with the new settings.",
-            style={"font-style": "italic"},
-        )
+    with solara.Div(classes=["settings"]):
+        heading("Settings")
+        line("A change restarts the run at day 0 with the new settings.", "hint")
         with Help(TOOLTIPS["scenario"]):
             solara.Select(
                 label="Scenario",
                 values=list(scenario_names()),
                 value=settings["scenario"],
-                on_value=lambda name: (
-                    name in scenario_names()
-                    and state.change({**defaults(name), "seed": settings["seed"]})
-                ),
+                on_value=state.choose_scenario,
             )
         with Help(TOOLTIPS["seed"]):
             solara.InputText(
@@ -80,50 +121,22 @@ def Controls(state: PageState):
                 on_value=state.commit_seed,
                 continuous_update=False,
             )
-        if state.seed_error.value:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=html.escape(state.seed_error.value),
-                classes=["esc-error", "seed-error"],
-                attributes={"role": "alert"},
-            )
+        solara.HTML(  # always there, empty when the seed is fine (see SliderControl)
+            tag="div",
+            unsafe_innerHTML=html.escape(state.seed_error.value),
+            classes=["esc-error", "seed-error"],
+            attributes={"role": "alert"},
+        )
         for name in SLIDERS:
-            low, high = slider_bounds(name)
-            whole = is_whole(name)
-
-            def moved(value, name=name, whole=whole) -> None:
-                value = round(value) if whole else round(float(value), 6)
-                if value != settings[name]:
-                    state.change(with_value(settings, name, value))
-
-            with Help(TOOLTIPS[name]):
-                solara.Text(value_words(name, settings[name]), classes=["slider-value"])
-                slider = solara.SliderInt if whole else solara.SliderFloat
-                slider(
-                    label=SLIDERS[name].label,
-                    value=settings[name],
-                    min=low,
-                    max=high,
-                    step=SLIDERS[name].step,
-                    on_value=moved,
-                    tick_labels=False,
-                )
-            if note := slider_note(name, settings[name], start[name]):
-                solara.Text(note, classes=["esc-note", "extreme-note"])
-        solara.Markdown("#### Mechanisms")
+            value = settings[name]
+            SliderControl(state, name, value, slider_note(name, value, start[name]))
+        heading("Mechanisms", 4)
         for name in Mechanisms.model_fields:
-            with Help(switch_help(name)):
-                solara.Checkbox(
-                    label=SWITCHES.get(name, name),
-                    value=settings[name],
-                    on_value=lambda on, name=name: state.change({**settings, name: bool(on)}),
-                )
-            if note := switch_note(name, settings[name]):
-                solara.Text(note, classes=["esc-note", "extreme-note"])
+            SwitchControl(state, name, settings[name])
         with Help("Every control back to the reassurance scenario's values, seed 1."):
             solara.Button(
                 "Restore defaults",
-                on_click=lambda: state.change(defaults()),
+                on_click=state.restore_defaults,
                 outlined=True,
                 style={"text-transform": "none"},
             )
@@ -163,16 +176,13 @@ def PlayButtons(state: PageState, playing: bool, running: bool, speed: int):
 
 
 @solara.component
-def RunBar(state: PageState):
+def RunBar(state: PageState, view: View):
     """The buttons; the day, the outcome and P(war) in large type beside them (the outcome and
     P(war) announced to screen readers as they change, not the day)."""
-    view = state.view.value
     with solara.Div(classes=["run-bar"]):
         PlayButtons(state, view.playing, view.running, view.speed)
-        if state.problem.value:
-            line(state.problem.value, "esc-error", "action-problem")
-        if view.notice:
-            line(view.notice, "esc-notice", "restart-notice")
+        line(state.problem.value, "esc-error", "action-problem")
+        line(view.notice, "esc-notice", "restart-notice")
         day = f"Day {view.day} of {view.horizon} · crisis rung {view.rung}"
         solara.HTML(
             tag="div",
@@ -214,18 +224,35 @@ def Page():
     """The app; each browser page gets its own run (a class shares none)."""
     router = solara.use_router()
     state = use_page(router.search)
+    # The run's view is read here and handed to the Play bar and the run's panel, so that
+    # both are drawn in one pass: the chart never shows another day than the counter. The
+    # other panels take only `state` and are not drawn again when the run moves on.
+    view = state.view.value
     solara.use_effect(
         lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start(), []
     )
-    # The address follows the page after every change, and the page follows the address when
-    # it changes by itself (Back, Forward): one effect each way.
+    # The address follows the page after every change, once changes pause for ADDRESS_DELAY
+    # seconds (a slider dragged or stepped by its arrow key is one entry of the browser's
+    # history, not one per value); the page follows the address when it changes by itself
+    # (Back, Forward). One effect each way.
     address = state.address()
+    search = solara.use_ref(router.search)
+    search.current = router.search
 
-    def push() -> None:
-        if (router.search or "") != address:
-            router.push(router.path + (f"?{address}" if address else ""))
+    def push_later():
+        def push() -> None:
+            if state.address() != address:  # the page moved on: a newer timer pushes
+                return
+            if (search.current or "") != address:
+                state.pushed = address
+                router.push(router.path + (f"?{address}" if address else ""))
 
-    solara.use_effect(push, [address])
+        timer = threading.Timer(ADDRESS_DELAY, push)
+        timer.daemon = True
+        timer.start()
+        return timer.cancel
+
+    solara.use_effect(push_later, [address])
     solara.use_effect(lambda: state.follow_address(router.search), [router.search])
 
     solara.Title(TITLE)
@@ -233,23 +260,16 @@ def Page():
     with solara.Div(classes=["esc-page"], attributes={"data-tab": state.tab.value}):
         BrowserSetup()
         solara.HTML(tag="h1", unsafe_innerHTML=html.escape(TITLE))
-        with solara.Div(classes=["start-here"]):
-            solara.Markdown(START_HERE)
-        with solara.Details(
-            "About this model (what it is, what each mechanism does, what it is not)"
-        ):
-            solara.Markdown(INFO)
-        with solara.Details(
-            "Every parameter of the model (as `escalation parameters` prints them)"
-        ):
-            solara.Markdown(parameter_tables())
-        for problem in state.problems:
+        solara.HTML(tag="div", unsafe_innerHTML=ABOUT, classes=["about"])
+        if state.problems:  # fixed for the page's life: no sibling ever shifts
             solara.HTML(
-                tag="div",
-                unsafe_innerHTML=html.escape(problem),
-                classes=["esc-error", "address-problem"],
+                tag="ul",
+                unsafe_innerHTML="".join(
+                    f"<li class='esc-error address-problem'>{html.escape(p)}</li>"
+                    for p in state.problems
+                ),
             )
-        RunBar(state)
+        RunBar(state, view)
         TabBar(state)
         with solara.Div(classes=["esc-grid"]):
             with solara.Div(classes=["esc-side"]):
@@ -259,7 +279,7 @@ def Page():
                     Controls(state)
             with solara.Div(classes=["esc-main"]):
                 with solara.Div(classes=["panel", "panel-run", "main"]):
-                    RunView(state)
+                    RunView(state, view)
                 with solara.Div(classes=["panel", "panel-many"]):
                     ManyRuns(state)
                     Compare(state)

@@ -4,63 +4,105 @@ from it what it shows."""
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 
 import markdown
 import solara
 
 from sim.analysis.timeline import NOT_A_FORECAST
-from sim.app.charts import outcome_bars, run_panel
+from sim.app.charts import compare_html, many_html, run_panel
 from sim.app.figures import outcome_figure, png, table_csv
 from sim.app.lessons import lesson as lesson_of
 from sim.app.lessons import lessons, model_sections, without_figures
 from sim.app.many import (
     MANY_RUNS,
-    ROAD_COLUMNS,
     RUN_COUNTS,
-    TABLE_ROWS,
     queued,
-    shown_columns,
-    war_lines,
-    war_risk,
 )
+from sim.app.session import View
 from sim.app.settings import PRESETS, caption
 from sim.app.state import PageState
-from sim.app.widgets import Downloads, Help, html_table, items
+from sim.app.widgets import Downloads, Help, details, heading, line, markdown_html
 
 
 @solara.component
-def RunLive(state: PageState):
-    """The run as it is now (drawn each frame of Play): one piece of HTML."""
-    solara.HTML(tag="div", unsafe_innerHTML=run_panel(state.view.value), classes=["run-live"])
-
-
-@solara.component
-def RunView(state: PageState):
+def RunView(state: PageState, view: View):
     """The run: its chart, each dyad's state, the network, the cards, the day's decisions,
-    the whole timeline, the outcome and its record (`RunLive`), the downloads and the twins."""
-    RunLive(state)
-    Downloads(state.run_png, state.run_csv, "run")
-    with Help(
-        "Plays this run to its end four more times, each with one road to war "
-        "suppressed and the same random numbers, and tells what changed."
-    ):
-        solara.Button(
-            "Show this run's twins",
-            on_click=state.twins,
-            outlined=True,
-            style={"text-transform": "none"},
+    the whole timeline, the outcome and its record (one piece of HTML, drawn each frame in
+    the same pass as the day in the Play bar), the downloads and the twins."""
+    solara.HTML(tag="div", unsafe_innerHTML=run_panel(view), classes=["run-live"])
+    with solara.Div(classes=["esc-row"]):
+        Downloads(state.run_png, state.run_csv, "run")
+        with Help(
+            "Plays this run to its end four more times, each with one road to war "
+            "suppressed and the same random numbers, and tells what changed."
+        ):
+            solara.Button(
+                "Show this run's twins",
+                on_click=state.twins,
+                outlined=True,
+                style={"text-transform": "none"},
+            )
+    line(NOT_A_FORECAST, "hint")
+
+
+@functools.cache
+def lesson_html(number: str) -> str:
+    """A lesson beside the run, as its file says it (made once per server): its question,
+    its steps in the app and its questions, then on demand the whole lesson (its figures
+    inline) and the sections of docs/model.md it cites."""
+    shown = lesson_of(number)
+    steps = "".join(f"<li>{_inline(s)}</li>" for s in shown.steps)
+    questions = "".join(f"<li>{_inline(q)}</li>" for q in shown.questions)
+    whole = []
+    for piece in without_figures(shown.text):
+        if isinstance(piece, str):
+            whole.append(markdown_html(piece))
+            continue
+        path = next((p for _, p in shown.figures if p.name == piece[1].split("/")[-1]), None)
+        if path is not None and path.is_file():
+            data = base64.b64encode(path.read_bytes()).decode()
+            whole.append(
+                f"<figure><img src='data:image/png;base64,{data}' alt='{html.escape(piece[0])}'>"
+                f"<figcaption>{html.escape(piece[0])}</figcaption></figure>"
+            )
+    cited = "".join(
+        details(
+            f"docs/model.md §{n}: {model_sections()[n][0]}", markdown_html(model_sections()[n][1])
         )
-    solara.Text(NOT_A_FORECAST, style={"font-style": "italic"})
+        for n in shown.cited
+        if n in model_sections()
+    )
+    return (
+        f"<h4>Lesson {shown.number}: {html.escape(shown.title)}</h4>"
+        f"<p><b>Question.</b> {_inline(shown.question)}</p>"
+        f"<p><b>In the app</b> {_inline(shown.app_note)}</p><ol class='lesson-steps'>{steps}</ol>"
+        "<p><b>Questions.</b> Each can be answered from this page: the timeline, the tables of "
+        "many runs, and the parameters under <i>About</i>.</p>"
+        f"<ol class='lesson-questions'>{questions}</ol>"
+        + details(
+            f"The whole lesson {shown.number} (commands, figure, what to notice, theory)",
+            "".join(whole),
+            "whole-lesson",
+        )
+        + cited
+    )
+
+
+def _inline(text: str) -> str:
+    """A line of lesson Markdown as inline HTML (bold, italics and code: what steps use)."""
+    return markdown.markdown(text).removeprefix("<p>").removesuffix("</p>")
 
 
 @solara.component
 def LessonPanel(state: PageState):
     """The lessons: a button per lesson (it sets every control), and the lesson chosen, read
     from its file: its question, its steps in the app, its questions, and the whole text."""
-    solara.Markdown("### Lessons")
+    heading("Lessons")
     if not lessons():
-        solara.Text("The lessons' files (docs/lessons/) are not part of this installation.")
+        line("The lessons' files (docs/lessons/) are not part of this installation.")
     for preset in PRESETS:
         with Help(
             f"Sets every control to the start of lesson {preset.lesson} and shows its steps here."
@@ -72,67 +114,29 @@ def LessonPanel(state: PageState):
                 color="primary",
                 style={"text-transform": "none", "justify-content": "start"},
             )
-    shown = lesson_of(state.lesson.value) if state.lesson.value else None
-    if shown is None:
-        return
-    with solara.Div(classes=["lesson"], attributes={"aria-label": f"Lesson {shown.number}"}):
-        solara.Markdown(f"#### Lesson {shown.number}: {shown.title}")
-        solara.Markdown(f"**Question.** {shown.question}")
-        solara.Markdown(f"**In the app** {shown.app_note}".rstrip())
-        solara.HTML(
-            tag="ol",
-            unsafe_innerHTML="".join(f"<li>{_md(s)}</li>" for s in shown.steps),
-            classes=["lesson-steps"],
-        )
-        solara.Markdown(
-            "**Questions.** Each can be answered from this page: the timeline, "
-            "the tables of many runs, and the parameters under *About*."
-        )
-        solara.HTML(
-            tag="ol",
-            unsafe_innerHTML="".join(f"<li>{_md(q)}</li>" for q in shown.questions),
-            classes=["lesson-questions"],
-        )
-        with solara.Details(
-            f"The whole lesson {shown.number} (commands, figure, what to notice, theory)"
-        ):
-            for piece in without_figures(shown.text):
-                if isinstance(piece, str):
-                    solara.Markdown(piece)
-                else:
-                    path = next(p for alt, p in shown.figures if p.name == piece[1].split("/")[-1])
-                    if path.is_file():
-                        solara.Image(path.read_bytes(), width="100%")
-                        solara.Text(piece[0], style={"font-style": "italic"})
-        for number in shown.cited:
-            if number in model_sections():
-                title, text = model_sections()[number]
-                with solara.Details(f"docs/model.md §{number}: {title}"):
-                    solara.Markdown(text)
-        solara.Button(
-            "Close the lesson",
-            on_click=state.close_lesson,
-            text=True,
-            style={"text-transform": "none"},
-        )
-
-
-def _md(text: str) -> str:
-    """A line of lesson Markdown as HTML (bold, italics and code: what the steps use)."""
-    return markdown.markdown(text).removeprefix("<p>").removesuffix("</p>")
+    number = state.lesson.value
+    shown = lesson_html(number) if number and lesson_of(number) else ""
+    solara.HTML(tag="div", unsafe_innerHTML=shown, classes=["lesson"])
+    solara.Button(
+        "Close the lesson",
+        on_click=state.close_lesson,
+        text=True,
+        disabled=not shown,
+        style={"text-transform": "none"},
+    )
 
 
 @solara.component
 def ManyRuns(state: PageState):
     """Many runs of the settings shown: war risks, outcome bars, roads, which roads each war
-    needed, when wars start, and the per-run table."""
-    solara.Markdown("### Many runs")
-    solara.Text(
+    needed, when wars start, and the per-run table (one piece of HTML), with downloads."""
+    heading("Many runs")
+    line(
         "Many runs of the settings shown (runs 0 to n − 1 of the seed), each with its four "
         "twins: the same random numbers with one road to war suppressed."
     )
     pending = state.many_pending.value
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Div(classes=["esc-row"]):
         for n in RUN_COUNTS:
             with Help(f"Runs 0 to {n - 1:,} of the seed shown, with the settings shown."):
                 solara.Button(
@@ -142,75 +146,42 @@ def ManyRuns(state: PageState):
                     color="primary",
                     style={"text-transform": "none"},
                 )
+    many = state.many_shown()
     if pending:
         ahead = max(0, queued() - 1)
-        wait = (
+        status = "Running…" + (
             f" ({ahead} other request{'s' * (ahead != 1)} in the server's queue)" if ahead else ""
         )
-        solara.Text(f"Running…{wait}", classes=["many-pending"])
-    many = state.many_shown()
-    if many is None:
-        solara.Text("No many-run results for the settings shown yet.", classes=["many-none"])
-        return
-    solara.Markdown(
-        f"**{html.escape(many.title)}** (each run counted once, at its highest outcome)"
-    )
-    items([war_risk(many.tally), *war_lines(many.tally)], "war-risks big-risks")
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=outcome_bars(many.outcomes, many.title),
-        classes=["outcome-chart"],
-    )
-    Downloads(
-        lambda: png(outcome_figure(many.outcomes, many.title)),
-        lambda: table_csv(many.outcomes),
-        "outcomes",
-    )
-    solara.Markdown("**Roads to war**: each run against its twin without that road.")
-    solara.HTML(tag="div", unsafe_innerHTML=html_table(ROAD_COLUMNS, many.roads, "roads"))
-    solara.Markdown(
-        "**Which roads each war needed** (the road's twin did not reach war); "
-        "one war can need several."
-    )
-    rows = many.needed or [("no war in these runs", "0")]
-    solara.HTML(tag="div", unsafe_innerHTML=html_table(("roads", "wars"), rows, "needed"))
-    solara.Markdown("**When wars start** (the day a dyad first reached open war).")
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=html_table(
-            ("days", "runs whose war began then"), many.war_days, "war-days"
-        ),
-    )
-    columns = shown_columns(many.table)
-    with solara.Details(
-        f"The per-run table: one row a run (the first {TABLE_ROWS} of "
-        f"{many.n:,} on the page, every run in the download)"
-    ):
-        rows = many.table[columns].head(TABLE_ROWS).itertuples(index=False)
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=html_table(tuple(columns), list(rows), "per-run"),
-            classes=["per-run"],
-        )
-    with Help("Every run's row with every column (runs.parquet's columns), for a spreadsheet."):
-        solara.FileDownload(
-            lambda: table_csv(many.table),
-            filename=f"runs-{many.n}.csv",
-            label="Download the per-run table (CSV)",
-            mime_type="text/csv",
-        )
+    else:
+        status = "" if many else "No many-run results for the settings shown yet."
+    line(status, "many-status")
+    solara.HTML(tag="div", unsafe_innerHTML=many_html(many) if many else "", classes=["many"])
+    if many is not None:  # last, so that nothing after it shifts
+        with solara.Div(classes=["esc-row"]):
+            Downloads(
+                lambda: png(outcome_figure(many.outcomes, many.title)),
+                lambda: table_csv(many.outcomes),
+                "outcomes",
+            )
+            with Help("Every run's row, every column (runs.parquet's), for a spreadsheet."):
+                solara.FileDownload(
+                    lambda: table_csv(many.table),
+                    filename=f"runs-{many.n}.csv",
+                    label="Download the per-run table (CSV)",
+                    mime_type="text/csv",
+                )
 
 
 @solara.component
 def Compare(state: PageState):
     """Keep two settings as A and B; show their many-run outcomes side by side."""
-    solara.Markdown("### Compare A and B")
-    solara.Text(
+    heading("Compare A and B")
+    line(
         "Keep the settings shown as A, change them, keep them as B, then compare: both run "
         "from the same seed (A's) and the same run numbers."
     )
     kept = state.kept.value
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Div(classes=["esc-row"]):
         for slot in ("A", "B"):
             with Help(f"Remembers the settings shown as {slot} (changing settings keeps it)."):
                 solara.Button(
@@ -229,26 +200,16 @@ def Compare(state: PageState):
             )
     for slot in ("A", "B"):
         text = caption(kept[slot]) if kept[slot] else "not kept yet"
-        solara.Text(f"{slot}: {text}", classes=[f"kept-{slot.lower()}"])
-    if state.compare_pending.value:
-        solara.Text("Comparing…")
+        line(f"{slot}: {text}", f"kept-{slot.lower()}")
     result = state.compared.value
-    if isinstance(result, str):
-        solara.Text(result, classes=["esc-error"])
-        return
-    if result is None or (result[0], result[1]) != (kept["A"], kept["B"]):
-        return
-    _, _, table, title = result
-    solara.Markdown(f"**{html.escape(title)}**")
-    rows = [
-        (r.settings, r.outcome, f"{r.share:.1%}", f"{r.low:.1%} to {r.high:.1%}")
-        for r in table.itertuples()
-    ]
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=html_table(
-            ("settings", "outcome", "share", "95% interval"), rows, "compare"
-        ),
-    )
-    solara.HTML(tag="div", unsafe_innerHTML=outcome_bars(table, title), classes=["compare-chart"])
-    Downloads(lambda: png(outcome_figure(table, title)), lambda: table_csv(table), "compare")
+    shown = result is not None and not isinstance(result, str)
+    shown = shown and (result[0], result[1]) == (kept["A"], kept["B"])
+    if state.compare_pending.value:
+        status = "Comparing…"
+    else:
+        status = result if isinstance(result, str) else ""
+    line(status, "esc-error" if isinstance(result, str) else "compare-status")
+    solara.HTML(tag="div", unsafe_innerHTML=compare_html(*result[2:]) if shown else "")
+    if shown:  # last, so that nothing after it shifts
+        table, title = result[2:]
+        Downloads(lambda: png(outcome_figure(table, title)), lambda: table_csv(table), "compare")

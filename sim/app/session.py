@@ -222,7 +222,7 @@ def snapshot(session: Session, twins: list[str] | None = None) -> View:
         roles={a.name: a.role.value for a in model.actors},
         result=None if model.running else model.result(),
         twins=twins,
-        notice=session.notice,
+        notice=session.notice if model.day == 0 else "",  # until the new run moves on
     )
 
 
@@ -285,7 +285,6 @@ class Session:
             target = self.model.day + 1 if until is None else min(until, self.model.world.days)
             while self.model.running and self.model.day < target:
                 self._one_day()
-            self.notice = ""
             self._publish()
             return self.model.running
 

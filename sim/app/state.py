@@ -27,9 +27,12 @@ from sim.app.settings import (
     caption,
     defaults,
     from_address,
+    is_whole,
     parse_seed,
+    scenario_names,
     scenario_of,
     to_address,
+    with_value,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,6 +61,7 @@ class PageState:
     many_pending: solara.Reactive[bool]
     compared: solara.Reactive[tuple | None]  # (A, B, outcome table, title) or an error line
     compare_pending: solara.Reactive[bool]
+    pushed: str = ""  # the address the page last put in the browser's address bar
 
     # -- the run
 
@@ -83,10 +87,30 @@ class PageState:
         except ValueError as error:  # out of the scenario's range: say so, keep the run
             self.seed_error.value = f"These settings make no valid scenario: {error}"
             return
+        self.show()  # the new run first: what a person waits for
         self.seed_error.value = ""
         self.seed_text.value = str(settings["seed"])
         self.settings.value = dict(settings)
-        self.show()
+
+    def move(self, name: str, value: float) -> None:
+        """A slider moved (its followers with it, `with_value`)."""
+        value = round(value) if is_whole(name) else round(float(value), 6)
+        settings = self.settings.value
+        if value != settings[name]:
+            self.change(with_value(settings, name, value))
+
+    def switch(self, name: str, on: bool) -> None:
+        """A mechanism switched on or off."""
+        if bool(on) != self.settings.value[name]:
+            self.change({**self.settings.value, name: bool(on)})
+
+    def choose_scenario(self, name: str) -> None:
+        """Another scenario: every control to its values, the seed kept."""
+        if name in scenario_names():
+            self.change({**defaults(name), "seed": self.settings.value["seed"]})
+
+    def restore_defaults(self) -> None:
+        self.change(defaults())
 
     def commit_seed(self, text: str) -> None:
         """The seed typed: a new run with it, or a message beside the field (run kept)."""
@@ -174,9 +198,13 @@ class PageState:
         return to_address(self.settings.value, self.lesson.value, self.kept.value)
 
     def follow_address(self, query: str | None) -> None:
-        """The page as the address says (Back and Forward): settings, lesson and A and B."""
-        if (query or "") == self.address():
+        """The page as the address says (Back and Forward): settings, lesson and A and B.
+        The address the page itself pushed last is no news (the page may have moved on
+        since; it pushes again)."""
+        query = query or ""
+        if query in (self.address(), self.pushed):
             return
+        self.pushed = query  # now the page's address: Forward from here is news again
         found = from_address(query)
         if found.settings != self.settings.value:
             self.change(found.settings, notice="The address changed: the run restarted at day 0")
@@ -250,6 +278,7 @@ def use_page(query: str | None) -> PageState:
         many_pending=solara.use_reactive(False),
         compared=solara.use_reactive(None, equals=_same),
         compare_pending=solara.use_reactive(False),
+        pushed=query or "",
     )
     state = solara.use_memo(lambda: state, [])  # the same object for the page's life
     solara.use_thread(state.watch, [], intrusive_cancel=False)

@@ -3,10 +3,12 @@ the widgets every panel uses (a control with its tooltip, download buttons, a ca
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import solara
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -17,19 +19,37 @@ def BrowserSetup(lang: str = "en"):
     """Sets the page's language and a viewport that allows zoom; shows the skip link to Play."""
 
 
-@solara.component
-def Help(text: str, children: list = []):  # noqa: B006 (Solara's children convention)
+def Help(text: str, children: list | None = None):
     """A control with its tooltip below it, shown on hover (on a phone: after a tap, until a
-    tap elsewhere) and while the control has the keyboard's focus (CSS only, page.css)."""
-    with solara.Div(classes=["esc-help"]):
-        solara.Column(children=children, gap="0px")
-        solara.Div(children=[text], classes=["help-tip"], attributes={"role": "tooltip"})
+    tap elsewhere) and while the control has the keyboard's focus. One widget: the tooltip is
+    the wrapper's `data-tip`, drawn by CSS (page.css): every widget costs each re-drawing of
+    the page, and a page has a hundred controls."""
+    return solara.Div(children=children or [], classes=["esc-help"], attributes={"data-tip": text})
+
+
+def heading(text: str, level: int = 3) -> None:
+    """A heading (one widget; a Markdown heading costs several)."""
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text))
+
+
+@functools.cache
+def markdown_html(text: str) -> str:
+    """Markdown as HTML (tables included), converted once per server."""
+    return markdown.markdown(text, extensions=["tables"])
+
+
+def details(summary: str, inner_html: str, name: str = "") -> str:
+    """A part that opens on demand, as the browser's own <details> (one widget in all)."""
+    return (
+        f"<details class='esc-details {name}'><summary>{html.escape(summary)}</summary>"
+        f"<div class='details-body'>{inner_html}</div></details>"
+    )
 
 
 @solara.component
 def Downloads(image: Callable[[], bytes], csv: Callable[[], str], stem: str):
     """The chart shown above as a PNG file, and its data as a CSV file, each made when asked."""
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Div(classes=["esc-row"]):
         with Help("The chart above as an image file (PNG), with its caption."):
             solara.FileDownload(image, filename=f"{stem}.png", label="Download chart (PNG)",
                                 mime_type="image/png")  # fmt: skip
@@ -38,29 +58,6 @@ def Downloads(image: Callable[[], bytes], csv: Callable[[], str], stem: str):
                                 mime_type="text/csv")  # fmt: skip
 
 
-def html_table(header: tuple[str, ...], rows: list[tuple], name: str) -> str:
-    """A table as HTML, every cell escaped, in a box that scrolls sideways if it must."""
-    cells = "".join(f"<th scope='col'>{html.escape(str(h))}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return (
-        f"<div class='esc-scroll'><table class='{name}'><thead><tr>{cells}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
 def line(text: str, *classes: str) -> None:
     """One line of text as a block of its own (escaped)."""
     solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=list(classes))
-
-
-def items(lines: list[str], name: str, tag: str = "ul", live: bool = False) -> None:
-    """Lines as a list (escaped)."""
-    attributes = {"aria-live": "polite"} if live else {}
-    solara.HTML(
-        tag=tag,
-        unsafe_innerHTML="".join(f"<li>{html.escape(line)}</li>" for line in lines),
-        classes=[name],
-        attributes=attributes,
-    )

@@ -15,6 +15,7 @@ from sim.app.many import (
     MANY_RUNS,
     POOL,
     WORKER_NICENESS,
+    both_rows,
     compare,
     many_result_of,
     many_runs,
@@ -82,6 +83,17 @@ def test_which_roads_each_war_needed_counts_every_war_once(result):
                 needed &= flag if road.label in names else ~flag
         assert int(needed.sum()) == int(n.split(" of ")[0].replace(",", "")), roads
     assert needed_rows(table[~table["escalated"]]) == []
+
+
+def test_the_two_roads_table_counts_the_wars_that_needed_both(result):
+    wars = result.table[result.table["escalated"]]
+    rows = {row[0]: row[1:] for row in both_rows(result.table)}
+    labels = [road.label for road in Road]
+    for i, a in enumerate(labels):
+        for j, b in enumerate(labels):
+            both = wars[f"caused_by_{a}"] & wars[f"caused_by_{b}"]
+            assert int(rows[a][j].replace(",", "")) == int(both.sum())
+        assert int(rows[a][i]) == int(result.tally.caused[Road[a.upper()]])
 
 
 def test_when_wars_start_counts_each_war_in_its_block_of_days(base, result):
