@@ -268,7 +268,7 @@ def run_panel(view) -> str:
         f"</div><div><h3>Decisions of day {view.day}</h3>",
         _list(view.decisions, "decisions"),
         "</div></div>",
-        f"<h3>Timeline of this run (every event to day {view.day})</h3>",
+        f"<h3>Event log: the whole timeline of this run, to day {view.day}</h3>",
         _list(
             view.timeline or ["Nothing has happened yet: press Step or Play."],
             "timeline event-log",

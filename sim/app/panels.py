@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import re
 
 import markdown
 import solara
@@ -57,7 +58,8 @@ def lesson_html(number: str) -> str:
     steps = "".join(f"<li>{_inline(s)}</li>" for s in shown.steps)
     questions = "".join(f"<li>{_inline(q)}</li>" for q in shown.questions)
     whole = []
-    for piece in without_figures(shown.text):
+    text = re.sub(r"\A# .*\n", "", shown.text)  # its title is said above
+    for piece in without_figures(text):
         if isinstance(piece, str):
             whole.append(markdown_html(piece))
             continue

@@ -258,3 +258,8 @@ def wait_until(condition, seconds: float = 10.0, what: str = "") -> None:
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
         time.sleep(0.05)
+
+
+def switch(tab, label: str):
+    """A mechanism's switch, by the label the page shows (a click on it flips the switch)."""
+    return tab.locator("label.v-label").filter(has_text=re.compile(f"^{re.escape(label)}$"))

@@ -5,7 +5,7 @@ link reproduces the page (settings, lesson, A and B)."""
 import re
 from urllib.parse import urlsplit
 
-from tests.app.browser.conftest import body, button, expect, move_slider
+from tests.app.browser.conftest import body, button, expect, move_slider, switch
 
 
 def address_of(tab) -> str:
@@ -39,7 +39,7 @@ def test_kept_a_and_b_survive_every_change_and_the_address_follows_each(open_pag
     changes = [  # (what a person does, the settings it makes), one of each kind of control
         (lambda: move_slider(tab, "hotline quality", ["ArrowRight"] * 2),
          with_value(settings, "hotline_quality", 0.4)),
-        (lambda: tab.get_by_text("Casualties can bring troops home", exact=True).click(), None),
+        (lambda: switch(tab, "Casualties can bring troops home").click(), None),
         (lambda: (tab.get_by_label("Seed (a whole number; press Enter)").fill("12"),
                   tab.get_by_label("Seed (a whole number; press Enter)").press("Enter")), None),
         (lambda: button(tab, "Step").click(), "step"),
@@ -105,7 +105,7 @@ def test_back_and_forward_restore_the_settings_and_a_reload_or_a_link_the_page(o
     button(tab, "Keep these settings as A").click()
     kept = {"A": second, "B": None}
     expect_address(tab, second, "1", kept)
-    tab.get_by_text("Deliberate attacks", exact=True).click()
+    switch(tab, "Deliberate attacks").click()
     third = {**second, "deliberate": False}
     shows(tab, third)
     expect_address(tab, third, "1", kept)
