@@ -306,10 +306,8 @@ def html_table(header: tuple[str, ...], rows: list[tuple], name: str) -> str:
 
 def many_html(many: ManyResult) -> str:
     """What the page shows of many runs: the war risks, the outcome bars, the roads, which
-    roads each war needed, wars that needed two roads, when wars start, the per-run table."""
+    roads each war needed, wars that needed two roads, and when wars start."""
     risks = [war_risk(many.tally), *war_lines(many.tally)]
-    columns = shown_columns(many.table)
-    rows = list(many.table[columns].head(TABLE_ROWS).itertuples(index=False))
     return (
         f"<p><b>{_e(many.title)}</b> (each run counted once, at its highest outcome)</p>"
         + _list(risks, "war-risks big-risks")
@@ -324,12 +322,14 @@ def many_html(many: ManyResult) -> str:
         + html_table(("road", *(road.label for road in Road)), many.both, "both")
         + "<p><b>When wars start</b> (the day a dyad first reached open war).</p>"
         + html_table(("days", "runs whose war began then"), many.war_days, "war-days")
-        + "<details class='esc-details'><summary>"
-        + f"The per-run table: one row a run (the first {min(TABLE_ROWS, many.n):,} of "
-        + f"{many.n:,} here, every run in the download)</summary><div class='per-run'>"
-        + html_table(tuple(columns), rows, "per-run")
-        + "</div></details>"
     )
+
+
+def runs_html(many: ManyResult) -> str:
+    """The per-run table: a row per run (the first TABLE_ROWS), the columns a lesson reads."""
+    columns = shown_columns(many.table)
+    rows = list(many.table[columns].head(TABLE_ROWS).itertuples(index=False))
+    return f"<div class='per-run'>{html_table(tuple(columns), rows, 'per-run')}</div>"
 
 
 def compare_html(table: pd.DataFrame, title: str) -> str:

@@ -13,15 +13,11 @@ import markdown
 import solara
 
 from sim.analysis.timeline import NOT_A_FORECAST
-from sim.app.charts import compare_html, many_html, run_panel
+from sim.app.charts import compare_html, many_html, run_panel, runs_html
 from sim.app.figures import outcome_figure, png, table_csv
 from sim.app.lessons import lesson as lesson_of
 from sim.app.lessons import lessons, model_sections, without_figures
-from sim.app.many import (
-    MANY_RUNS,
-    RUN_COUNTS,
-    queued,
-)
+from sim.app.many import MANY_RUNS, RUN_COUNTS, TABLE_ROWS, queued
 from sim.app.session import View
 from sim.app.settings import PRESETS, caption
 from sim.app.state import PageState
@@ -158,8 +154,23 @@ def ManyRuns(state: PageState):
         status = "" if many else "No many-run results for the settings shown yet."
     line(status, "many-status")
     solara.HTML(tag="div", unsafe_innerHTML=many_html(many) if many else "", classes=["many"])
+    # The per-run table only when asked for: 300 rows are a page of their own to send.
+    shown = many is not None and state.runs_table.value
+    solara.HTML(tag="div", unsafe_innerHTML=runs_html(many) if shown else "")
     if many is not None:  # last, so that nothing after it shifts
         with solara.Div(classes=["esc-row"]):
+            label = "Hide the per-run table" if shown else "Show the per-run table"
+            with Help(
+                f"One row a run (the first {min(TABLE_ROWS, many.n):,} of {many.n:,}; the "
+                "download has every run): outcome, war days, battle deaths, deaths, events "
+                "and the roads its war needed."
+            ):
+                solara.Button(
+                    label,
+                    on_click=lambda: state.runs_table.set(not state.runs_table.value),
+                    outlined=True,
+                    style={"text-transform": "none"},
+                )
             Downloads(
                 lambda: png(outcome_figure(many.outcomes, many.title)),
                 lambda: table_csv(many.outcomes),

@@ -59,6 +59,7 @@ class PageState:
     problem: solara.Reactive[str]  # an action that failed, in one line
     many: solara.Reactive[ManyResult | None]
     many_pending: solara.Reactive[bool]
+    runs_table: solara.Reactive[bool]  # the per-run table shown
     compared: solara.Reactive[tuple | None]  # (A, B, outcome table, title) or an error line
     compare_pending: solara.Reactive[bool]
     pushed: str = ""  # the address the page last put in the browser's address bar
@@ -276,6 +277,7 @@ def use_page(query: str | None) -> PageState:
         problem=solara.use_reactive(""),
         many=solara.use_reactive(None, equals=_same),
         many_pending=solara.use_reactive(False),
+        runs_table=solara.use_reactive(False),
         compared=solara.use_reactive(None, equals=_same),
         compare_pending=solara.use_reactive(False),
         pushed=query or "",

@@ -10,100 +10,22 @@ the times a person waits go to artifacts/app-timings.txt (figures, not pass/fail
 import contextlib
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.app.browser.harness import ARGS, CHROMIUM, ROOT, start_server, stop
+
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # What a Python error would put on the page or in the server's log.
 ERRORS = re.compile(r"Traceback|Error:|Exception|dictionary changed size")
 
 if not Path(CHROMIUM).exists():  # .ci/run installs it; a developer machine may not have it
     pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium", pytrace=False)
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def group_alive(pid: int) -> bool:
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop(process: subprocess.Popen) -> bool:
-    """`kill -TERM` of the server's PID alone; True if that stopped it and its whole process
-    group within 20 s. Whatever is left is then killed, so no server outlives the tests."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(process.pid, signal.SIGTERM)
-    stopped = True
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        stopped = False
-    deadline = time.monotonic() + 20
-    while group_alive(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if group_alive(process.pid):
-        stopped = False
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=20)
-    return stopped
-
-
-def start_server(log: Path) -> tuple[subprocess.Popen, str]:
-    """`escalation app` on a free port, its output into `log`; (process, address) once the
-    page answers."""
-    port = free_port()
-    escalation = str(Path(sys.executable).parent / "escalation")
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [escalation, "app", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, to check nothing outlives it
-        )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise AssertionError(f"the app did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,9 @@ def test_lesson_1_the_tripwire(open_page, timings):
     assert shares == [f"{share:.1%}" for share in table["share"]]
     # Question 1: who kills whom with no troops: the per-run table's dyad and actor columns,
     # and the section of docs/model.md the question sends the reader to.
-    header = tab.locator("table.per-run th").all_text_contents()  # in a closed <details>
+    button(tab, "Show the per-run table").click()
+    tab.locator("table.per-run").wait_for()
+    header = tab.locator("table.per-run th").all_inner_texts()
     assert {"Russia-France_battle_deaths", "casualties_France", "casualties_Russia"} <= set(header)
     section = tab.locator(".lesson details", has=tab.get_by_text("docs/model.md §3.10:"))
     expect(section).to_contain_text("Reach is a property of the target")
