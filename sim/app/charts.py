@@ -248,6 +248,20 @@ def card(lines: list[str], rung: int) -> str:
     )
 
 
+def bar_html(view) -> tuple[str, str]:
+    """The Play bar's live part: (the notice, the day and the deaths; the outcome so far and
+    P(war), which screen readers are told as they change)."""
+    notice = (
+        f'<div class="esc-notice restart-notice">{_e(view.notice)}</div>' if view.notice else ""
+    )
+    day = f"Day {view.day} of {view.horizon} · crisis rung {view.rung}"
+    return (
+        f'{notice}<div class="day-monitor">{_e(day)}</div>'
+        f'<div class="deaths-monitor">{_e(view.deaths.capitalize())}</div>',
+        f'<div class="outcome-now">{_e(view.outcome)}</div>',
+    )
+
+
 def run_panel(view) -> str:
     """The run as the page shows it at one moment, in one piece of HTML (one update a frame):
     the chart, each dyad's state, the network, the cards, the day's decisions, the whole

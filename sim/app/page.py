@@ -23,9 +23,8 @@ import threading
 
 import solara
 
-from sim.app.many import war_risk
 from sim.app.panels import Compare, LessonPanel, ManyRuns, RunView
-from sim.app.session import SPEEDS, View
+from sim.app.session import SPEEDS
 from sim.app.settings import (
     SLIDERS,
     SWITCHES,
@@ -36,7 +35,16 @@ from sim.app.settings import (
     value_words,
 )
 from sim.app.state import TABS, PageState, use_page, warm_up
-from sim.app.widgets import CSS, BrowserSetup, Help, details, heading, line, markdown_html
+from sim.app.widgets import (
+    CSS,
+    BrowserSetup,
+    Help,
+    Live,
+    details,
+    heading,
+    line,
+    markdown_html,
+)
 from sim.app.words import INFO, TOOLTIPS, slider_note, switch_help, switch_note
 from sim.model.reference import parameter_tables
 from sim.model.scenario import Mechanisms
@@ -176,32 +184,15 @@ def PlayButtons(state: PageState, playing: bool, running: bool, speed: int):
 
 
 @solara.component
-def RunBar(state: PageState, view: View):
-    """The buttons; the day, the outcome and P(war) in large type beside them (the outcome and
-    P(war) announced to screen readers as they change, not the day)."""
+def RunBar(state: PageState):
+    """The buttons; the day, the outcome and P(war) in large type beside them (written by the
+    session's view each frame, `Live`; the outcome and P(war) told to screen readers as they
+    change, not the day)."""
+    playing, running, speed = state.controls.value
     with solara.Div(classes=["run-bar"]):
-        PlayButtons(state, view.playing, view.running, view.speed)
+        PlayButtons(state, playing, running, speed)
         line(state.problem.value, "esc-error", "action-problem")
-        line(view.notice, "esc-notice", "restart-notice")
-        day = f"Day {view.day} of {view.horizon} · crisis rung {view.rung}"
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f'<div class="day-monitor">{html.escape(day)}</div>'
-            f'<div class="deaths-monitor">{html.escape(view.deaths.capitalize())}</div>',
-        )
-        many = state.many_shown()
-        war = (
-            f"{war_risk(many.tally)} in {many.n:,} runs of these settings"
-            if many
-            else "P(war) of these settings: press Run 300 runs (under Many runs)."
-        )
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f'<div class="outcome-now">{html.escape(view.outcome)}</div>'
-            f'<div class="war-now">{html.escape(war)}</div>',
-            attributes={"aria-live": "polite"},
-            classes=["now"],
-        )
+        Live(state.attach, "bar")
 
 
 @solara.component
@@ -224,10 +215,6 @@ def Page():
     """The app; each browser page gets its own run (a class shares none)."""
     router = solara.use_router()
     state = use_page(router.search)
-    # The run's view is read here and handed to the Play bar and the run's panel, so that
-    # both are drawn in one pass: the chart never shows another day than the counter. The
-    # other panels take only `state` and are not drawn again when the run moves on.
-    view = state.view.value
     solara.use_effect(
         lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start(), []
     )
@@ -269,7 +256,7 @@ def Page():
                     for p in state.problems
                 ),
             )
-        RunBar(state, view)
+        RunBar(state)
         TabBar(state)
         with solara.Div(classes=["esc-grid"]):
             with solara.Div(classes=["esc-side"]):
@@ -279,7 +266,7 @@ def Page():
                     Controls(state)
             with solara.Div(classes=["esc-main"]):
                 with solara.Div(classes=["panel", "panel-run", "main"]):
-                    RunView(state, view)
+                    RunView(state)
                 with solara.Div(classes=["panel", "panel-many"]):
                     ManyRuns(state)
                     Compare(state)

@@ -13,23 +13,22 @@ import markdown
 import solara
 
 from sim.analysis.timeline import NOT_A_FORECAST
-from sim.app.charts import compare_html, many_html, run_panel, runs_html
+from sim.app.charts import compare_html, many_html, runs_html
 from sim.app.figures import outcome_figure, png, table_csv
 from sim.app.lessons import lesson as lesson_of
 from sim.app.lessons import lessons, model_sections, without_figures
 from sim.app.many import MANY_RUNS, RUN_COUNTS, TABLE_ROWS, queued
-from sim.app.session import View
 from sim.app.settings import PRESETS, caption
 from sim.app.state import PageState
-from sim.app.widgets import Downloads, Help, details, heading, line, markdown_html
+from sim.app.widgets import Downloads, Help, Live, details, heading, line, markdown_html
 
 
 @solara.component
-def RunView(state: PageState, view: View):
+def RunView(state: PageState):
     """The run: its chart, each dyad's state, the network, the cards, the day's decisions,
-    the whole timeline, the outcome and its record (one piece of HTML, drawn each frame in
-    the same pass as the day in the Play bar), the downloads and the twins."""
-    solara.HTML(tag="div", unsafe_innerHTML=run_panel(view), classes=["run-live"])
+    the whole timeline, the outcome and its record (written by the session's view each frame,
+    `Live`), the downloads and the twins."""
+    Live(state.attach, "run")
     with solara.Div(classes=["esc-row"]):
         Downloads(state.run_png, state.run_csv, "run")
         with Help(

@@ -13,13 +13,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import solara
 
+from sim.app.charts import bar_html, run_panel
 from sim.app.figures import outcome_figure, png, run_csv, run_figure
-from sim.app.many import MANY_RUNS, ManyResult, compare, many_result_of, many_runs, outcome_table
+from sim.app.many import (
+    MANY_RUNS,
+    ManyResult,
+    compare,
+    many_result_of,
+    many_runs,
+    outcome_table,
+    war_risk,
+)
 from sim.app.session import Session, View
 from sim.app.settings import (
     PRESETS,
@@ -34,6 +44,7 @@ from sim.app.settings import (
     to_address,
     with_value,
 )
+from sim.app.widgets import LiveHTML
 
 logger = logging.getLogger(__name__)
 TABS = (("run", "Run"), ("lesson", "Lesson"), ("settings", "Settings"), ("many", "Many runs"))
@@ -49,7 +60,7 @@ class PageState:
 
     session: Session
     problems: tuple[str, ...]  # what the address held that could not be used
-    view: solara.Reactive[View]  # the newest view of the run, drawn by the run's parts
+    controls: solara.Reactive[tuple]  # (playing, running, speed): the Play bar's buttons
     settings: solara.Reactive[dict]
     lesson: solara.Reactive[str | None]
     kept: solara.Reactive[dict]  # {"A": settings or None, "B": ...}
@@ -63,12 +74,42 @@ class PageState:
     compared: solara.Reactive[tuple | None]  # (A, B, outcome table, title) or an error line
     compare_pending: solara.Reactive[bool]
     pushed: str = ""  # the address the page last put in the browser's address bar
+    shown: View | None = None  # the view last drawn
+    _live: dict = field(default_factory=dict)  # the live parts of the page, by name
+    _drawing: threading.Lock = field(default_factory=threading.Lock)
 
     # -- the run
 
+    def attach(self, name: str, widget: LiveHTML | None) -> None:
+        """A live part of the page ("bar", "run") to write each view into (None: it went)."""
+        with self._drawing:
+            if widget is None:
+                self._live.pop(name, None)
+            else:
+                self._live[name] = widget
+        self.show()
+
     def show(self) -> None:
-        """Draw the session's newest view."""
-        self.view.value = self.session.view
+        """Draw the session's newest view: written straight into the live parts (the Play bar
+        first, then the run, so the chart is never newer than the counter), one at a time."""
+        with self._drawing:
+            view = self.session.view
+            self.shown = view
+            many = self.many_shown()
+            war = (
+                f"{war_risk(many.tally)} in {many.n:,} runs of these settings"
+                if many
+                else "P(war) of these settings: press Run 300 runs (under Many runs)."
+            )
+            bar, run = self._live.get("bar"), self._live.get("run")
+            if bar is not None:
+                html, outcome = bar_html(view)
+                with bar.hold_sync():  # one message
+                    bar.html = html
+                    bar.announce = f'{outcome}<div class="war-now">{escape(war)}</div>'
+            if run is not None:
+                run.html = run_panel(view)
+        self.controls.value = (view.playing, view.running, view.speed)
 
     def guarded(self, action: Callable[[], Any]) -> None:
         """Do it; an error is told in one line on the page, never as a traceback."""
@@ -137,11 +178,11 @@ class PageState:
 
     def run_png(self) -> bytes:
         """The run's chart as shown now, as a PNG file (drawn when asked)."""
-        return png(run_figure(self.view.value))
+        return png(run_figure(self.shown))
 
     def run_csv(self) -> str:
         """The run's chart data as shown now, with each day's events, as CSV."""
-        return run_csv(self.view.value)
+        return run_csv(self.shown)
 
     def twins(self) -> None:
         """The run's twins, computed off the page's thread."""
@@ -174,6 +215,7 @@ class PageState:
                 self.problem.value = f"The many runs failed: {error}"
             elif result.settings == self.settings.value:  # else they belong to old settings
                 self.many.value = result
+                self.show()  # P(war) in the Play bar
 
         background(lambda: many_result_of(settings, n), done)
 
@@ -264,10 +306,11 @@ def use_page(query: str | None) -> PageState:
     session = solara.use_memo(lambda: Session(start.settings), [])
     solara.use_effect(lambda: session.close, [])
     first = solara.use_memo(lambda: session.view, [])
+    buttons = (first.playing, first.running, first.speed)
     state = PageState(
         session=session,
         problems=start.problems,
-        view=solara.use_reactive(first, equals=_same),
+        controls=solara.use_reactive(buttons),
         settings=solara.use_reactive(start.settings),
         lesson=solara.use_reactive(start.lesson),
         kept=solara.use_reactive(dict(start.kept)),
@@ -281,6 +324,7 @@ def use_page(query: str | None) -> PageState:
         compared=solara.use_reactive(None, equals=_same),
         compare_pending=solara.use_reactive(False),
         pushed=query or "",
+        shown=first,
     )
     state = solara.use_memo(lambda: state, [])  # the same object for the page's life
     solara.use_thread(state.watch, [], intrusive_cancel=False)

@@ -8,10 +8,36 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+import ipyvuetify
 import markdown
 import solara
+import traitlets
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
+
+
+class LiveHTML(ipyvuetify.VuetifyTemplate):
+    """HTML the server writes straight into (`html`, and `announce` for screen readers)."""
+
+    template_file = (__file__, "live.vue")
+    html = traitlets.Unicode("").tag(sync=True)
+    announce = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def Live(attach: Callable, name: str):
+    """A part of the page drawn without re-drawing the page: made once, its widget handed to
+    `attach(name, widget)` (which fills it and writes it from then on; `attach(name, None)`
+    when it goes). The page re-draws all its widgets each pass, a few hundred; this is one
+    message a frame."""
+    element = LiveHTML.element(class_=f"live-{name}")
+
+    def hand_over():
+        attach(name, solara.get_widget(element))
+        return lambda: attach(name, None)
+
+    solara.use_effect(hand_over, [])
+    return element
 
 
 @solara.component_vue("browser.vue")
