@@ -51,8 +51,11 @@ def _day_ticks(horizon: int) -> list[int]:
 
 
 def _x_axis(horizon: int, label: str) -> str:
-    ticks = "".join(
-        f'<span style="left:{100 * d / (horizon + 1):.2f}%">{d}</span>' for d in _day_ticks(horizon)
+    ticks = "".join(  # the last one ends at the axis's end instead of sticking out past it
+        f'<span style="left:{100 * d / (horizon + 1):.2f}%'
+        + (";transform:translateX(-100%)" if d == horizon else "")
+        + f'">{d}</span>'
+        for d in _day_ticks(horizon)
     )
     return f'<div class="x-axis" aria-hidden="true">{ticks}</div><div class="x-label">{label}</div>'
 
