@@ -4,8 +4,9 @@ beside the run, the settings kept as A and B, many runs and the comparison.
 Everything a page shows lives here, in Solara reactive variables that outlive any re-drawing
 of the page (a kept A is never lost to a change of settings), and the address is made from
 them alone, so a reload or a shared link gives the same page. The components receive this one
-object and read what they show from it: each is drawn again only when what it reads changes,
-and the run's parts (the Play bar, the chart) are the only ones drawn each frame of Play.
+object and read what they show from it: each is drawn again only when what it reads changes.
+The run's parts (the Play bar's day and outcome, the chart and the timeline) are written
+straight into two widgets each frame of Play (`show`), without re-drawing the page.
 """
 
 from __future__ import annotations
@@ -83,10 +84,10 @@ class PageState:
     def attach(self, name: str, widget: LiveHTML | None) -> None:
         """A live part of the page ("bar", "run") to write each view into (None: it went)."""
         with self._drawing:
-            if widget is None:
+            if widget is None:  # the page is going: nothing more to draw into it
                 self._live.pop(name, None)
-            else:
-                self._live[name] = widget
+                return
+            self._live[name] = widget
         self.show()
 
     def show(self) -> None:
