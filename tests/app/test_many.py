@@ -1,9 +1,8 @@
 """Many runs in the app without a browser: the numbers equal a direct count of the same runs,
 the tables a lesson's questions need (which roads each war needed, when wars start, the
 per-run table) count the runs right, and the server's shared pool gives the same numbers
-whatever else it is doing, on worker threads that yield the CPU to the pages."""
+whatever else it is doing."""
 
-import os
 import threading
 
 import numpy as np
@@ -13,8 +12,6 @@ import pytest
 from sim.analysis.summaries import Tally, impossible_without, wilson_interval
 from sim.app.many import (
     MANY_RUNS,
-    POOL,
-    WORKER_NICENESS,
     both_rows,
     compare,
     many_result_of,
@@ -158,12 +155,3 @@ def test_requests_at_once_share_the_pool_and_get_the_same_numbers_as_alone(base)
         thread.join(timeout=120)
     for table in tables:
         pd.testing.assert_frame_equal(table, alone)
-
-
-@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities: Linux")
-def test_the_pools_threads_run_at_a_lower_priority_than_the_pages():
-    def niceness() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    mine = niceness()
-    assert POOL.submit(niceness).result() == min(19, mine + WORKER_NICENESS)
