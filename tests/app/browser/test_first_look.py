@@ -20,7 +20,6 @@ from tests.app.browser.conftest import (
 def test_the_page_shows_its_numbers_and_explains_itself(open_page, timings):
     from sim.app.session import Session
     from sim.app.settings import SLIDERS, SWITCHES, caption, defaults, value_words
-    from sim.app.words import INFO
 
     tab = open_page(1440)
     text = body(tab)
@@ -59,7 +58,7 @@ def test_the_page_shows_its_numbers_and_explains_itself(open_page, timings):
     # "About this model", and a control's tooltip on hover, in words.
     tab.get_by_text("About this model").click()
     expect(tab.get_by_text("What it is not.")).to_be_visible()
-    assert "Incidents (missteps) kill too" in INFO
+    expect(tab.locator(".about")).to_contain_text("their dead are no dyad's battle deaths")
     assert shown_tips(tab) == []  # no hover, no focus: no tooltip
     tab.get_by_text("hotline quality: 0.30 of 1 (poor)").hover()
     wait_until(lambda: any("misread as a deliberate attack" in t for t in shown_tips(tab)))
