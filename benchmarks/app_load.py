@@ -8,9 +8,11 @@ each: N students). Then, with every page open:
 3. half the pages press "Run 3,000 runs" while the other half press Step five times each:
    how long a Step takes while the server works through the class's many runs.
 
-Prints each wait's median, 90th percentile and maximum, with the load average. Bounded: at
-most 40 sessions, every wait at most --timeout seconds; the server and the browser are
-stopped at the end, whatever happens.
+Prints each wait's median, 90th percentile and maximum, with the load average, and the CPU
+time the server itself used in each step (the browser's pages share the machine's two cores
+with it here; in a class they run on the students' own devices). Bounded: at most 40
+sessions, every wait at most --timeout seconds; the server and the browser are stopped at
+the end, whatever happens.
 
     .venv/bin/python benchmarks/app_load.py --sessions 10
     .venv/bin/python benchmarks/app_load.py --sessions 30
@@ -30,6 +32,24 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.app.browser.harness import ARGS, CHROMIUM, start_server, stop  # noqa: E402
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCPU:
+    """The server's CPU seconds used since the last call."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.last = pid, cpu_seconds(pid)
+
+    def __call__(self) -> str:
+        now = cpu_seconds(self.pid)
+        used, self.last = now - self.last, now
+        return f"; the server used {used:.1f} s of CPU"
 
 
 def summary(name: str, waits: list[float]) -> str:
@@ -77,7 +97,7 @@ async def main(sessions: int, timeout: float) -> None:
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 try:
-                    await measure(browser, url, sessions, timeout)
+                    await measure(browser, url, sessions, timeout, ServerCPU(process.pid))
                 finally:
                     await browser.close()
         finally:
@@ -94,18 +114,18 @@ async def open_tab(browser, url: str, timeout: float):
     return tab, time.monotonic() - began
 
 
-async def measure(browser, url: str, sessions: int, timeout: float) -> None:
+async def measure(browser, url: str, sessions: int, timeout: float, cpu) -> None:
     print(f"{sessions} sessions; load average {os.getloadavg()[0]:.1f} at the start")
     opened = []
     for k in range(0, sessions, 5):  # five at a time, as a class arrives
         batch = [open_tab(browser, url, timeout) for _ in range(min(5, sessions - k))]
         opened += await asyncio.gather(*batch)
     tabs = [tab for tab, _ in opened]
-    print(summary("page load (five at a time)", [t for _, t in opened]))
+    print(summary("page load (five at a time)", [t for _, t in opened]) + cpu())
     waits = await asyncio.gather(*(run_many(tab, 300, timeout) for tab in tabs))
-    print(summary(f"'Run 300 runs', all {sessions} at once", waits))
+    print(summary(f"'Run 300 runs', all {sessions} at once", waits) + cpu())
     waits = await asyncio.gather(*(step(tab, timeout) for tab in tabs))
-    print(summary(f"Step, all {sessions} at once", waits))
+    print(summary(f"Step, all {sessions} at once", waits) + cpu())
     half = len(tabs) // 2
 
     async def steps(tab) -> list[float]:
@@ -116,7 +136,9 @@ async def measure(browser, url: str, sessions: int, timeout: float) -> None:
     results = await asyncio.gather(*heavy, *light)
     print(summary(f"'Run 3,000 runs' on {half} pages at once", results[:half]))
     stepped = [w for r in results[half:] for w in r]
-    print(summary(f"Step on the other {len(tabs) - half} pages meanwhile (5 each)", stepped))
+    print(
+        summary(f"Step on the other {len(tabs) - half} pages meanwhile (5 each)", stepped) + cpu()
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
