@@ -19,6 +19,9 @@ from tests.app.browser.harness import ARGS, CHROMIUM, ROOT, start_server, stop
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
+# A loaded machine (the suite runs on two workers beside other tests) can take seconds to
+# show what a quiet one shows at once; waiting longer costs a passing test nothing.
+expect.set_options(timeout=15_000)
 
 ARTIFACTS = ROOT / "artifacts"
 # What a Python error would put on the page or in the server's log.

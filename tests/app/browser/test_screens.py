@@ -72,7 +72,7 @@ def tab_order(tab, presses: int) -> list[dict]:
     return seen
 
 
-def check_tab_order(tab, width: int, presses: int = 45) -> None:
+def check_tab_order(tab, width: int, presses: int = 35) -> None:
     """The keyboard goes down the page as the eye does: in a column, never back up; on a
     projector the left column (lessons, settings) before the right one (the run)."""
     tab.evaluate(
