@@ -227,8 +227,12 @@ def Page():
     search.current = router.search
 
     def push_later():
+        seen = search.current
+
         def push() -> None:
             if state.address() != address:  # the page moved on: a newer timer pushes
+                return
+            if search.current != seen:  # Back or Forward meanwhile: the address leads now
                 return
             if (search.current or "") != address:
                 state.pushed = address
