@@ -42,8 +42,11 @@ from sim.model.outcomes import (
     Road,
     new_dyad_metrics,
     new_metrics,
+    note_act,
+    note_active,
     note_day,
     note_event,
+    note_incident,
 )
 from sim.model.rules import beliefs, combat, crisis, decisions, hostility, incidents
 from sim.model.scenario import MAX_ACTORS, Role, Scenario
@@ -246,6 +249,8 @@ def start(P, W, SW, state):
                 pair[P_COMMIT, i, j] = 0.0
                 dyad[D_RUNG, _dyad(i, j)] = 1.0
                 note_event(metrics, Event.WARNING, 0)
+                note_act(dyad_metrics, _dyad(i, j), i == 0, 0)
+                note_active(dyad_metrics, _dyad(i, j), 0)
     top = 0
     for k in range(1, n):
         dyad_metrics[k, DM_MAX_RUNG] = dyad[D_RUNG, k]
@@ -443,6 +448,8 @@ def act(i, P, W, SW, state, dkey, day, log):
     if j >= 0:
         d = _dyad(i, j)
         dyad[D_LEVEL, d] = max(dyad[D_LEVEL, d], ACTION_LEVEL[choice])
+        if ACTION_LEVEL[choice] > 0:
+            note_act(dyad_metrics, d, i == 0, day)
     if choice == HOLD:
         for m in range(_opponent_count(i, P.shape[0])):
             o = _opponent(i, m)
@@ -472,6 +479,7 @@ def act(i, P, W, SW, state, dkey, day, log):
         dyad[D_OFF_BY, d], dyad[D_OFF_DAY, d] = i, day
         dyad[D_ATTACKED, d] = 1.0
         dyad[D_FORCE_C, d] = dyad[D_FORCE_K, d] = 1.0  # the attacked defend themselves
+        note_act(dyad_metrics, d, j == 0, day)
         if dyad_metrics[d, DM_ATTACK_DAY] < 0:
             dyad_metrics[d, DM_ATTACK_DAY] = day
         _shock(P, state, j, i, W[S_OFFENSIVE], True)
@@ -562,6 +570,7 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
             W[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
         )
         actor[v, A_DEATHS] += deaths
+        note_incident(state[4], _dyad(v, j), day, deaths)
         misread = False
         if SW[SW_MISREADING]:
             chance = incidents.misread_probability(P[v, TAU], W[HOTLINE])
@@ -653,6 +662,8 @@ def settle(P, W, SW, state, day, log):
             and dyad[D_OFF_BY, k] < 0.0
             and dyad[D_MISREAD, k] == 0.0
         )
+        if not quiet:
+            note_active(dyad_metrics, k, day)
         if dyad[D_DEESC, k] >= 2.0 and dyad[D_OFF_BY, k] >= 0.0:
             dyad[D_OFF_BY, k] = NO_ONE  # a ceasefire halts the offensive
             note_event(metrics, Event.CEASEFIRE, day)

@@ -73,9 +73,14 @@ END_DAY = MAX_RUNG + 3
 TERMINATED = MAX_RUNG + 4  # 1 if the run ended in nuclear use, 0 if at its horizon
 N_METRICS = MAX_RUNG + 5
 
-# Per dyad (one row per actor k ≥ 1: the dyad challenger–k).
-DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS = range(5)
-N_DYAD_METRICS = 5
+# Per dyad (one row per actor k ≥ 1: the dyad challenger–k). The last five code the dyad as
+# a militarized dispute (sim.record.coding): deaths in incidents, the first and last day of
+# militarized activity, and the first day each side took a militarized action.
+(
+    DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS,
+    DM_INCIDENT_DEATHS, DM_FIRST_ACTIVE, DM_LAST_ACTIVE, DM_ACT_CHALLENGER, DM_ACT_OTHER,
+) = range(10)  # fmt: skip
+N_DYAD_METRICS = 10
 
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
@@ -87,7 +92,10 @@ METRIC_NAMES: tuple[str, ...] = (
     "end_day",
     "terminated",
 )
-DYAD_METRIC_NAMES = ("max_rung", "war_day", "attack_day", "battle_deaths", "combat_days")
+DYAD_METRIC_NAMES = (
+    "max_rung", "war_day", "attack_day", "battle_deaths", "combat_days", "incident_deaths",
+    "first_active_day", "last_active_day", "first_act_day_challenger", "first_act_day_other",
+)  # fmt: skip
 
 
 @njit(cache=True)
@@ -102,10 +110,11 @@ def new_metrics() -> np.ndarray:
 
 @njit(cache=True)
 def new_dyad_metrics(dyad_metrics: np.ndarray) -> None:
-    """Fresh per-dyad metrics: rung 0, no war, no attack, no deaths."""
+    """Fresh per-dyad metrics: rung 0, no war, no attack, no deaths, no militarized act."""
     dyad_metrics[:] = 0.0
     dyad_metrics[:, DM_WAR_DAY] = NEVER
     dyad_metrics[:, DM_ATTACK_DAY] = NEVER
+    dyad_metrics[:, DM_FIRST_ACTIVE : DM_ACT_OTHER + 1] = NEVER
 
 
 @njit(cache=True)
@@ -114,6 +123,30 @@ def note_event(metrics: np.ndarray, event: int, day: int) -> None:
     if metrics[FIRST + event] == NEVER:
         metrics[FIRST + event] = day
     metrics[COUNT + event] += 1.0
+
+
+@njit(cache=True)
+def note_active(dyad_metrics: np.ndarray, k: int, day: int) -> None:
+    """Keep the first and last day of militarized activity in dyad k."""
+    if dyad_metrics[k, DM_FIRST_ACTIVE] == NEVER:
+        dyad_metrics[k, DM_FIRST_ACTIVE] = day
+    dyad_metrics[k, DM_LAST_ACTIVE] = day
+
+
+@njit(cache=True)
+def note_act(dyad_metrics: np.ndarray, k: int, by_challenger: bool, day: int) -> None:
+    """Keep the first day each side of dyad k took a militarized action (a threat or more)."""
+    m = DM_ACT_CHALLENGER if by_challenger else DM_ACT_OTHER
+    if dyad_metrics[k, m] == NEVER:
+        dyad_metrics[k, m] = day
+
+
+@njit(cache=True)
+def note_incident(dyad_metrics: np.ndarray, k: int, day: int, deaths: float) -> None:
+    """Count an incident's deaths in dyad k; a deadly incident is militarized activity."""
+    dyad_metrics[k, DM_INCIDENT_DEATHS] += deaths
+    if deaths > 0:
+        note_active(dyad_metrics, k, day)
 
 
 @njit(cache=True)
@@ -213,22 +246,23 @@ def run_table(
     table.insert(2, "outcome", _outcomes(codes))
     table.insert(3, "escalated", metrics[:, MAX_RUNG] >= escalation_rung)
     table.insert(4, "widened", _widened(dyads, guarantor))
-    table["misstep_happened"] = metrics[:, COUNT + Event.MISSTEP] > 0
+    more: dict[str, object] = {"misstep_happened": metrics[:, COUNT + Event.MISSTEP] > 0}
     for k in range(1, len(names)):
         prefix = dyad_label(names[0], names[k])
         for m, column in enumerate(DYAD_METRIC_NAMES):
-            table[f"{prefix}_{column}"] = dyads[:, k, m].astype(np.int64)
+            more[f"{prefix}_{column}"] = dyads[:, k, m].astype(np.int64)
     for k, name in enumerate(names):
-        table[f"casualties_{name}"] = casualties[:, k].astype(np.int64)
-        table[f"withdrawal_day_{name}"] = withdrawals[:, k].astype(np.int64)
+        more[f"casualties_{name}"] = casualties[:, k].astype(np.int64)
+        more[f"withdrawal_day_{name}"] = withdrawals[:, k].astype(np.int64)
     if twins is not None:
         twin_metrics, twin_dyads = twins
         escalated = table["escalated"].to_numpy()
         for road in Road:
             twin_codes = outcome_codes(twin_metrics[road], twin_dyads[road], guarantor)
             twin_escalated = twin_metrics[road][:, MAX_RUNG] >= escalation_rung
-            table[f"twin_{road.label}_outcome"] = _outcomes(twin_codes)
-            table[f"twin_{road.label}_escalated"] = twin_escalated
-            table[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
-            table[f"caused_by_{road.label}"] = escalated & ~twin_escalated
-    return table
+            more[f"twin_{road.label}_outcome"] = _outcomes(twin_codes)
+            more[f"twin_{road.label}_escalated"] = twin_escalated
+            more[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
+            more[f"caused_by_{road.label}"] = escalated & ~twin_escalated
+    # One join, not a column at a time: pandas warns of (and slows on) a fragmented frame.
+    return pd.concat([table, pd.DataFrame(more, index=table.index)], axis=1)

@@ -1,4 +1,5 @@
-"""Figures of a calibration: the posterior (marginals and pairs) and the thresholds.
+"""Figures of the record: a calibration's posterior (marginals and pairs) and thresholds, and
+a scenario's statistics beside a reference class's (`plot_comparison`).
 
 As in `sim.analysis.plots`, each figure has a data function (tested) and a drawing function.
 """
@@ -100,4 +101,70 @@ def plot_thresholds(frame: pd.DataFrame, title: str) -> Figure:
     ax.set_ylim(bottom=0)
     ax.set_title(f"{title}\ngeneration 0 accepts every prior draw", fontsize=10)
     figure.tight_layout()
+    return figure
+
+
+# Panels of the comparison figure: the statistics' groups, shares in percent, days on a log axis.
+PANELS = {
+    "hostility level": "highest hostility level (% of disputes)",
+    "fatality band (known)": "fatality band (% of disputes)",
+    "outcome (coded)": "outcome (% of coded outcomes)",
+    "reciprocation": "reciprocated (% of disputes)",
+    "reciprocation by level": "reciprocated (% of disputes)",
+    "given use of force": "given use of force (%)",
+    "duration (days)": "duration (days)",
+    "median duration by level (days)": "duration (days)",
+}
+
+
+def comparison_data(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table (`sim.record.comparison.compare`) as the figure draws it: per
+    statistic its panel, its row label and both sides' values and intervals (shares in %)."""
+    scale = np.where(table["unit"] == "share", 100.0, 1.0)
+    label = np.select(
+        [table["group"] == "reciprocation by level", table["group"].str.startswith("median")],
+        ["at " + table["label"], "median at " + table["label"]],
+        table["label"],
+    )
+    frame = pd.DataFrame({"panel": table["group"].map(PANELS), "row": label})
+    for side in ("record", "model"):
+        for suffix in ("", "_low", "_high"):
+            frame[f"{side}{suffix}"] = table[f"{side}{suffix}"].to_numpy() * scale
+    frame["verdict"] = table["verdict"].to_numpy()
+    return frame
+
+
+def plot_comparison(table: pd.DataFrame, title: str) -> Figure:
+    """Model against record, statistic by statistic: each a row with the record's value and
+    the model's, each with its 95% interval; one panel per kind of statistic."""
+    data = comparison_data(table)
+    panels = list(dict.fromkeys(data["panel"]))
+    heights = [max(2, (data["panel"] == p).sum()) for p in panels]
+    figure, axes = plt.subplots(
+        len(panels), 1, figsize=(8, 0.34 * sum(heights) + 1.2 * len(panels) + 1),
+        gridspec_kw={"height_ratios": heights}, layout="constrained",
+    )  # fmt: skip
+    for ax, panel in zip(np.atleast_1d(axes), panels, strict=True):
+        rows = data[data["panel"] == panel].reset_index(drop=True)
+        y = np.arange(len(rows))[::-1]
+        for side, offset, marker, colour_ in (("record", 0.15, "o", OKABE_ITO[0]),
+                                              ("model", -0.15, "s", OKABE_ITO[1])):  # fmt: skip
+            value = rows[side].to_numpy(dtype=float)
+            error = np.vstack([value - rows[f"{side}_low"], rows[f"{side}_high"] - value])
+            ax.errorbar(value, y + offset, xerr=np.nan_to_num(np.abs(error)), fmt=marker,
+                        color=colour_, capsize=3, markersize=5, label=side)  # fmt: skip
+        ax.set_yticks(y, [f"{r}{' *' if v.startswith('model') else ''}"
+                          for r, v in zip(rows["row"], rows["verdict"], strict=True)])  # fmt: skip
+        ax.set_title(panel, fontsize=10, loc="left")
+        if panel.startswith("duration"):
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        else:
+            ax.set_xlim(-2, 102)
+        ax.grid(axis="x", color="0.9")
+        ax.tick_params(labelsize=9)
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", fontsize=9, ncols=2)
+    figure.suptitle(f"{title}\n95% intervals; * the model's value differs from the record's "
+                    f"beyond both samples' noise\n{NOT_A_FORECAST}", fontsize=10)  # fmt: skip
     return figure

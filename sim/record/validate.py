@@ -1,19 +1,38 @@
-"""Validation: the model's value of each pattern of the record, against its target.
+"""Validation: the model held against the record.
 
-`pattern_table` evaluates patterns on a runs table; `validation_runs` makes the runs (no twins:
-no pattern needs them). The verdict is a report, not a test the model must pass.
+Two ways. Against a reference class of the record's disputes (`class_validation`): the runs
+coded as MID disputes, their distributions compared with the class's statistic by statistic
+(`sim.record.comparison`). Against the hand-typed patterns (`pattern_table`), which remain
+only where no data set exists (the ELN incident series, nuclear non-use): a pattern whose
+quantity the data now measure (`MEASURED`) is left to the comparison with a class.
+`validation_runs` makes the runs (no twins: nothing here needs them). A verdict is a report,
+not a test the model must pass.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from sim.experiments.runs import DEFAULT_CHUNK, chunks, iter_tables
 from sim.model.scenario import Scenario
+from sim.record import coding
+from sim.record.classes import ClassesFile, ReferenceClass
+from sim.record.comparison import by_construction, compare, remarks
 from sim.record.patterns import QUANTITIES, Pattern, verdict
+from sim.record.statistics import RESAMPLES, SEED, class_statistics, describe
+
+# Quantities of the hand-typed patterns that the record's data now measure, and the
+# statistics that measure them (sim.record.statistics).
+MEASURED = {
+    "war_share_of_disputes": "level_5",
+    "force_share_of_disputes": "level_4",
+    "deathless_share_of_disputes": "fatality_0",
+    "duration_level_correlation": "duration_median_level_2 to _5",
+}
 
 COLUMNS = (
     "pattern",
@@ -50,13 +69,16 @@ def validation_runs(
     chunk_size: int = DEFAULT_CHUNK,
     stop: threading.Event | None = None,
     advance: Callable[[int], None] | None = None,
+    also: Callable[[pd.DataFrame], list[str]] | None = None,
 ) -> pd.DataFrame:
-    """`runs` runs of the scenario (without twins), keeping only the columns patterns read."""
+    """`runs` runs of the scenario (without twins), keeping only the columns patterns read
+    (and those `also` names)."""
     kept = []
     for table in iter_tables(
         chunks(scenario, runs, seed, chunk_size, twins=False), workers, stop=stop
     ):
-        kept.append(table[needed_columns(patterns, table)])
+        wanted = set(needed_columns(patterns, table)) | set(also(table) if also else ())
+        kept.append(table[[c for c in table.columns if c in wanted]])
         if advance is not None:
             advance(len(table))
     return pd.concat(kept, ignore_index=True)
@@ -121,3 +143,53 @@ def markdown(table: pd.DataFrame, title: str, preamble: str = "") -> str:
             f"**{row.verdict}** | {row.source} ({row.confidence}) |"
         )
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class ClassValidation:
+    """A scenario against a reference class: the comparison table, the notes on statistics
+    the code decides, the coded runs and dyads, and the patterns that have no data set."""
+
+    table: pd.DataFrame
+    notes: dict[str, str]
+    remarks: list[str]
+    runs: pd.DataFrame
+    dyads: pd.DataFrame
+    patterns: pd.DataFrame
+    record: int  # disputes in the class
+
+
+def class_validation(
+    scenario: Scenario,
+    reference: ReferenceClass,
+    classes: ClassesFile,
+    patterns: list[Pattern],
+    runs: int,
+    seed: int,
+    workers: int = 1,
+    resamples: int = RESAMPLES,
+    stop: threading.Event | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> ClassValidation:
+    """Run the scenario, code its runs as MID disputes and compare their statistics with the
+    class's (bootstrap intervals on both sides, independent streams); evaluate the patterns
+    that apply and that no data set measures."""
+    record = class_statistics(reference, classes, resamples, SEED)
+    chosen = [p for p in patterns if p.applies(scenario.name) and p.quantity not in MEASURED]
+    table = validation_runs(
+        scenario, chosen, runs, seed, workers, stop=stop, advance=advance,
+        also=lambda t: [*coding.needed_columns(t), "run"],
+    )  # fmt: skip
+    coded = coding.code_runs(table, scenario.world.calm_days)
+    model = describe(coded[coded["dispute"].to_numpy()], resamples, SEED + 1)
+    notes = by_construction(scenario, coded)
+    bounded = frozenset(n for n in notes if n.startswith("duration"))
+    return ClassValidation(
+        table=compare(model, record, bounded),
+        notes=notes,
+        remarks=remarks(scenario, coded),
+        runs=coded,
+        dyads=coding.code_dyads(table, scenario.world.calm_days),
+        patterns=pattern_table(chosen, table),
+        record=record.disputes,
+    )

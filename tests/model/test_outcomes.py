@@ -247,7 +247,7 @@ def two_runs():
     calm = days_at([1, 1, 0])
     metrics = np.stack([war, calm])
     dyads = np.stack([fresh_dyads(), fresh_dyads()])
-    dyads[0, 1] = [5, 4, 3, 1200, 2]  # max rung, war day, attack day, deaths, combat days
+    dyads[0, 1, :5] = [5, 4, 3, 1200, 2]  # max rung, war day, attack day, deaths, combat days
     dyads[0, 2, DM_MAX_RUNG] = 2
     dyads[1, 1, DM_MAX_RUNG] = dyads[1, 2, DM_MAX_RUNG] = 1
     casualties = np.array([[700.0, 503.0, 0.0], [0.0, 0.0, 0.0]])
