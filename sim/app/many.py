@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.summaries import Tally
+from sim.analysis.timeline import TWIN_NAMES
 from sim.app.settings import caption, scenario_of
 from sim.experiments.runs import chunks, simulate_chunk
 from sim.model.outcomes import WAR_OUTCOMES, Road
@@ -36,15 +37,8 @@ MANY_THREADS = max(1, min(2, CORES or 1))
 WAR_BLOCK = 30  # days per row of the "when wars start" table
 TABLE_ROWS = 300  # rows of the per-run table shown on the page (the CSV has every run)
 
-# What each road's twin suppresses, for the roads table.
-ROAD_TWINS = {
-    Road.MISSTEPS: "no incidents",
-    Road.MISREADING: "incidents read correctly",
-    Road.ATTACKS: "attack decisions become holding",
-    Road.COMMITMENTS: "backing down costs nothing",
-}
 ROAD_COLUMNS = (
-    "road (its twin)",
+    "the twin (without one road)",
     "P(war)",
     "P(war in the twin)",
     "risk difference (95% interval)",
@@ -126,7 +120,7 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
             )
         rows.append(
             (
-                f"{row.road} ({ROAD_TWINS[road]})",
+                TWIN_NAMES[road],
                 percent(row.p_escalation),
                 percent(row.p_twin),
                 f"{row.risk_difference * 100:+.1f} points "

@@ -32,7 +32,7 @@ def RunView(state: PageState):
     with solara.Div(classes=["esc-row"]):
         Downloads(state.run_png, state.run_csv, "run")
         with Help(
-            "Plays this run to its end four more times, each with one road to war "
+            "Plays this run to its end once more for each road to war, that road "
             "suppressed and the same random numbers, and tells what changed."
         ):
             solara.Button(
@@ -129,8 +129,8 @@ def ManyRuns(state: PageState):
     needed, when wars start, and the per-run table (one piece of HTML), with downloads."""
     heading("Many runs")
     line(
-        "Many runs of the settings shown (runs 0 to n − 1 of the seed), each with its four "
-        "twins: the same random numbers with one road to war suppressed."
+        "Many runs of the settings shown (runs 0 to n − 1 of the seed), each with its twins, "
+        "one for each road to war: the same random numbers with that road suppressed."
     )
     pending = state.many_pending.value
     with solara.Div(classes=["esc-row"]):

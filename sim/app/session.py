@@ -227,7 +227,7 @@ def snapshot(session: Session, twins: list[str] | None = None) -> View:
 
 
 def run_twins(model: EscalationModel) -> list[str]:
-    """The run's four twins played to the end, told beside it (twin_lines)."""
+    """The run's twins (one a road) played to the end, told beside it (twin_lines)."""
     twins = {
         road: EscalationModel(model.spec, model.seed, suppress=road_mask(road)).run()
         for road in Road

@@ -30,8 +30,8 @@ utility; beliefs that learn from costly signals. Switch one off to see what it d
 
 **Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
 *commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
-then retaliation). Every run has four twins with the same random numbers and one road
-suppressed; a road *caused* a war when the run reached war and that twin did not.
+then retaliation). Every run has one twin for each road to war, with the same random numbers
+and that road suppressed; a road *caused* a war when the run reached war and that twin did not.
 
 **Deaths.** *Battle deaths* are those of strikes and offensives between the two sides of a
 dyad; open war needs 1,000 of them. Incidents (missteps) kill too, but their dead are no

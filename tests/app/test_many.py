@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.summaries import Tally, impossible_without, wilson_interval
+from sim.analysis.timeline import TWIN_NAMES
 from sim.app.many import (
     MANY_RUNS,
     both_rows,
@@ -53,7 +54,7 @@ def test_the_many_runs_numbers_equal_a_direct_count_of_the_same_runs(base, resul
     low, high = wilson_interval(int(wars.sum()), MANY_RUNS)
     assert war_risk(tally) == f"P(war) = {wars.mean():.1%} (95% interval {low:.1%} to {high:.1%})"
     rows = road_rows(tally, base)
-    assert [row[0].split(" (")[0] for row in rows] == [road.label for road in Road]
+    assert [row[0] for row in rows] == [TWIN_NAMES[road] for road in Road]
     for road, row in zip(Road, rows, strict=True):
         twin = table[f"twin_{road.label}_escalated"].to_numpy()
         caused = int((wars & ~twin).sum())
