@@ -59,6 +59,16 @@ def numbers_on_the_page(tab, settings: dict, timings=None) -> list[tuple[str, ..
     return roads
 
 
+def days_cited_are_told(questions: str, told: list[str]) -> bool:
+    """The timeline has a line on each day the questions name ("on day N") and within each
+    span they name ("from day A to day B"), as the lesson's text says (it moves with it)."""
+    days = [int(day) for line in told for day in re.findall(r"^Day (\d+):", line)]
+    points = [int(n) for n in re.findall(r"on day (\d+)", questions)]
+    spans = [(int(a), int(b)) for a, b in re.findall(r"from day (\d+) to day (\d+)", questions)]
+    assert points or spans, "the questions cite no day: nothing to look for"
+    return all(n in days for n in points) and all(any(a <= d <= b for d in days) for a, b in spans)
+
+
 def test_lesson_1_the_tripwire(open_page, timings):
     from sim.app.many import compare
     from sim.app.settings import defaults, with_value
@@ -86,8 +96,11 @@ def test_lesson_1_the_tripwire(open_page, timings):
     tab.locator("table.per-run").wait_for()
     header = tab.locator("table.per-run th").all_inner_texts()
     assert {"Russia-France_battle_deaths", "casualties_France", "casualties_Russia"} <= set(header)
-    section = tab.locator(".lesson details", has=tab.get_by_text("docs/model.md §3.10:"))
-    expect(section).to_contain_text("Reach is a property of the target")
+    from sim.app.lessons import lesson, model_sections
+
+    for number in lesson("1").cited:  # each section the lesson cites, by its title
+        title = f"docs/model.md §{number}: {model_sections()[number][0]}"
+        expect(tab.locator(".lesson details summary", has_text=title)).to_have_count(1)
     expect(tab.locator(".lesson .whole-lesson img")).to_have_count(1)  # the lesson's figure
     # Question 2: the guarantors' resolve is a control of the page.
     expect(tab.get_by_role("slider", name="guarantors' resolve")).to_have_count(1)
@@ -111,6 +124,7 @@ def test_lesson_2_protection_or_provocation(open_page, timings):
 
 
 def test_lesson_3_the_misstep_play_a_year_its_twins_and_a_hotline(open_page, timings):
+    from sim.app.lessons import lesson
     from sim.app.many import both_rows, run_table, war_day_rows
     from sim.app.session import Session
     from sim.app.settings import defaults, scenario_of
@@ -132,10 +146,10 @@ def test_lesson_3_the_misstep_play_a_year_its_twins_and_a_hotline(open_page, tim
     expect(tab.locator(".run-chart")).to_have_attribute("data-day", "365")
     expect(button(tab, "Play")).to_be_disabled()  # the run stopped at its horizon
     assert "Day 366" not in body(tab)
-    # Questions 1 and 2: the whole timeline, from day 83 to day 136 and day 211, is there.
+    # Questions 1 and 2: the whole timeline is there, with lines on the days they cite.
     told = tab.locator(".event-log li").all_inner_texts()
     assert squeeze(told) == squeeze(story.view.timeline)
-    assert any(line.startswith("Day 211: Russia launches an offensive") for line in told)
+    assert days_cited_are_told(" ".join(lesson("3").questions), told)
     button(tab, "Show this run's twins").click()
     expect(tab.locator(".twins")).to_contain_text("Twin without missteps", timeout=30_000)
     for line in story.show_twins().twins[2:]:
@@ -190,5 +204,8 @@ def test_lesson_5_three_roads_to_war(open_page, timings):
     numbers_on_the_page(tab, defaults("korea"), timings)
     open_lesson(tab, "5")
     switch(tab, "Deliberate attacks").click()
+    from sim.model.outcomes import Road
+
     roads = numbers_on_the_page(tab, {**first, "deliberate": False}, timings)
-    assert roads[2][4].startswith("no one can decide to attack")  # said in words, no share
+    # said in words, no share:
+    assert roads[Road.ATTACKS][4].startswith("no one can decide to attack")
