@@ -2,6 +2,7 @@
 A/B comparison (docs/app.md).
 
 Without Solara:
+
 - `settings`: the controls, the lesson presets and the page's address;
 - `words`: tooltips in words and the notes beside extreme settings;
 - `lessons`: the lessons read from their files in docs/lessons;
