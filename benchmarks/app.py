@@ -24,7 +24,7 @@ from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.app.browser.harness import ARGS, CHROMIUM, start_server, stop  # noqa: E402
+from tests.app.browser.harness import ARGS, CHROMIUM, shows, start_server, stop  # noqa: E402
 
 SPIN = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() < end: pass"
 
@@ -41,6 +41,12 @@ def both_cores_busy(on: bool, seconds: int = 900):
             hog.wait(timeout=10)
 
 
+# What the page shows, as JavaScript, watched every 20 ms (`shows`).
+CHART_DAY = "(day) => document.querySelector('.run-chart')?.dataset.day === day"
+PLAY = "() => document.querySelector('#esc-play').textContent.trim() === 'Play'"
+WAR_NOW = "(words) => document.querySelector('.war-now')?.textContent.includes(words)"
+
+
 def timed(waits: dict, what: str, action, done) -> None:
     began = time.monotonic()
     action()
@@ -55,29 +61,30 @@ def one_person(url: str, waits: dict) -> None:
         tab = browser.new_page(viewport={"width": 1440, "height": 900})
         timed(waits, "page load (to the run's chart)",
               lambda: tab.goto(url, wait_until="load"),
-              lambda: tab.locator(".run-chart").wait_for(timeout=60_000))  # fmt: skip
+              lambda: shows(tab, "() => document.querySelector('.run-chart')",
+                            timeout=60_000))  # fmt: skip
         for day in range(1, 6):
             timed(waits, "one Step (the day and the chart)",
                   tab.get_by_role("button", name="Step", exact=True).click,
-                  lambda day=day: expect(tab.locator(".run-chart")).to_have_attribute(
-                      "data-day", str(day)))  # fmt: skip
+                  lambda day=day: shows(tab, CHART_DAY, str(day)))  # fmt: skip
         tab.get_by_role("button", name="40 days per second").click()
         tab.get_by_role("button", name="Play", exact=True).click()
         time.sleep(1.5)
         timed(waits, "Pause during Play at 40 days per second",
               tab.get_by_role("button", name="Pause").click,
-              lambda: tab.get_by_role("button", name="Play", exact=True).wait_for())  # fmt: skip
+              lambda: shows(tab, PLAY))  # fmt: skip
         tab.get_by_role("button", name="Reset").click()
         expect(tab.locator(".day-monitor")).to_contain_text("Day 0 of")
         timed(waits, "a year of Play at 40 days per second (to the outcome)",
               tab.get_by_role("button", name="Play", exact=True).click,
-              lambda: tab.locator(".outcome").wait_for(timeout=120_000))  # fmt: skip
+              lambda: shows(tab, "() => document.querySelector('.outcome')",
+                            timeout=120_000))  # fmt: skip
         for n in (300, 3000):
             time.sleep(0.5)
             timed(waits, f"{n:,} runs with their twins (war risks, roads, outcome bars)",
                   tab.get_by_role("button", name=f"Run {n:,} runs").click,
-                  lambda n=n: tab.locator(".war-now", has_text=f"in {n:,} runs").wait_for(
-                      timeout=120_000))  # fmt: skip
+                  lambda n=n: shows(tab, WAR_NOW, f"in {n:,} runs",
+                                    timeout=120_000))  # fmt: skip
         tab.get_by_role("button", name="Keep these settings as A").click()
         tab.get_by_role("button", name="Lesson 1: The tripwire").click()
         expect(tab.locator(".run-chart")).to_contain_text("troops per guarantor: 0")
@@ -85,7 +92,8 @@ def one_person(url: str, waits: dict) -> None:
         compare = tab.get_by_role("button", name="Compare A and B (300 runs each)")
         expect(compare).to_be_enabled()
         timed(waits, "compare A and B (300 runs each)", compare.click,
-              lambda: tab.locator("table.compare").wait_for(timeout=120_000))  # fmt: skip
+              lambda: shows(tab, "() => document.querySelector('table.compare')",
+                            timeout=120_000))  # fmt: skip
         browser.close()
 
 

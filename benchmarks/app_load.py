@@ -31,7 +31,7 @@ from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.app.browser.harness import ARGS, CHROMIUM, start_server, stop  # noqa: E402
+from tests.app.browser.harness import ARGS, CHROMIUM, POLL_MS, start_server, stop  # noqa: E402
 
 
 def cpu_seconds(pid: int) -> float:
@@ -77,8 +77,11 @@ async def step(tab, timeout: float) -> float:
     day = await day_of(tab)
     return await timed(
         tab.get_by_role("button", name="Step", exact=True).click,
-        lambda: tab.locator(".day-monitor", has_text=f"Day {day + 1} of").wait_for(
-            timeout=timeout * 1000
+        lambda: tab.wait_for_function(
+            "(words) => document.querySelector('.day-monitor').textContent.includes(words)",
+            arg=f"Day {day + 1} of",
+            polling=POLL_MS,
+            timeout=timeout * 1000,
         ),
     )
 
@@ -86,7 +89,12 @@ async def step(tab, timeout: float) -> float:
 async def run_many(tab, n: int, timeout: float) -> float:
     return await timed(
         tab.get_by_role("button", name=f"Run {n:,} runs").click,
-        lambda: tab.locator(".war-now", has_text=f"in {n:,} runs").wait_for(timeout=timeout * 1000),
+        lambda: tab.wait_for_function(
+            "(words) => document.querySelector('.war-now')?.textContent.includes(words)",
+            arg=f"in {n:,} runs",
+            polling=POLL_MS,
+            timeout=timeout * 1000,
+        ),
     )
 
 

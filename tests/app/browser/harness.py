@@ -1,6 +1,6 @@
 """What the browser tests and the app's benchmarks share: Debian's Chromium and its
-arguments, and the real server (`escalation app`) started on a free loopback port and stopped
-with `kill -TERM` of its PID alone."""
+arguments, the real server (`escalation app`) started on a free loopback port and stopped
+with `kill -TERM` of its PID alone, and a close watch on the page for timing waits."""
 
 import contextlib
 import os
@@ -87,3 +87,13 @@ def start_server(log: Path) -> tuple[subprocess.Popen, str]:
             stop(process)
             raise RuntimeError(f"the app did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.3)
+
+
+POLL_MS = 20  # how often `shows` looks at the page
+
+
+def shows(tab, condition: str, arg: object = None, timeout: float = 15_000) -> None:
+    """Wait until the page shows it (a JavaScript function of `arg`), looking every 20 ms,
+    to time a wait: Playwright's expect() and wait_for() look every 0.5 s once 0.27 s have
+    passed, so they would time a 0.3 s wait as up to 0.77 s."""
+    tab.wait_for_function(condition, arg=arg, polling=POLL_MS, timeout=timeout)

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.app.browser.conftest import button, day_of, expect, switch
+from tests.app.browser.harness import shows
 
 LIMIT = 0.5  # seconds: what the issue asks of every control during Play
 HOG_SECONDS = 90  # the hog's own bound, should the test process die without stopping it
@@ -51,18 +52,10 @@ def acted(action, check) -> float:
 
 
 # What the page shows, as JavaScript (textContent: the words, not their upper-case style).
-POLL_MS = 20
 PLAY = "document.querySelector('#esc-play').textContent.trim() === 'Play'"
 DAY_0 = "document.querySelector('.day-monitor').textContent.includes('Day 0 of')"
 NOTICE = "document.querySelector('.restart-notice')?.textContent.trim()"
 SPEED = "(words) => document.querySelector('.speed-words')?.textContent.includes(words)"
-
-
-def shows(tab, condition: str, arg: str = "") -> None:
-    """Wait until the page shows it (a JavaScript condition), looking every 20 ms: Playwright's
-    expect() looks every 0.5 s after its first 0.27 s, so it would time a 0.3 s wait as up to
-    0.77 s."""
-    tab.wait_for_function(condition, arg=arg, polling=POLL_MS, timeout=15_000)
 
 
 def _stopped(tab) -> None:
