@@ -20,10 +20,10 @@ def teaching_app(
     """Start the teaching app in the browser, on 127.0.0.1 (works offline).
 
     One run as it unfolds (Play in days per second, Step, Reset; each dyad's rung, the
-    actors as a network, the day's decisions with their reasons, the event log, the outcome
-    and the run's twins), many runs (300 or 3,000) with P(limited war), P(wider war),
-    P(nuclear use) and what each road to war caused, A/B comparison, lesson presets, and
-    downloads. Settings apply at once and live in the page's address. Open the address it
+    actors as a network, the day's decisions with their reasons, the whole timeline, the
+    outcome and the run's twins), each lesson of docs/lessons beside the run, many runs (300
+    or 3,000) with P(war), the war risks and what each road to war caused, A/B comparison,
+    and downloads. Settings apply at once and live in the page's address. Open the address it
     prints; stop it with Ctrl-C (or SIGTERM: the command becomes the server, so nothing
     outlives it).
 

@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import subprocess
-import threading
 import time
 import urllib.request
 import uuid
@@ -31,16 +30,17 @@ solara = pytest.importorskip("solara")
 def test_a_closed_session_stops_play_and_is_no_longer_open():
     session = Session(defaults())
     assert sessions.OPEN.get(id(session)) is session
-    stop, drawn = threading.Event(), []
-    player = threading.Thread(target=session.play, args=(40, stop, lambda: drawn.append(1)))
-    player.start()
+    session.play(40)
+    player = session._player
     time.sleep(0.6)
     session.close()
     player.join(timeout=5)
-    assert not player.is_alive()  # Play ended on its own: nothing set `stop`
+    assert not player.is_alive() and not session.playing
     assert id(session) not in sessions.OPEN
     day = session.view.day
     assert session.step() is False and session.view.day == day
+    session.play(40)  # a closed session plays no more
+    assert not session.playing
 
 
 def test_the_page_frees_its_session_when_its_kernel_closes(monkeypatch):
