@@ -84,6 +84,16 @@ def change(scenario: Scenario, **sections: Any) -> Scenario:
     return scenario.with_changes(**sections)
 
 
+@pytest.fixture
+def ctrl_c():
+    """Ctrl-C raises KeyboardInterrupt during the test, even when the suite was started with
+    SIGINT ignored (a background job: `make test &`); see tests/signals.py."""
+    from tests.signals import ctrl_c_as_in_a_terminal
+
+    with ctrl_c_as_in_a_terminal():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Each test's figures are closed after it, as a long-lived process would need."""

@@ -4,17 +4,16 @@ posterior, its figures and its report."""
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sim.cli.common import (
     RESULTS,
     ExecutorOpt,
     ForceOpt,
+    PlainTable,
     SchedulerOpt,
     WaitOpt,
     WorkersOpt,
@@ -24,7 +23,9 @@ from sim.cli.common import (
     progress_bar,
     say,
     waiting,
+    worker_count,
 )
+from sim.experiments.confined import remove_inside
 from sim.experiments.folders import claim, folder_name, printable
 from sim.model.scenario import (
     ScenarioError,
@@ -67,37 +68,29 @@ def calibrate(
 
     Example: escalation calibrate experiments/calibration/reassurance.toml
     """
-    import os
 
-    from sim.experiments.sweep import executor_for, write_atomically
-    from sim.record.calibrate import DATABASE, MANIFEST, load_calibration, run_calibration
+    from sim.experiments.sweep import executor_for
+    from sim.record.calibrate import load_calibration, run_calibration
     from sim.record.calibrated import posterior, predictive_check, thresholds
+    from sim.record.history import (
+        DATABASE,
+        MANIFEST,
+        UnfittableError,
+        is_database_error,
+        prepare,
+        write_failure,
+    )
 
     if executor not in ("local", "dask"):
         raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
     setup = load_calibration(calibration)
     c = setup.calibration
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     out_dir = out if out is not None else RESULTS / "calibrations" / folder_name(c.name)
     try:
         with claim(out_dir, force, wait, waiting), contextlib.ExitStack() as stack:
-            manifest = out_dir / MANIFEST
-            resuming = (out_dir / DATABASE).exists()
-            if resuming:
-                try:
-                    known = json.loads(manifest.read_text()).get("fingerprint")
-                except (OSError, ValueError, AttributeError):
-                    known = None
-                if known != setup.fingerprint:
-                    raise ScenarioError(
-                        f"{out_dir}: holds a calibration made from another calibration file "
-                        "(or one it cannot verify); give another --out, or remove the folder "
-                        "to start again"
-                    )
-            else:
-                record = {"fingerprint": setup.fingerprint, "calibration": c.model_dump()}
-                text = json.dumps(record, indent=2)
-                write_atomically(manifest, lambda path: path.write_text(text))
+            # Before any work: a history this command cannot use is refused here.
+            resuming = prepare(out_dir, setup.fingerprint, c.model_dump(mode="json"))
             pool = None
             if executor == "dask" or workers > 1:
                 pool = stack.enter_context(executor_for(executor, workers, scheduler))
@@ -108,9 +101,19 @@ def calibrate(
                 progress.update(bar, completed=t * c.population,
                                 description=f"generation {t + 1} of {total}")  # fmt: skip
 
-            history = run_calibration(
-                setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
-            )
+            try:
+                history = run_calibration(
+                    setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
+                )
+            except UnfittableError:
+                if not resuming:  # nothing worth keeping: leave the folder as it was
+                    for name in (DATABASE, MANIFEST):
+                        remove_inside(out_dir, name)
+                raise
+            except Exception as error:
+                if is_database_error(error):  # a full disk, say: one line, generations kept
+                    raise write_failure(out_dir / DATABASE, error) from None
+                raise
             progress.update(bar, description="predictive check")
             table = posterior(history, setup)
             steps = thresholds(history)
@@ -234,14 +237,14 @@ def _print_calibration(out_dir, setup, table, steps, check) -> None:
     from sim.record.validate import model_text
 
     stats = summary(table, setup)
-    view = Table(title=f"Posterior of {setup.calibration.name}", title_justify="left", box=None)
+    view = PlainTable(f"Posterior of {setup.calibration.name}")
     for column in ("parameter", "prior", "median", "90% interval", "of prior"):
         view.add_column(column)
     for row in stats.itertuples():
         view.add_row(row.parameter, row.prior, f"{row.median:.4g}",
                      f"{row.q05:.4g} to {row.q95:.4g}", f"{row.width_of_prior:.0%}")  # fmt: skip
     console.print(view)
-    view = Table(title="Posterior-predictive check", title_justify="left", box=None)
+    view = PlainTable("Posterior-predictive check")
     for column in ("pattern", "target", "model (95%)", "draws in target", "verdict"):
         view.add_column(column)
     for row in check.itertuples():

@@ -6,5 +6,7 @@ analysed second.
 - `sweep`: running an experiment resumably into a results folder (manifest, chunk files);
 - `series`: daily quantile bands of a sweep's runs;
 - `folders`, `ledger`, `results`: output folders claimed and locked, chunk checksums, files
-  written whole or not at all.
+  written whole or not at all;
+- `confined`: the one way to open, write and delete inside a results folder (no link, FIFO
+  or device followed).
 """

@@ -24,7 +24,10 @@ from sim.model.outcomes import (
     DM_SETTLED,
     DM_WAR_DAY,
     DM_WAR_END,
+    HOSTILITY_LIMIT,
     NEVER,
+    RUNAWAY,
+    TERMINATED,
     Event,
     Road,
     new_dyad_metrics,
@@ -528,7 +531,8 @@ def update_hostility(i, P, W, SW, state):
 @phase
 def settle(P, W, SW, state, day, log):
     """Each dyad's rung: climbs by the day's moves, war once reciprocal combat has cost W battle
-    deaths, one rung down after D_c calm days (brief §4). Returns True if the run ended."""
+    deaths, one rung down after D_c calm days (brief §4). Returns True if the run ended: in
+    nuclear use, or stopped because a hostility passed HOSTILITY_LIMIT (sim.model.finite)."""
     dyad, metrics, dyad_metrics = state[2], state[3], state[4]
     top = 0
     for k in range(1, P.shape[0]):
@@ -592,4 +596,10 @@ def settle(P, W, SW, state, day, log):
         dyad[D_LEVEL, k] = dyad[D_ATTACKED, k] = dyad[D_FOUGHT, k] = 0.0
         dyad[D_DEESC, k] = dyad[D_MISREAD, k] = 0.0
         top = max(top, int(settled))
-    return note_day(metrics, day, top)
+    ended = note_day(metrics, day, top)
+    pair = state[1]
+    for k in range(1, P.shape[0]):  # once a day: a run never carries a hostility to overflow
+        if not (pair[P_HOST, 0, k] < HOSTILITY_LIMIT and pair[P_HOST, k, 0] < HOSTILITY_LIMIT):
+            metrics[TERMINATED] = RUNAWAY
+            return True
+    return ended

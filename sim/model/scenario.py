@@ -3,6 +3,14 @@
 Every parameter's default, range, symbol and source lives here, in a pydantic field. The model,
 the command line, the app and the docs all read these fields; nothing else states a default.
 A scenario file (TOML) names its actors by display name; the code speaks in roles.
+
+Bounds. Every number has a lower and an upper bound, stated with its reason in the field's
+schema (`bounds`), and a value outside is refused in one line before any work. A share or a
+probability lies in 0..1 by definition; any other bound is a cap far beyond the values its
+sources give, so that no value alone carries a run's arithmetic out of the finite range. Values
+can still combine into runaway growth (strong reactions, no restraint, a long horizon): the
+engines then stop the run and say which parameters drove it there (`sim.model.finite`). A new
+parameter takes the same rule through `param`, with `why=` where its bound has another reason.
 """
 
 import difflib
@@ -27,12 +35,24 @@ class Role(StrEnum):
     GUARANTOR = "guarantor"
 
 
-def param(default: Any, symbol: str, meaning: str, source: str, **limits: Any) -> Any:
-    """A parameter field carrying the symbol, meaning and source the docs print."""
+SHARE = "a share or a probability: 0 to 1 by definition"
+CAP = "a cap far beyond its sources' values, so that no value alone makes a run overflow"
+
+
+def param(
+    default: Any, symbol: str, meaning: str, source: str, why: str | None = None, **limits: Any
+) -> Any:
+    """A parameter field carrying the symbol, meaning and source the docs print, and the
+    reason for its bounds (`why`; by default SHARE for 0..1, else CAP: see the docstring)."""
+    share = limits.get("ge") == 0 and limits.get("le") == 1
     return Field(
         default,
         description=meaning,
-        json_schema_extra={"symbol": symbol, "source": source},
+        json_schema_extra={
+            "symbol": symbol,
+            "source": source,
+            "bounds": why or (SHARE if share else CAP),
+        },
         allow_inf_nan=False,
         **limits,
     )

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.experiments.experiment import apply_path, read_path
 from sim.experiments.runs import chunks, iter_tables
 from sim.model.chance import MAX_SEED
+from sim.model.finite import kept as finite_runs
 from sim.model.scenario import (
     EXPERIMENTS_DIR,
     Scenario,
@@ -52,12 +53,11 @@ from sim.model.scenario import (
     read_typed_file,
     repeated,
 )
+from sim.record.history import DATABASE, check_fittable, stamp
 from sim.record.patterns import Pattern, distance_to, load_patterns
 from sim.record.validate import needed_columns
 
 CALIBRATIONS_DIR = EXPERIMENTS_DIR / "calibration"
-DATABASE = "history.db"
-MANIFEST = "calibration.json"
 
 
 class Prior(BaseModel):
@@ -70,8 +70,11 @@ class Prior(BaseModel):
     prior: Literal["uniform", "log-uniform", "beta"] = "uniform"
     low: float = Field(allow_inf_nan=False)
     high: float = Field(allow_inf_nan=False)
-    a: float | None = Field(None, gt=0, allow_inf_nan=False)
-    b: float | None = Field(None, gt=0, allow_inf_nan=False)
+    # Below 0.1 a beta prior puts nearly all its mass within 1e-10 of the ends (two points,
+    # not a range); above 10,000 its 90% interval is under 1% of the range (a fixed value,
+    # not a prior), and scipy's quantiles turn to nan further out.
+    a: float | None = Field(None, ge=0.1, le=10_000, allow_inf_nan=False)
+    b: float | None = Field(None, ge=0.1, le=10_000, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _sound(self) -> Self:
@@ -207,7 +210,7 @@ def pattern_values(
 ) -> dict[str, float]:
     """Each pattern's model value over `runs` runs (no twins), in this process."""
     tables = iter_tables(chunks(scenario, runs, seed, runs, twins=False, first_run=first_run))
-    table = next(tables)
+    table, _ = finite_runs(next(tables))
     table = table[needed_columns(patterns, table)]
     return {p.name: p.estimate(table).value for p in patterns}
 
@@ -363,13 +366,15 @@ def run_calibration(
     sampler = seeded_sampler(c.seed, executor, on_particle)
     if not started(out_dir / DATABASE):  # absent, or killed before its first record
         (out_dir / DATABASE).unlink(missing_ok=True)
-        new_abc(setup, sampler).new(database, observed(setup))
+        # The run's row carries the calibration's fingerprint: checked before any resume.
+        new_abc(setup, sampler).new(database, observed(setup), meta_info=stamp(setup.fingerprint))
     while True:
         # A fresh ABCSMC loaded from the database for every generation: an uninterrupted run
         # and a resumed one take the very same path (an ABCSMC object caches the population
         # it initialised from, so reusing one would also freeze the threshold).
         abc = new_abc(setup, sampler)
         history = abc.load(database, 1)
+        check_fittable(history, [p.name for p in setup.patterns])
         last = history.get_all_populations()
         last = last[last["t"] >= 0]
         done = history.max_t + 1 >= c.generations
