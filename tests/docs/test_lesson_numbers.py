@@ -175,36 +175,52 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     told = {}
     for scenario in ("reassurance", "hotline"):
         out = tmp_path / scenario
-        done = runner.invoke(app, ["run", scenario, "--seed", "273", "--twin", "--out", str(out)])
+        done = runner.invoke(app, ["run", scenario, "--seed", STORY, "--twin", "--out", str(out)])
         assert done.exit_code == 0, done.output
         told[scenario] = " ".join(done.output.split())
         told[scenario + " result"] = json.loads((out / "result.json").read_text())
     story = told["reassurance"]
+    assert f"seed {STORY}" in text
     # Each step of the story as the timeline tells it, and as the lesson retells it.
     for timeline, lesson in (
+        (r"Day 2: The crisis between Russia and Ukraine climbs to rung 2", "For 144 days"),
         (
-            r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of "
+            r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of "
             r"Russia's people; Russia reads it as a deliberate attack by United Kingdom\.",
-            "On day 12 an incident between Russian and British forces kills two Russian soldiers",
+            "On day 145 an incident between Russian and British forces kills eight Russian "
+            "soldiers, and Russia reads it as a deliberate attack by the United Kingdom",
         ),
-        (r"Days? 13(-\d+)?: Russia strikes United Kingdom's troops", "From day 13 Russia strikes"),
-        (r"Days? 14(-\d+)?: United Kingdom strikes Russia", "strikes back on day 14"),
-        (r"Days? 21(-\d+)?: Ukraine strikes Russia", "from day 21 Ukraine and Russia trade"),
-        (r"Day 50: Russia and Ukraine are at open war: 1,023 battle deaths", "day 50 (1,023"),
-        (r"Days? 94(-\d+)?: France strikes Russia", "it strikes Russia from day 94"),
-        (r"Day 136: Russia and France are at open war", "open war from day 136"),
-        (r"Day 131: United Kingdom withdraws its troops", "the United Kingdom on day 131"),
-        (r"Day 151: France withdraws its troops", "France on day 151"),
+        (r"Day 146: Russia reinforces and mobilises against United Kingdom", "Russia mobilises"),
+        (r"Day 148: Russia strikes United Kingdom's troops", "strikes British troops on day 148"),
         (
-            r"Day 211: Russia launches an offensive against Ukraine: [^;]*; "
-            r"no guarantor's tripwire",
-            "on day 211 Russia launches an offensive against Ukraine",
+            r"Day 149: Russia launches an offensive against United Kingdom's troops",
+            "launches an offensive against them on day 149",
         ),
         (
-            r"Outcome: wider war \(Russia and Ukraine at open war from day 50, 14,410 battle "
-            r"deaths; Russia and France at open war from day 136, 3,211 battle deaths\)",
-            "**wider war**, 593 strikes, 14,410 battle deaths between Russia and Ukraine, 3,211",
+            r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
+            r"people; Russia reads it as a deliberate attack by France\.",
+            "On day 249 a second incident, between Russian and French forces, kills three "
+            "Russian soldiers and is misread too",
         ),
+        (
+            r"Day 250: Russia launches an offensive against France's troops",
+            "Russia launches an offensive against France's troops on day 250",
+        ),
+        (
+            r"Day 271: France withdraws its troops: its losses \(539 dead\)",
+            "France withdraws its troops on day 271 (its losses, 539 dead,",
+        ),
+        (
+            r"Day 278: Russia and France are at open war: 1,040 battle deaths",
+            "open war from day 278 (1,040 battle deaths)",
+        ),
+        (r"Day 294: A ceasefire between Russia and France", "until a ceasefire on day 294"),
+        (
+            r"Outcome: wider war \(Russia and France at open war from day 278, 1,376 battle "
+            r"deaths\)",
+            "**wider war**, 5 strikes, 1,376 battle deaths between Russia and France",
+        ),
+        (r"Russia-Ukraine: highest rung 2 \(shows of force\)", "Ukraine, the protégé, never"),
         (
             r"Twin without missteps \(no incidents\): ceasefire held",
             "Without missteps the same run ends with the **ceasefire held**",
@@ -213,39 +229,49 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
             r"Twin with every incident read correctly \(no misreading\): ceasefire held",
             "with every incident read correctly, too",
         ),
+        (r"Twin without audience costs [^:]*: ceasefire held", "audience cost of backing down"),
+        (r"Twin without the face of holding after harm: ceasefire held", "the face lost by"),
         (
-            r"Twin without commitments \(backing down costs no face\): crisis contained",
-            "Without audience costs it ends as a *crisis contained*",
+            r"Twin without deliberate attacks [^:]*: crisis contained",
+            "Without deliberate attacks it ends as a *crisis contained*",
         ),
         (
-            r"suppressing deliberate attacks did not change the outcome",
-            "Suppressing deliberate attacks changes nothing",
+            r"Twin without slips [^:]*: wider war; suppressing slips \(escalation nobody "
+            r"chose\) did not change the outcome",
+            "Without slips it is the same wider war",
         ),
     ):
         assert re.search(timeline, story), timeline
         assert lesson in text, lesson
+    missteps = [int(day) for day in re.findall(r"Day (\d+): A misstep", story)]
+    assert min(missteps) == 145  # "for 144 days" nothing happened by accident
+    assert "Russia and United Kingdom are at open war" not in story  # "short of war"
     result = told["reassurance result"]
-    assert result["n_strike"] == 593
-    offensives = [int(d) for d in re.findall(r"Day (\d+): Russia launches an offensive", story)]
-    assert len(offensives) == 3 and min(offensives) > 50  # after open war began on day 50
-    assert "Russia's three offensives came after the strikes had already made it a war" in text
-    assert re.search(r"Day 83: France warns Russia publicly", story)
-    assert "Read the timeline from day 83 to day 136" in text
+    assert result["n_strike"] == 5 and result["first_harassment_day"] == 147
+    changed = [line for line in re.findall(r"Twin [^.]*\.", story) if "changed the outcome" in line]
+    assert len(changed) == 5 and "This war needed five roads at once" in text
     hotline = told["hotline"]
     assert re.search(
-        r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of Russia's "
+        r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of Russia's "
+        r"people; Russia reads it as a deliberate attack by United Kingdom\.",
+        hotline,
+    )
+    assert "The first incident is misread all the same" in text
+    assert re.search(
+        r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
         r"people; Russia reads it correctly as an accident\.",
         hotline,
     )
-    assert re.search(r"Outcome: ceasefire held", hotline)
-    assert told["hotline result"]["n_strike"] == 0 and "No strike follows" in text
-    assert 'but Russia "reads it correctly as an accident"' in text
-    assert "the run ends with the **ceasefire held**" in text
+    assert "is read correctly as an accident: no offensive against France follows" in text
+    assert not re.search(r"Russia launches an offensive against France", hotline)
+    assert re.search(r"Outcome: crisis contained", hotline)
+    assert told["hotline result"]["n_strike"] == 1
+    assert "ends as a *crisis contained*, with 1 strike" in text
 
     shipped, hotline_runs = ensemble("reassurance"), ensemble("hotline")
     misstep = shipped.attribution.loc["P(escalation | misstep)"]
     assert f"{pct(misstep.of / RUNS, 1)} of runs see at least one incident" in text
-    assert f"{int(misstep.of):,} of 10,000), and {pct(misstep.share)} of those escalate" in text
+    assert f"{int(misstep.of):,} of 2,000), and {pct(misstep.share)} of those escalate" in text
     roads = shipped.roads.loc["missteps"]
     assert f"Missteps caused {shipped.caused('missteps')} of the wars" in text
     wars = int(shipped.attribution.loc["P(escalation)", "count"])
@@ -260,12 +286,17 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         f"the missteps road's from {points(roads.risk_difference)} to "
         f"{hotline_runs.difference('missteps')}" in text
     )
-    assert f"falls from {shipped.p()} to {hotline_runs.p()}" in text
+    for road in ("missteps", "misreading"):  # "closes most of the inadvertent road"
+        assert hotline_runs.rd(road) < shipped.rd(road) / 2
+    assert f"falls only from {shipped.p()} to {hotline_runs.p()}" in text
+    warnings = hotline_runs.roads.caused_share.idxmax()
+    assert warnings == "warnings" and "most of the wars left need the warnings road" in text
+    assert hotline_runs.roads.loc["warnings", "caused_share"] > 0.5
     quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
     assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
     assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
     wars = shipped.wars()
-    both = int((wars.missteps & wars.commitments).sum())
+    both = int((wars.missteps & wars.warnings).sum())
     assert f"(At seed 1: {both} of the {int(wars.missteps.sum())}.)" in text
 
 
