@@ -304,45 +304,64 @@ def test_lesson_4_numbers(ensemble):
     text = noticed("4")
     levels = ["commitment-00", "reassurance", "commitment-06", "commitment-12"]
     runs = [ensemble(name) for name in levels]
-    days = [e.runs["crisis_days"] for e in runs]
-    means = [f"{d.mean():.1f}" for d in days]
-    assert (
-        f"rises from {means[0]} with no audience costs to {means[1]} (c = 0.3), {means[2]} "
-        f"(c = 0.6) and {means[3]} (c = 1.2)" in text
-    )
-    top = [f"{d.quantile(0.9):.0f}" for d in days]
-    assert f"from {top[0]} days to {top[1]}, {top[2]} and {top[3]}" in text
-    medians = [f"{d.median():.0f}" for d in days]
-    assert f"({medians[0]}, {medians[1]}, {medians[2]} days)" in text
-    assert f"lasts {medians[3]} days" in text
-    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in runs]
+    shares = [e.attribution.loc["P(escalation)", "share"] for e in runs]
+    assert shares == sorted(shares)  # "end in war more often"
+    escalation = [pct(share) for share in shares]
     assert f"rises from {escalation[0]} (c = 0) to " + ", ".join(escalation[1:3]) in text
     assert f"and {escalation[3]}; P(wider war)" in text
     wider = [pct(e.outcomes.loc["wider war", "share"]) for e in runs]
     assert f"from {wider[0]} to {wider[1]}, {wider[2]} and {wider[3]}" in text
-    d, interval = runs[1].difference("commitments").split(" (")
+    d, interval = runs[1].difference("warnings").split(" (")
     assert f"{d} percentage points at c = 0.3 (95% interval {interval}" in text
-    assert f"{runs[2].difference('commitments')} at 0.6" in text
-    assert f"{runs[3].difference('commitments')} at 1.2" in text
-    assert runs[0].roads.loc["commitments", "risk_difference"] == 0
-    said = runs[0].roads.loc["commitments", "by_construction"]  # the command says it in words
-    assert "audience cost is 0" in said and "is the run" in said
-    assert "it is zero by construction (the twin is the run)" in text
-    assert f"At c = 0.3, {runs[1].caused('commitments')} of the wars needed it" in text
-    assert f"At c = 1.2, {runs[3].caused('commitments')} of the wars needed audience costs" in text
-    for column, words in (("n_warning", "public warnings"), ("n_deescalation", "offers")):
-        assert f"{runs[0].runs[column].mean():.1f} {words}" in text
+    assert f"{runs[2].difference('warnings')} at 0.6" in text
+    assert f"{runs[3].difference('warnings')} at 1.2" in text
+    assert f"{runs[1].difference('face')} at c = 0.3" in text
+    assert f"{runs[2].difference('face')} at 0.6 and {runs[3].difference('face')} at 1.2" in text
+    assert runs[1].rd("face") < runs[1].rd("warnings")  # "matters less at the default"
+    for road in ("warnings", "face"):
+        assert runs[0].rd(road) == 0
+        said = runs[0].roads.loc[road, "by_construction"]  # the command says it in words
+        assert "audience cost is 0" in said and "is the run" in said
+    assert "both are zero by construction (the twin is the run)" in text
+    assert (
+        f"At c = 0.3, {runs[1].caused('warnings')} of the wars needed the warnings road and "
+        f"{runs[1].caused('face')} the face road" in text
+    )
+    days = [e.runs["crisis_days"] for e in runs]
+    medians = [d.median() for d in days]
+    assert medians == sorted(medians)  # "the typical crisis lasts longer"
+    medians = [f"{m:.0f}" for m in medians]
+    assert (
+        f"rises from {medians[0]} with no audience costs to {medians[1]} (c = 0.3), "
+        f"{medians[2]} (c = 0.6) and {medians[3]} (c = 1.2)" in text
+    )
+    means = [f"{d.mean():.1f}" for d in days]
+    assert days[0].mean() > days[1].mean()  # "the mean does not follow"
+    assert (
+        f"it is {means[0]} days at c = 0, {means[1]} at c = 0.3, {means[2]} at 0.6 and "
+        f"{means[3]} at 1.2" in text
+    )
+    top = [f"{d.quantile(0.9):.0f}" for d in days]
+    assert f"the 90th percentile {top[0]}, {top[1]}, {top[2]} and {top[3]} days" in text
+    free = runs[0].runs
+    assert f"{free['n_warning'].mean():.1f} public warnings and " in text
+    assert f"{free['n_deescalation'].mean():.1f} offers of de-escalation" in text
     assert (
         f"at c = 0.3, {runs[1].runs['n_warning'].mean():.1f} and "
         f"{runs[1].runs['n_deescalation'].mean():.1f}" in text
     )
+    long = free["crisis_days"] >= 300
+    assert f"at c = 0, {pct(long.mean())} of runs spend 300 days or more in crisis" in text
+    assert free[long].escalated.mean() < 0.2  # "few of those become a war"
     strikes = [f"{e.runs['n_strike'].mean():.1f}" for e in runs[:2]]
     assert f"strikes rise from {strikes[0]} a run to {strikes[1]}" in text
-    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in runs]
-    assert f"is {attacks[0].lstrip('+')} at c = 0, {attacks[1]} points at 0.3" in text
+    attacks = [points(e.rd("attacks")) for e in runs]
+    assert runs[0].rd("attacks") < 0
+    assert f"is {attacks[0]} at c = 0, {attacks[1]} points at 0.3" in text
     assert f"{attacks[2]} at 0.6 and {attacks[3]} at 1.2" in text
     misstep = runs[3].attribution.loc["P(escalation | misstep)", "share"]
-    assert f"misstep)*: {pct(misstep)})" in text
+    assert 0.25 < misstep < 0.4 and f"misstep)*: {pct(misstep)})" in text  # "about a third"
+    assert f"At c = 1.2, {runs[3].caused('warnings')} of the wars needed the warnings" in text
 
 
 def test_lesson_5_numbers(ensemble):
