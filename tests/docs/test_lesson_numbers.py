@@ -368,42 +368,53 @@ def test_lesson_5_numbers(ensemble):
     text = noticed("5")
     baseline, shipped, korea = ensemble("baseline"), ensemble("reassurance"), ensemble("korea")
     p, interval = baseline.p().split(" (")
-    assert f"P(escalation) is {p} (95% interval {interval}, every war is a limited war" in text
+    assert f"P(escalation) is {p} (95% interval {interval}, no war widens" in text
     assert baseline.outcomes.loc["wider war", "count"] == 0
-    assert baseline.outcomes.loc["nuclear use", "count"] == 0
-    assert f"{baseline.caused('attacks')} of them needed a deliberate attack" in text
+    attacks = baseline.roads.loc["attacks"]
+    assert attacks.rd_low < 0 < attacks.rd_high  # "no more than chance"
+    changes = baseline.difference("attacks").replace(" (", " points (")
+    assert f"changes P(escalation) by {changes}, no more than chance" in text
+    assert f"although {baseline.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
-        f"(risk difference {baseline.difference('attacks').replace(' (', ' points, ')[:-1]})"
-        in text
+        f"The warnings road caused {baseline.caused('warnings')} of the wars and slips "
+        f"{baseline.caused('slips')}; missteps caused {baseline.caused('missteps')}." in text
     )
-    assert f"Missteps caused {baseline.caused('missteps')}." in text
-    assert f"audience costs still caused {baseline.caused('commitments')} of its wars" in text
-    assert f"P(escalation) is {shipped.p()} and the deliberate road is nearly closed" in text
-    caused = [shipped.caused(r) for r in ("attacks", "missteps", "misreading", "commitments")]
+    assert f"P(escalation) is {shipped.p()}:" in text
+    caused = [shipped.caused(r.label) for r in Road]
     assert (
-        f"{caused[0]} of the wars needed a deliberate attack, {caused[1]} a misstep, "
-        f"{caused[2]} a misreading and {caused[3]} audience costs" in text
+        f"{caused[2]} of the wars needed a deliberate attack, {caused[0]} a misstep, "
+        f"{caused[1]} a misreading, {caused[3]} the warnings road, {caused[4]} the face road "
+        f"and {caused[5]} a slip" in text
     )
     assert f"In the Korean tripwire, P(escalation) is {korea.p()}" in text
+    assert (
+        korea.roads.loc["missteps", "caused_share"] > baseline.roads.loc["missteps", "caused_share"]
+    )
     assert f"{korea.caused('missteps')} of the wars needed a misstep" in text
     assert (
         f"(risk difference {korea.difference('missteps').replace(' (', ' points, ')[:-1]})" in text
     )
     assert (
-        f"{korea.caused('misreading')} a misreading, {korea.caused('commitments')} audience "
-        f"costs, only {korea.caused('attacks')} a deliberate attack" in text
+        f"{korea.caused('misreading')} a misreading, {korea.caused('warnings')} the warnings "
+        f"road, {korea.caused('face')} the face road, {korea.caused('slips')} a slip, and "
+        f"{korea.caused('attacks')} a deliberate attack" in text
+    )
+    assert korea.roads.loc["attacks", "rd_high"] < 0  # "more likely", beyond chance
+    assert (
+        f"(risk difference {korea.difference('attacks').replace(' (', ' points, ')[:-1]})" in text
     )
     total = shipped.wars().sum().sum() / len(shipped.wars())
     assert f"({pct(total, 0)} in reassurance)" in text
     wars = baseline.wars()
     two = int((wars.sum(axis=1) == 2).sum())
     assert f"{two:,} of the {len(wars):,} wars needed exactly two roads" in text
-    both = int((wars.attacks & wars.commitments).sum())
-    assert f"{both:,} needed both a deliberate attack *and* audience costs" in text
+    both = int((wars.attacks & wars.warnings).sum())
+    assert f"{both:,} needed both a deliberate attack *and* the warnings road" in text
     wars = korea.wars()
     inadvertent = wars.missteps | wars.misreading
-    both = int((inadvertent & wars.commitments).sum())
+    both = int((inadvertent & (wars.warnings | wars.face)).sum())
     assert f"in Korea, {both:,} of the {len(wars):,} wars needed both" in text
     wars = shipped.wars()
     none = int((wars.sum(axis=1) == 0).sum())
     assert f"({none} of {len(wars)} in reassurance)" in text
+    assert f"yet the warnings road still caused {baseline.caused('warnings')} of its wars" in text
