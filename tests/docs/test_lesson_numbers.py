@@ -150,21 +150,39 @@ def test_lesson_2_numbers(ensemble):
     calm = ensemble("calm-1000"), ensemble("calm-8000")
     spiral = ensemble("spiral-1000"), ensemble("spiral-8000")
     few, many = spiral
+    assert "(2,000 runs, seed 1)" in text
+    for road in ("missteps", "misreading"):  # "more troops mean more war by accident"
+        assert many.rd(road) > few.rd(road) and calm[1].rd(road) > calm[0].rd(road)
     assert f"adds {few.difference('missteps').split(' (')[0]} percentage points" in text
     assert f"(95% interval {few.difference('missteps').split(' (')[1]}" in text
     assert f"and {many.difference('missteps').replace(' (', ' points with 8,000 (')}" in text
-    misreading = [points(e.roads.loc["misreading", "risk_difference"]) for e in spiral]
+    misreading = [points(e.rd("misreading")) for e in spiral]
     assert f"the misreading road, {misreading[0]} and {misreading[1]}" in text
+    incidents = [f"{e.runs['n_misstep'].mean():.2f}" for e in spiral]
+    assert f"({incidents[1]} a run with 8,000, against {incidents[0]} with 1,000)" in text
+    assert f"misread more of them ({many.runs['n_misread'].mean():.2f} a run)" in text
     assert f"{many.caused('missteps')} of the wars with 8,000 troops needed a misstep" in text
     assert f"against {few.caused('missteps')} with 1,000" in text
+    assert many.roads.caused_share.idxmax() == "warnings"  # "most wars still need warnings"
+    assert many.roads.loc["warnings", "caused_share"] > 0.5
     assert f"risk difference is {calm[0].difference('missteps')}".replace(" (", " points (") in text
     assert f"{calm[1].difference('missteps')} with 8,000" in text
-    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in spiral]
-    assert f"falls from {attacks[0]} to {attacks[1]} points" in text
-    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in spiral]
-    assert f"P(escalation) falls from {escalation[0]} to {escalation[1]}" in text
-    wider = [pct(e.outcomes.loc["wider war", "share"]) for e in spiral]
-    assert f"P(wider war) from {wider[0]} to {wider[1]}" in text
+    assert calm[1].rd("missteps") < many.rd("missteps")  # "less"
+    assert calm[1].roads.loc["missteps", "rd_high"] > many.roads.loc["missteps", "rd_low"]
+    assert f"calm actors misread {calm[1].runs['n_misread'].mean():.2f} incidents" in text
+    for e in spiral:  # "neither beyond chance"
+        assert e.roads.loc["attacks", "rd_low"] < 0 < e.roads.loc["attacks", "rd_high"]
+    attacks = [points(e.rd("attacks")) for e in spiral]
+    assert f"is {attacks[0]} points with 1,000 and {attacks[1]} with 8,000" in text
+    escalation = [e.attribution.loc["P(escalation)", "share"] for e in spiral]
+    assert escalation[1] > escalation[0]
+    assert f"P(escalation) rises from {pct(escalation[0])} to {pct(escalation[1])}" in text
+    calm_p = calm[0].attribution.loc["P(escalation)", "share"]
+    assert calm_p > escalation[0]
+    assert (
+        f"P(escalation) is {pct(calm_p)} among calm actors and {pct(escalation[0])} among "
+        "fearful ones" in text
+    )
     contained = [pct(e.outcomes.loc["crisis contained", "share"]) for e in spiral]
     assert f"{contained[1]} of runs end as a *crisis contained* with 8,000 troops" in text
     assert f"{contained[0]} with 1,000" in text
