@@ -201,7 +201,14 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     assert f"seed {STORY}" in text
     # Each step of the story as the timeline tells it, and as the lesson retells it.
     for timeline, lesson in (
-        (r"Day 2: The crisis between Russia and Ukraine climbs to rung 2", "For 144 days"),
+        (
+            r"Day 2: The crisis between Russia and Ukraine climbs to rung 2",
+            "After Ukraine's show of force (day 2)",
+        ),
+        (
+            r"Day 30: The crisis between Russia and Ukraine eases to rung 0",
+            "eases back to the ceasefire by day 30",
+        ),
         (
             r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of "
             r"Russia's people; Russia reads it as a deliberate attack by United Kingdom\.",
@@ -262,7 +269,7 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         assert re.search(timeline, story), timeline
         assert lesson in text, lesson
     missteps = [int(day) for day in re.findall(r"Day (\d+): A misstep", story)]
-    assert min(missteps) == 145  # "for 144 days" nothing happened by accident
+    assert min(missteps) == 145  # the first incident
     assert "Russia and United Kingdom are at open war" not in story  # "short of war"
     result = told["reassurance result"]
     assert result["n_strike"] == 5 and result["first_harassment_day"] == 147
