@@ -272,6 +272,15 @@ def load_question(path: str | Path) -> tuple[Question, Scenario, str]:
         data = base.model_dump(mode="json")
         for where in [question.lever, *question.sensitivity.exclude, *question.sensitivity.pinned]:
             read_path(data, where)
+        for prior in question.sensitivity.priors:
+            floor, ceiling = field_bounds(read_path(data, prior.path)[1])
+            if (floor is not None and prior.low < floor) or (
+                ceiling is not None and prior.high > ceiling
+            ):
+                raise ScenarioError(
+                    f"the prior of {prior.path} ({prior.low:g} to {prior.high:g}) leaves its "
+                    f"bounds ({floor} to {ceiling})"
+                )
         plan(question, base)  # every point's scenario validates
     except ScenarioError as error:
         raise ScenarioError(f"{path}: {error}") from None
