@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from sim.analysis.discovery import outcome_column, prim_box
 from sim.analysis.summaries import Z95, paired_difference, wilson_interval
@@ -194,6 +195,14 @@ def pinned_words(path: str, pinned: dict[str, str]) -> str:
     )
 
 
+def chance_flips(rows: int) -> int:
+    """How many of `rows` independent design rows may show the opposite sign beyond their 95%
+    interval by chance alone, where no row's true difference is opposite: each does with
+    probability at most 2.5%; the binomial's 95th percentile (a row-wise test over many rows
+    would otherwise call noise a flip)."""
+    return int(binom.ppf(0.95, rows, 0.025))
+
+
 def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[str, str]) -> str:
     """The answer over the priors in words: 'robust', or where and with what it flips."""
     low, high = result.pooled[1], result.pooled[2]
@@ -214,11 +223,17 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
             f"not robust: averaged over the priors, {where} (pooled difference "
             f"{_points(result.pooled)}).{decided}"
         )
-    if result.significant_opposite == 0:
+    chance = chance_flips(n)
+    if result.significant_opposite <= chance:
+        beyond = (
+            f"at none of the {n} design rows does it {_other(expect)} beyond its 95% interval"
+            if result.significant_opposite == 0
+            else f"it {_other(expect)} beyond its 95% interval at {result.significant_opposite} "
+            f"of {n} design rows, no more than chance alone gives (up to {chance})"
+        )
         return (
-            f"robust: averaged over the priors it {expect} ({_points(result.pooled)}), and at "
-            f"none of the {n} design rows does it {_other(expect)} beyond its 95% interval "
-            f"(point estimates: {result.share_expected:.0%} {expect}, "
+            f"robust: averaged over the priors it {expect} ({_points(result.pooled)}), and "
+            f"{beyond} (point estimates: {result.share_expected:.0%} {expect}, "
             f"{result.share_opposite:.0%} {_other(expect)}).{decided}"
         )
     bounds = {p.path: p.bounds for p in design.parameters}

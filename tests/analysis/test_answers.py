@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.answers import rule_table, sensitivity, verdict
+from sim.analysis.answers import chance_flips, rule_table, sensitivity, verdict
 from sim.experiments.experiment import Experiment, points
 
 PARAMS = [
@@ -129,3 +129,22 @@ def test_each_rule_gets_its_probabilities_difference_and_verdict():
     assert row["difference_high"] == pytest.approx(-0.045 + half)
     assert row["p_from"] == pytest.approx(0.075) and row["p_to"] == pytest.approx(0.03)
     assert row["p_from_low"] < 0.075 < row["p_from_high"]
+
+
+def test_a_few_opposite_rows_no_more_than_chance_gives_leave_the_answer_robust():
+    """Four rows of 64 opposite beyond their interval: the binomial(64, 2.5%) gives up to 4
+    by chance (its 95th percentile), so the verdict stays robust and says why; nine do not."""
+    experiment = design(trajectories=16)  # 16 × 4 = 64 rows
+    few = {0, 10, 20, 30}
+    pairs = pairs_from(experiment, lambda v: -0.03)
+    for row in few:
+        pairs.loc[row, ["only_from", "only_to", "hits_from", "hits_to"]] = [0, 300, 500, 800]
+    result = sensitivity(pairs, experiment, "falls")
+    assert result.significant_opposite == 4 and chance_flips(len(pairs)) == 4
+    words = verdict(result, "falls", experiment, {})
+    assert words.startswith("robust:") and "no more than chance alone gives (up to 4)" in words
+    for row in (5, 15, 25, 35, 45):
+        pairs.loc[row, ["only_from", "only_to", "hits_from", "hits_to"]] = [0, 300, 500, 800]
+    assert not verdict(sensitivity(pairs, experiment, "falls"), "falls", experiment, {}).startswith(
+        "robust"
+    )
