@@ -159,15 +159,11 @@ class Question(BaseModel):
 
 
 def _explain(error: ValidationError) -> str:
+    """The first error in one line, with the fields known where it happened."""
     loc = error.errors()[0]["loc"]
-    known = (
-        Prior.model_fields
-        if "priors" in loc
-        else Sensitivity.model_fields
-        if "sensitivity" in loc
-        else Question.model_fields
-    )
-    return explain(error, ".".join(str(p) for p in loc) or "question", list(known))
+    where = next((m for key, m in (("priors", Prior), ("sensitivity", Sensitivity)) if key in loc),
+                 Question)  # fmt: skip
+    return explain(error, ".".join(str(p) for p in loc) or "question", list(where.model_fields))
 
 
 def numeric_paths(scenario: Scenario) -> list[str]:

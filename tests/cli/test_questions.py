@@ -107,6 +107,7 @@ def test_other_sizes_are_refused_in_a_folder_made_for_the_first_ones(answered):
         (("settings = [0, 5000]", "settings = [5000, 5000]"), "two different values"),
         (('expect = "rises"', 'expect = "sinks"'), "expect"),
         (("[sensitivity]", '[sensitivity]\nrule = "bayesian"'), "unknown decision rule"),
+        (("[sensitivity]", "[sensitivity]\ntrajectorys = 3"), "did you mean 'trajectories'"),
         (
             ("low = 0.5", "low = -0.5"),
             "prior of challenger.resolve (-0.5 to 0.9) leaves its bounds",
