@@ -124,6 +124,8 @@ class Sensitivity:
     noise_floor: float  # the μ* run-to-run noise alone would give (see noise_floor)
     flip_box: pd.DataFrame  # PRIM's box on the opposite-sign rows (empty: none found)
     flip_density: float  # the share of opposite-sign rows inside that box
+    hold_box: pd.DataFrame  # PRIM's box on the rows with the sign asked about
+    unread: list[str]  # parameters whose every elementary effect is exactly 0
 
 
 def noise_floor(rows: pd.DataFrame, levels: int) -> float:
@@ -156,10 +158,8 @@ def sensitivity(
     floor = noise_floor(rows, design.levels)
     morris["above_noise"] = morris["mu_star"] > floor
     morris = morris.sort_values("mu_star", ascending=False, ignore_index=True)
-    box, density = pd.DataFrame(columns=["parameter", "low", "high"]), math.nan
-    if opposite.sum() >= min_flips and not opposite.all():
-        found = prim_box(rows[params].astype(float), opposite)
-        box, density = found.limits, float(found.box["density"])
+    box, density = _box(rows[params], opposite, min_flips)
+    hold, _ = _box(rows[params], estimate == asked, min_flips)
     return Sensitivity(
         rows=rows,
         pooled=pooled,
@@ -173,7 +173,17 @@ def sensitivity(
         noise_floor=floor,
         flip_box=box,
         flip_density=density,
+        hold_box=hold,
+        unread=list(morris.loc[(morris["mu_star"] == 0) & (morris["sigma"] == 0), "parameter"]),
     )
+
+
+def _box(values: pd.DataFrame, mask: np.ndarray, min_rows: int) -> tuple[pd.DataFrame, float]:
+    """PRIM's first box on the rows in `mask` and its density (empty if too few or all)."""
+    if mask.sum() < min_rows or mask.all():
+        return pd.DataFrame(columns=["parameter", "low", "high"]), math.nan
+    found = prim_box(values.astype(float), mask)
+    return found.limits, float(found.box["density"])
 
 
 def box_words(box: pd.DataFrame, bounds: dict[str, tuple[float, float]]) -> str:
@@ -217,13 +227,24 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
         if deciding
         else (" No parameter's μ* stands above run-to-run noise at this size.")
     )
-    if sign(low, high) != expect:
-        where = "no clear sign" if sign(low, high) == "none" else f"it {sign(low, high)}"
-        return (
-            f"not robust: averaged over the priors, {where} (pooled difference "
-            f"{_points(result.pooled)}).{decided}"
+    if result.unread:
+        decided += (
+            " Every run unchanged by (μ* and σ exactly 0: not read under this rule, or never "
+            f"reached, by construction): {', '.join(result.unread)}."
         )
     chance = chance_flips(n)
+    bounds = {p.path: p.bounds for p in design.parameters}
+    if sign(low, high) != expect:
+        where = "no clear sign" if sign(low, high) == "none" else f"it {sign(low, high)}"
+        holds = ""
+        if result.significant_expected > chance and not result.hold_box.empty:
+            holds = f", mostly where {box_words(result.hold_box, bounds)}"
+        return (
+            f"not robust: averaged over the priors, {where} (pooled difference "
+            f"{_points(result.pooled)}); by point estimate it {expect} at "
+            f"{result.share_expected:.0%} of the {n} design rows, beyond its 95% interval at "
+            f"{result.significant_expected} (chance alone gives up to {chance}){holds}.{decided}"
+        )
     if result.significant_opposite <= chance:
         beyond = (
             f"at none of the {n} design rows does it {_other(expect)} beyond its 95% interval"
@@ -236,7 +257,6 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
             f"{beyond} (point estimates: {result.share_expected:.0%} {expect}, "
             f"{result.share_opposite:.0%} {_other(expect)}).{decided}"
         )
-    bounds = {p.path: p.bounds for p in design.parameters}
     where = box_words(result.flip_box, bounds) if not result.flip_box.empty else ""
     if where:
         top = result.flip_box["parameter"].iloc[0]
@@ -284,7 +304,7 @@ def markdown(
         lines.append(
             f"| {rule} | {_pct(row['p_from'], row['p_from_low'], row['p_from_high'])} | "
             f"{_pct(row['p_to'], row['p_to_low'], row['p_to_high'])} | "
-            f"{_points(diff).replace(', 95% CI', ' (')}) | {row['verdict']} |"
+            f"{_points(diff).replace(' points, 95% CI ', ' (')}) | {row['verdict']} |"
         )
     lines += ["", f"Over the priors: {words}" if result is not None else "", "", sizes]
     return "\n".join(lines) + "\n"
@@ -342,6 +362,7 @@ def answer(out_dir: Path, spec: Question, base: Scenario) -> str:
             "rows_significantly_opposite": result.significant_opposite,
             "noise_floor": result.noise_floor,
             "flip_box": json.loads(result.flip_box.to_json(orient="records")),
+            "unchanged_by": result.unread,
         }
     write_atomically(out_dir / "answer.json", lambda p: p.write_text(json.dumps(summary, indent=1)))
     if rules.empty:

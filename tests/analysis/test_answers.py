@@ -71,7 +71,10 @@ def test_a_parameter_with_no_effect_gets_mu_star_zero_and_the_sign_holds_everywh
     words = verdict(result, "falls", experiment, {})
     assert words.startswith("robust: averaged over the priors it falls")
     assert "decided most by challenger.resolve" in words
-    assert "world.hotline_quality" not in words  # below the noise floor: not named
+    # Not among the deciding ones, but named as unread: every run unchanged by construction.
+    assert result.unread == ["world.hotline_quality", "world.anger"]
+    assert words.endswith("by construction): world.hotline_quality, world.anger.")
+    assert "decided most by challenger.resolve (" in words and "most by world" not in words
 
 
 def test_a_sign_that_flips_above_a_known_threshold_is_found_where_it_flips():
@@ -89,6 +92,18 @@ def test_a_sign_that_flips_above_a_known_threshold_is_found_where_it_flips():
     assert 0.4 <= float(found.group(1)) < 0.6
     top = result.morris.iloc[0]
     assert top["parameter"] == "challenger.resolve" and top["above_noise"]
+
+
+def test_an_answer_that_holds_only_in_a_corner_is_not_robust_and_says_where_it_holds():
+    """The question asks 'falls'; it rises (+2 points) except above resolve 0.5, where it
+    falls (−1 point): on average it rises, and the rows where it falls are found."""
+    experiment = design(trajectories=20)
+    pairs = pairs_from(experiment, lambda v: -0.01 if v["challenger.resolve"] > 0.5 else 0.02)
+    result = sensitivity(pairs, experiment, "falls")
+    words = verdict(result, "falls", experiment, {})
+    assert words.startswith("not robust: averaged over the priors, it rises"), words
+    found = re.search(r"mostly where challenger\.resolve > ([0-9.]*[0-9])", words)
+    assert found and 0.4 <= float(found.group(1)) < 0.6, words
 
 
 def test_a_difference_with_no_clear_sign_on_average_is_not_robust():
