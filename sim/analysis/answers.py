@@ -125,7 +125,7 @@ class Sensitivity:
     flip_box: pd.DataFrame  # PRIM's box on the opposite-sign rows (empty: none found)
     flip_density: float  # the share of opposite-sign rows inside that box
     hold_box: pd.DataFrame  # PRIM's box on the rows with the sign asked about
-    unread: list[str]  # parameters whose every elementary effect is exactly 0
+    unread: list[str]  # parameters whose every elementary effect is exactly 0 (as counts)
 
 
 def noise_floor(rows: pd.DataFrame, levels: int) -> float:
@@ -229,8 +229,9 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
     )
     if result.unread:
         decided += (
-            " Every run unchanged by (μ* and σ exactly 0: not read under this rule, or never "
-            f"reached, by construction): {', '.join(result.unread)}."
+            " The difference did not move at any step of (μ* and σ exactly 0: not read under "
+            "this rule, or too rare an effect to change a count at this size): "
+            f"{', '.join(result.unread)}."
         )
     chance = chance_flips(n)
     bounds = {p.path: p.bounds for p in design.parameters}

@@ -71,9 +71,9 @@ def test_a_parameter_with_no_effect_gets_mu_star_zero_and_the_sign_holds_everywh
     words = verdict(result, "falls", experiment, {})
     assert words.startswith("robust: averaged over the priors it falls")
     assert "decided most by challenger.resolve" in words
-    # Not among the deciding ones, but named as unread: every run unchanged by construction.
+    # Not among the deciding ones, but named: no step moved the difference.
     assert result.unread == ["world.hotline_quality", "world.anger"]
-    assert words.endswith("by construction): world.hotline_quality, world.anger.")
+    assert words.endswith("at this size): world.hotline_quality, world.anger.")
     assert "decided most by challenger.resolve (" in words and "most by world" not in words
 
 
