@@ -94,17 +94,17 @@ def with_differences(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def rule_table(pairs: pd.DataFrame, expect: str) -> pd.DataFrame:
-    """Per rule: both probabilities, the paired difference, its sign and whether it is the
-    sign asked about ('holds'), the opposite ('flips') or neither ('unclear')."""
+    """Per rule: both probabilities, the paired difference, its sign and the answer: 'yes'
+    (the sign asked about), 'no: it rises' (or falls: the opposite) or 'no clear sign'."""
     table = with_differences(pairs[pairs["part"] == "rule"]).set_index("rule")
     table["verdict"] = [
         "no runs with the outcome at either setting"
         if hf + ht == 0
-        else "holds"
+        else f"yes: it {expect}"
         if s == expect
-        else "unclear"
+        else "no clear sign"
         if s == "none"
-        else "flips"
+        else f"no: it {s}"
         for s, hf, ht in zip(table["sign"], table["hits_from"], table["hits_to"], strict=True)
     ]
     return table

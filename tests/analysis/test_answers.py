@@ -132,8 +132,8 @@ def test_each_rule_gets_its_probabilities_difference_and_verdict():
         ]
     )  # fmt: skip
     table = rule_table(pairs, "falls")
-    assert table.loc["strategic", "verdict"] == "holds"
-    assert table.loc["myopic", "verdict"] == "flips"
+    assert table.loc["strategic", "verdict"] == "yes: it falls"
+    assert table.loc["myopic", "verdict"] == "no: it rises"
     assert table.loc["complete information", "verdict"] == (
         "no runs with the outcome at either setting"
     )
