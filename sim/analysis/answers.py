@@ -214,7 +214,9 @@ def chance_flips(rows: int) -> int:
 
 
 def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[str, str]) -> str:
-    """The answer over the priors in words: 'robust', or where and with what it flips."""
+    """The answer over the priors in words: 'robust (yes)' or 'robust (no)' (the pooled sign,
+    against which no more rows than chance gives lie beyond their interval), or where and
+    with what it flips, or 'not robust' (no clear sign on average)."""
     low, high = result.pooled[1], result.pooled[2]
     n = len(result.rows)
     deciding = [p for p in result.morris.itertuples() if p.above_noise][:3]
@@ -235,39 +237,54 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
         )
     chance = chance_flips(n)
     bounds = {p.path: p.bounds for p in design.parameters}
-    if sign(low, high) != expect:
-        where = "no clear sign" if sign(low, high) == "none" else f"it {sign(low, high)}"
-        holds = ""
-        if result.significant_expected > chance and not result.hold_box.empty:
-            holds = f", mostly where {box_words(result.hold_box, bounds)}"
+    pooled = sign(low, high)
+    if pooled == "none":
         return (
-            f"not robust: averaged over the priors, {where} (pooled difference "
+            f"not robust: averaged over the priors there is no clear sign (pooled difference "
             f"{_points(result.pooled)}); by point estimate it {expect} at "
-            f"{result.share_expected:.0%} of the {n} design rows, beyond its 95% interval at "
-            f"{result.significant_expected} (chance alone gives up to {chance}){holds}.{decided}"
+            f"{result.share_expected:.0%} of the {n} design rows and {_other(expect)} at "
+            f"{result.share_opposite:.0%}.{decided}"
         )
-    if result.significant_opposite <= chance:
+    # The answer is the pooled sign: 'yes' if it is the one asked about, else 'no'. It is
+    # robust unless more rows than chance gives lie beyond their interval on the other side.
+    answer = "yes" if pooled == expect else "no"
+    other = _other(pooled)
+    if pooled == expect:
+        against, share_for, share_against = (
+            result.significant_opposite,
+            result.share_expected,
+            result.share_opposite,
+        )
+        box = result.flip_box
+    else:
+        against, share_for, share_against = (
+            result.significant_expected,
+            result.share_opposite,
+            result.share_expected,
+        )
+        box = result.hold_box
+    head = f"averaged over the priors it {pooled} ({_points(result.pooled)})"
+    if against <= chance:
         beyond = (
-            f"at none of the {n} design rows does it {_other(expect)} beyond its 95% interval"
-            if result.significant_opposite == 0
-            else f"it {_other(expect)} beyond its 95% interval at {result.significant_opposite} "
-            f"of {n} design rows, no more than chance alone gives (up to {chance})"
+            f"at none of the {n} design rows is its opposite ({other}) beyond the 95% interval"
+            if against == 0
+            else f"it {other} beyond its 95% interval at {against} of {n} design rows, no "
+            f"more than chance alone gives (up to {chance})"
         )
         return (
-            f"robust: averaged over the priors it {expect} ({_points(result.pooled)}), and "
-            f"{beyond} (point estimates: {result.share_expected:.0%} {expect}, "
-            f"{result.share_opposite:.0%} {_other(expect)}).{decided}"
+            f"robust ({answer}): {head}, and {beyond} (point estimates: {share_for:.0%} "
+            f"{pooled}, {share_against:.0%} {other}).{decided}"
         )
-    where = box_words(result.flip_box, bounds) if not result.flip_box.empty else ""
+    where = box_words(box, bounds) if not box.empty else ""
     if where:
-        top = result.flip_box["parameter"].iloc[0]
-        place = f"flips when {where} ({pinned_words(top, pinned)})"
+        top = box["parameter"].iloc[0]
+        place = f"flips to '{other}' when {where} ({pinned_words(top, pinned)})"
     else:
-        place = "flips at scattered rows, in no region PRIM can single out"
+        place = f"flips to '{other}' at scattered rows, in no region PRIM can single out"
     return (
-        f"{place}: averaged over the priors it {expect} ({_points(result.pooled)}), but at "
-        f"{result.significant_opposite} of {n} design rows it {_other(expect)} beyond its 95% "
-        f"interval ({result.share_opposite:.0%} of rows by point estimate).{decided}"
+        f"{place}: {head}, but at {against} of {n} design rows it {other} beyond its 95% "
+        f"interval (chance alone gives up to {chance}; {share_against:.0%} of rows by point "
+        f"estimate).{decided}"
     )
 
 

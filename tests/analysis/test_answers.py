@@ -69,7 +69,7 @@ def test_a_parameter_with_no_effect_gets_mu_star_zero_and_the_sign_holds_everywh
     assert result.significant_opposite == 0
     assert result.flip_box.empty
     words = verdict(result, "falls", experiment, {})
-    assert words.startswith("robust: averaged over the priors it falls")
+    assert words.startswith("robust (yes): averaged over the priors it falls")
     assert "decided most by challenger.resolve" in words
     # Not among the deciding ones, but named: no step moved the difference.
     assert result.unread == ["world.hotline_quality", "world.anger"]
@@ -87,23 +87,34 @@ def test_a_sign_that_flips_above_a_known_threshold_is_found_where_it_flips():
     assert result.significant_opposite == int((pairs["challenger.resolve"] > 0.5).sum())
     assert list(result.flip_box["parameter"]) == ["challenger.resolve"]
     words = verdict(result, "falls", experiment, {"challenger.resolve": "a planted survey"})
-    found = re.search(r"flips when challenger\.resolve > ([0-9.]+) \(pinned down by a plant", words)
+    found = re.search(
+        r"flips to 'rises' when challenger\.resolve > ([0-9.]+) \(pinned down by a plant", words
+    )
     assert found, words
     assert 0.4 <= float(found.group(1)) < 0.6
     top = result.morris.iloc[0]
     assert top["parameter"] == "challenger.resolve" and top["above_noise"]
 
 
-def test_an_answer_that_holds_only_in_a_corner_is_not_robust_and_says_where_it_holds():
+def test_a_no_that_holds_everywhere_is_a_robust_no():
+    """The question asks 'falls'; it rises by 2 points at every row: the answer is a robust no."""
+    experiment = design()
+    result = sensitivity(pairs_from(experiment, lambda v: 0.02), experiment, "falls")
+    words = verdict(result, "falls", experiment, {})
+    assert words.startswith("robust (no): averaged over the priors it rises"), words
+    assert "at none of the 48 design rows is its opposite (falls) beyond" in words
+
+
+def test_a_no_that_turns_to_yes_in_a_corner_says_where():
     """The question asks 'falls'; it rises (+2 points) except above resolve 0.5, where it
     falls (−1 point): on average it rises, and the rows where it falls are found."""
     experiment = design(trajectories=20)
     pairs = pairs_from(experiment, lambda v: -0.01 if v["challenger.resolve"] > 0.5 else 0.02)
     result = sensitivity(pairs, experiment, "falls")
     words = verdict(result, "falls", experiment, {})
-    assert words.startswith("not robust: averaged over the priors, it rises"), words
-    found = re.search(r"mostly where challenger\.resolve > ([0-9.]*[0-9])", words)
+    found = re.search(r"^flips to 'falls' when challenger\.resolve > ([0-9.]*[0-9]) \(", words)
     assert found and 0.4 <= float(found.group(1)) < 0.6, words
+    assert "averaged over the priors it rises" in words
 
 
 def test_a_difference_with_no_clear_sign_on_average_is_not_robust():
@@ -113,7 +124,7 @@ def test_a_difference_with_no_clear_sign_on_average_is_not_robust():
     assert result.pooled == (0.0, 0.0, 0.0)
     assert result.morris["mu_star"].eq(0).all()
     words = verdict(result, "falls", experiment, {})
-    assert words.startswith("not robust: averaged over the priors, no clear sign")
+    assert words.startswith("not robust: averaged over the priors there is no clear sign")
     assert "No parameter's μ* stands above run-to-run noise" in words
 
 
@@ -157,7 +168,9 @@ def test_a_few_opposite_rows_no_more_than_chance_gives_leave_the_answer_robust()
     result = sensitivity(pairs, experiment, "falls")
     assert result.significant_opposite == 4 and chance_flips(len(pairs)) == 4
     words = verdict(result, "falls", experiment, {})
-    assert words.startswith("robust:") and "no more than chance alone gives (up to 4)" in words
+    assert (
+        words.startswith("robust (yes):") and "no more than chance alone gives (up to 4)" in words
+    )
     for row in (5, 15, 25, 35, 45):
         pairs.loc[row, ["only_from", "only_to", "hits_from", "hits_to"]] = [0, 300, 500, 800]
     assert not verdict(sensitivity(pairs, experiment, "falls"), "falls", experiment, {}).startswith(
