@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,24 +21,32 @@ from sim.cli.common import (
     waiting,
 )
 from sim.experiments.folders import claim, folder_name
+from sim.model.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.experiments.question import Question
+    from sim.model.scenario import Scenario
 
 
 @app.command(rich_help_panel="Sweeps and their analysis")
 @fails_cleanly
 def question(
-    question_file: Annotated[
-        str,
+    question_files: Annotated[
+        list[str],
         typer.Argument(
-            metavar="QUESTION",
-            help='A question TOML file (kind = "question"), or the name of one in '
-            "experiments/questions/.",
+            metavar="QUESTION...",
+            help='Question TOML files (kind = "question"), or names of those in '
+            "experiments/questions/; answered one after the other.",
             show_default=False,
         ),
     ],
     workers: WorkersOpt = 0,
     out: Annotated[
         Path | None,
-        typer.Option(help="Results folder (default: results/questions/NAME).", show_default=False),
+        typer.Option(
+            help="Results folder (default: results/questions/NAME; one question only).",
+            show_default=False,
+        ),
     ] = None,
     runs: Annotated[
         int | None,
@@ -72,24 +80,30 @@ def question(
     interrupted run; the options that change sizes make a different question (another
     folder). An exploration, not a forecast: the parameters are illustrative.
 
-    Example: escalation question troops_wider_war --workers 2
+    Example: escalation question troops_war troops_wider_war --workers 2
+    (the README's tables on the article's question).
     """
+    from sim.experiments.question import load_question, resized
+
+    if out is not None and len(question_files) > 1:
+        raise ScenarioError("--out takes one question; give the questions one at a time")
+    # Every file checked before anything runs: bad input writes nothing.
+    loaded = [load_question(name) for name in question_files]
+    loaded = [(resized(spec, runs, trajectories, gsa_runs), b, t) for spec, b, t in loaded]
+    for spec, base, text in loaded:
+        out_dir = out if out is not None else RESULTS / "questions" / folder_name(spec.name)
+        _answer(spec, base, text, out_dir, workers, force, wait)
+
+
+def _answer(
+    spec: Question, base: Scenario, text: str, out_dir: Path, workers: int, force: bool, wait: bool
+) -> None:
+    """Run one question into its folder (resuming) and print its answer."""
     from sim.analysis.answers import answer
-    from sim.experiments.question import (
-        fingerprint,
-        load_question,
-        plan,
-        prepare,
-        resized,
-        run_question,
-        tasks_for,
-    )
+    from sim.experiments.question import fingerprint, plan, prepare, run_question, tasks_for
     from sim.experiments.runs import local_pool, stop_on_interrupt
     from sim.experiments.sweep import now, read_manifest, verify_chunks, write_manifest
 
-    spec, base, text = load_question(question_file)
-    spec = resized(spec, runs, trajectories, gsa_runs)
-    out_dir = out if out is not None else RESULTS / "questions" / folder_name(spec.name)
     with claim(out_dir, force, wait, waiting):
         prepare(out_dir, spec, base, text)
         table, scenarios = plan(spec, base)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.cli.common import RESULTS
 from sim.model.scenario import EXPERIMENTS_DIR
 
 runner = CliRunner()
@@ -124,7 +125,19 @@ def test_bad_input_gets_one_line_exit_2_and_nothing_written(tmp_path, change, me
     assert not out.exists()
 
 
+def test_a_bad_second_question_stops_the_first_before_anything_is_written(tmp_path):
+    good = write_question(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(TINY.replace('expect = "rises"', 'expect = "sinks"'), encoding="utf-8")
+    result = runner.invoke(app, ["question", str(good), str(bad)])
+    assert result.exit_code == 2 and "bad.toml" in result.output, result.output
+    assert not (RESULTS / "questions" / "tiny").exists()
+    both = runner.invoke(app, ["question", str(good), str(good), "--out", str(tmp_path / "o")])
+    assert both.exit_code == 2 and "--out takes one question" in both.output
+    assert not (tmp_path / "o").exists()
+
+
 def test_help_gives_an_example():
     result = runner.invoke(app, ["question", "--help"])
     assert result.exit_code == 0
-    assert "escalation question troops_wider_war" in result.stdout
+    assert "escalation question troops_war troops_wider_war" in result.stdout
