@@ -34,7 +34,7 @@ def question(
     question_files: Annotated[
         list[str],
         typer.Argument(
-            metavar="QUESTION...",
+            metavar="QUESTION",
             help='Question TOML files (kind = "question"), or names of those in '
             "experiments/questions/; answered one after the other.",
             show_default=False,
