@@ -44,6 +44,7 @@ from sim.experiments.experiment import (
     KNOWN_OUTCOMES,
     Experiment,
     apply_path,
+    load_base,
     points,
     read_path,
 )
@@ -70,7 +71,6 @@ from sim.model.scenario import (
     did_you_mean,
     explain,
     field_bounds,
-    load_scenario,
     parse_scenario,
     read_typed_file,
     under_rule,
@@ -258,11 +258,8 @@ def load_question(path: str | Path) -> tuple[Question, Scenario, str]:
         question = Question.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(f"{path}: {_explain(error)}") from None
-    base_path = Path(question.base)
-    if not base_path.is_absolute() and (path.parent / base_path).exists():
-        base_path = path.parent / base_path
     try:
-        base = load_scenario(base_path if base_path.exists() else question.base)
+        base = load_base(path, question.base)
         if question.days is not None:
             base = base.with_changes(world={"days": question.days})
         data = base.model_dump(mode="json")
