@@ -10,7 +10,11 @@ numbers), so the difference P(to) − P(from) carries the paired interval of
 - **Morris's μ*** of the difference (SALib; per whole prior range, in probability), against
   a noise floor: the μ* that run-to-run noise alone would give at this number of runs;
 - **where it flips**: PRIM's first box (ema_workbench, as `sim.analysis.discovery`) on the
-  rows whose point estimate has the opposite sign.
+  rows whose point estimate has the sign other than the pooled one.
+
+The verdict: the pooled sign is the answer ('yes' if it is the one asked about, 'no' if the
+opposite); it is robust unless more rows lie beyond their interval on the other side than
+chance alone gives over that many rows (`chance_flips`).
 """
 
 from __future__ import annotations
