@@ -1,5 +1,6 @@
 """The command line, `escalation`, one module per group of commands as `--help` shows them:
-`runs` (run, ensemble), `sweeps` (sweep, report, plot, discover, export-ema), `disputes`,
+`runs` (run, ensemble), `sweeps` (sweep, report, plot, discover, export-ema), `questions`
+(question), `disputes`,
 `record` and `calibration` (record, validate, calibrate), `teaching` (app), `info`
 (scenarios, parameters).
 `common` holds what they share: the command group, one-line errors and the common options.
@@ -13,7 +14,7 @@ import sys
 
 try:
     # The commands register themselves on import, in the order --help shows their groups.
-    from sim.cli import runs, sweeps, disputes, record, calibration, teaching, info  # noqa: F401, I001
+    from sim.cli import runs, sweeps, questions, disputes, record, calibration, teaching, info  # noqa: F401, I001
     from sim.cli.common import app
 except KeyboardInterrupt:  # the `escalation` script imports this first: no traceback
     sys.stderr.write("Interrupted.\n")
