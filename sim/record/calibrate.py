@@ -233,6 +233,14 @@ def pattern_values(
     return {p.name: p.estimate(table).value for p in patterns}
 
 
+def slot_scenario(setup: Setup, parameters: dict[str, float]) -> tuple[Scenario, int]:
+    """A pyabc particle's scenario and its runs' seed, drawn from the slot's stream (pyabc seeds
+    numpy's global generator per slot: reproducible)."""
+    values = {p.path: parameters[k] for p, k in setup.named()}
+    seed = int(np.random.randint(0, 2**31 - 1))
+    return scenario_with(setup.base, values, setup.calibration.days), seed
+
+
 @dataclass(frozen=True)
 class PatternModel:
     """pyabc's model: parameters in, each pattern's model value out (seeded by the slot)."""
@@ -240,11 +248,8 @@ class PatternModel:
     setup: Setup
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
-        c = self.setup.calibration
-        values = {p.path: parameters[k] for p, k in self.setup.named()}
-        seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
-        scenario = scenario_with(self.setup.base, values, c.days)
-        return pattern_values(scenario, self.setup.patterns, c.runs, seed)
+        scenario, seed = slot_scenario(self.setup, parameters)
+        return pattern_values(scenario, self.setup.patterns, self.setup.calibration.runs, seed)
 
 
 @dataclass(frozen=True)
@@ -256,9 +261,7 @@ class RecordModel:
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         c = self.setup.calibration
-        values = {p.path: parameters[k] for p, k in self.setup.named()}
-        seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
-        scenario = scenario_with(self.setup.base, values, c.days)
+        scenario, seed = slot_scenario(self.setup, parameters)
         statistics = run_statistics(scenario, c.runs, seed)
         return {name: float(statistics[name]) for name in c.record.statistics}  # type: ignore[union-attr]
 
