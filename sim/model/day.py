@@ -84,6 +84,7 @@ from sim.model.state import (
     HOTLINE,
     INTENSITY0,
     KAPPA,
+    LETHALITY,
     LOG_CULMINATION,
     LOG_MISSTEP,
     LOG_RUNG,
@@ -466,8 +467,8 @@ def suffer_incidents(v, P, W, SW, state, dkey, day, suppress, log):
         if uniform_at(dkey, Stream.MISSTEP, slot) >= chance:
             continue
         diverge(state, Road.MISSTEPS, day)
-        deaths = combat.casualty_count(
-            W[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
+        deaths = combat.incident_deaths(
+            W[C_MISSTEP], W[LETHALITY], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
         )
         actor[v, A_DEATHS] += deaths
         note_incident(state[4], dyad_of(v, j), day, deaths)

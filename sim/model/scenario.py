@@ -222,6 +222,9 @@ class World(_Strict):
     misstep_casualties: float = param(
         4.0, "Cₘ", "Mean deaths in one incident (uniform on 0..2Cₘ).",
         "brief M3", ge=0, le=1e6)  # fmt: skip
+    incident_lethality: float = param(
+        1.0, "ℓ", "Share of incidents that can kill; the rest are bloodless (no deaths drawn).",
+        "Frear, Kulesa & Kearns (2014); Gibler, Miller & Little (2016)", ge=0, le=1)  # fmt: skip
     strike_casualties: float = param(
         20.0, "C_st", "Mean deaths in one limited strike (uniform on 0..2C).",
         "brief M9", ge=0, le=1e6)  # fmt: skip
@@ -345,12 +348,13 @@ class Scenario(_Strict):
 
 # The decision rules an answer is checked across: each a set of changes to a scenario.
 # "myopic" is Model 2's rule as it was: daily logit at Model 2's precision, no private types,
-# no slips (tests/model/test_rules_compared.py checks it gives Model 2's runs to the last bit).
+# no slips, every incident can kill (tests/model/test_strategic.py checks it gives Model 2's runs to
+# the last bit).
 RULES: dict[str, dict[str, dict[str, Any]]] = {
     "strategic": {},
     "complete information": {"mechanisms": {"types": False}},
     "myopic": {
-        "world": {"decision_rule": "myopic", "precision": 8.0},
+        "world": {"decision_rule": "myopic", "precision": 8.0, "incident_lethality": 1.0},
         "mechanisms": {"types": False, "slips": False},
     },
 }

@@ -37,6 +37,7 @@ from typing import Any, Literal, Self
 
 import cloudpickle
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.experiments.experiment import apply_path, read_path
@@ -53,6 +54,7 @@ from sim.model.scenario import (
     read_typed_file,
     repeated,
 )
+from sim.record.fit import RecordFit, Targets, record_targets, run_statistics, scaled_distance
 from sim.record.history import DATABASE, check_fittable, stamp
 from sim.record.patterns import Pattern, distance_to, load_patterns
 from sim.record.validate import needed_columns
@@ -107,6 +109,7 @@ class Calibration(BaseModel):
     scenario: str = Field(min_length=1)
     patterns: str | None = None  # a patterns file; default: the shipped record
     fit: list[str] | None = None  # pattern names; default: every one that applies
+    record: RecordFit | None = None  # a reference class's statistics instead of patterns
     parameters: list[Prior] = Field(min_length=1, max_length=20)
     runs: int = Field(500, ge=10, le=1_000_000)
     population: int = Field(100, ge=5, le=100_000)
@@ -121,6 +124,9 @@ class Calibration(BaseModel):
         dupes = repeated([p.path for p in self.parameters])
         if dupes:
             raise ValueError(f"parameters repeated: {', '.join(dupes)}")
+        if self.record is not None and (self.patterns is not None or self.fit is not None):
+            raise ValueError("a calibration fits either patterns (patterns, fit) or a class of "
+                             "the record ([record]), not both")  # fmt: skip
         return self
 
 
@@ -132,6 +138,7 @@ class Setup:
     base: Scenario
     patterns: list[Pattern]
     fingerprint: str
+    targets: Targets | None = None  # the record's statistics, when fitting a class
 
     @property
     def keys(self) -> list[str]:
@@ -164,7 +171,13 @@ def load_calibration(path: str | Path) -> Setup:
         calibration = Calibration.model_validate(data)
     except ValidationError as error:
         loc = error.errors()[0]["loc"]
-        known = Prior.model_fields if "parameters" in loc else Calibration.model_fields
+        known = (
+            Prior.model_fields
+            if "parameters" in loc
+            else RecordFit.model_fields
+            if "record" in loc
+            else Calibration.model_fields
+        )
         where = ".".join(str(p) for p in loc) or "calibration"
         raise ScenarioError(f"{path}: {explain(error, where, list(known))}") from None
 
@@ -180,8 +193,12 @@ def load_calibration(path: str | Path) -> Setup:
             read_path(base.model_dump(mode="json"), prior.path)
             for value in (prior.low, prior.high):
                 scenario_with(base, {prior.path: value}, calibration.days)
+        targets = record_targets(calibration.record) if calibration.record else None
     except ScenarioError as error:
         raise ScenarioError(f"{path}: {error}") from None
+    if targets is not None:
+        return Setup(calibration, base, [], _fingerprint(calibration, base, targets.digest()),
+                     targets)  # fmt: skip
     names = [p.name for p in every]
     if calibration.fit is not None:
         unknown = [n for n in calibration.fit if n not in names]
@@ -195,14 +212,18 @@ def load_calibration(path: str | Path) -> Setup:
         patterns = [p for p in every if p.applies(base.name)]
     if not patterns:
         raise ScenarioError(f"{path}: no pattern to fit")
+    fitted = [p.model_dump(mode="json") for p in patterns]
+    return Setup(calibration, base, patterns, _fingerprint(calibration, base, fitted))
+
+
+def _fingerprint(calibration: Calibration, base: Scenario, fitted: object) -> str:
+    """A digest of what decides the posterior (the predictive check's draws may change)."""
     payload = {
-        # What decides the posterior; the predictive check's draws may change afterwards.
         "calibration": calibration.model_dump(mode="json", exclude={"predictive_draws"}),
         "base": base.model_dump(mode="json"),
-        "patterns": [p.model_dump(mode="json") for p in patterns],
+        "patterns": fitted,
     }
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    return Setup(calibration, base, patterns, digest)
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def pattern_values(
@@ -215,6 +236,14 @@ def pattern_values(
     return {p.name: p.estimate(table).value for p in patterns}
 
 
+def slot_scenario(setup: Setup, parameters: dict[str, float]) -> tuple[Scenario, int]:
+    """A pyabc particle's scenario and its runs' seed, drawn from the slot's stream (pyabc seeds
+    numpy's global generator per slot: reproducible)."""
+    values = {p.path: parameters[k] for p, k in setup.named()}
+    seed = int(np.random.randint(0, 2**31 - 1))
+    return scenario_with(setup.base, values, setup.calibration.days), seed
+
+
 @dataclass(frozen=True)
 class PatternModel:
     """pyabc's model: parameters in, each pattern's model value out (seeded by the slot)."""
@@ -222,11 +251,33 @@ class PatternModel:
     setup: Setup
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
+        scenario, seed = slot_scenario(self.setup, parameters)
+        return pattern_values(scenario, self.setup.patterns, self.setup.calibration.runs, seed)
+
+
+@dataclass(frozen=True)
+class RecordModel:
+    """pyabc's model for a class of the record: parameters in, the fitted statistics of the
+    runs coded as MID disputes out (seeded by the slot)."""
+
+    setup: Setup
+
+    def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         c = self.setup.calibration
-        values = {p.path: parameters[k] for p, k in self.setup.named()}
-        seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
-        scenario = scenario_with(self.setup.base, values, c.days)
-        return pattern_values(scenario, self.setup.patterns, c.runs, seed)
+        scenario, seed = slot_scenario(self.setup, parameters)
+        statistics = run_statistics(scenario, c.runs, seed)
+        return {name: float(statistics[name]) for name in c.record.statistics}  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class RecordDistance:
+    """Each fitted statistic's distance from the record in record-interval half-widths."""
+
+    targets: pd.DataFrame
+
+    def __call__(self, x: dict[str, float], x_0: dict[str, float]) -> float:
+        del x_0  # the targets and their intervals are held here
+        return scaled_distance(x, self.targets)
 
 
 @dataclass(frozen=True)
@@ -315,11 +366,23 @@ def new_abc(setup: Setup, sampler: Any) -> Any:
 
     quiet_pyabc()  # after pyabc's import, which sets its loggers' levels
     priors = pyabc.Distribution(**{k: p.rv() for p, k in setup.named()})
+    transitions = None  # pyabc's default: one multivariate normal kernel
+    if setup.targets is not None:
+        model, distance = RecordModel(setup), RecordDistance(setup.targets.fitted)
+        # One kernel a parameter: scales as far apart as λₘ ~ 1e-4 and C_w ~ 10 make one
+        # joint covariance numerically singular, and scipy then gives a proposal density 0
+        # (weight ∞, a population of NaN weights).
+        transitions = pyabc.AggregatedTransition(
+            {k: pyabc.MultivariateNormalTransition() for _, k in setup.named()}
+        )
+    else:
+        model, distance = PatternModel(setup), PatternDistance(tuple(setup.patterns))
     return pyabc.ABCSMC(
-        PatternModel(setup),
+        model,
         priors,
-        PatternDistance(tuple(setup.patterns)),
+        distance,
         population_size=setup.calibration.population,
+        transitions=transitions,
         eps=median_threshold(),
         sampler=sampler,
     )
@@ -332,8 +395,10 @@ def quiet_pyabc() -> None:
 
 
 def observed(setup: Setup) -> dict[str, float]:
-    """The record as pyabc's observed data: each target interval's centre (for the record only;
-    the distance reads the intervals)."""
+    """The record as pyabc's observed data: each target's value, or each target interval's
+    centre (for the record only; the distance reads the intervals)."""
+    if setup.targets is not None:
+        return {str(k): float(v) for k, v in setup.targets.fitted["value"].items()}
     return {p.name: float(np.mean(p.target.interval())) for p in setup.patterns}
 
 

@@ -251,6 +251,36 @@ def predictive_check(
     return result
 
 
+def record_predictive_check(
+    setup: Setup, table: pd.DataFrame, workers: int = 1, executor: Executor | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The posterior-predictive check against a class of the record: each of
+    `predictive_draws` posterior draws runs a replicate of the fitted class (as many runs as
+    the class has disputes), coded as MID disputes; returns the statistics of each draw
+    (draws × statistics) and the table of `sim.record.fit.predictive_table`."""
+    from sim.record.coding import code_runs
+    from sim.record.coding import needed_columns as coded_columns
+    from sim.record.fit import predictive_table
+    from sim.record.statistics import point_values
+
+    c, targets = setup.calibration, setup.targets
+    assert targets is not None, "a check against the record needs a class to hold it against"
+    size = targets.sizes[targets.fit.reference]
+    chosen = draws(table, c.predictive_draws, c.seed)
+    scenarios = [scenario_with(setup.base, row.to_dict(), c.days) for _, row in chosen.iterrows()]
+    tasks = [
+        chunks(s, size, derived_seed(c.seed, "record-predictive", i), size, twins=False)[0]
+        for i, s in enumerate(scenarios)
+    ]
+    rows = []
+    for scenario, part in zip(scenarios, iter_tables(tasks, workers, executor), strict=True):
+        coded = code_runs(part[coded_columns(part)], scenario.world.calm_days)
+        rows.append(point_values(coded[coded["dispute"].to_numpy()]))
+    per_draw = pd.DataFrame(rows).reset_index(drop=True)
+    per_draw = pd.concat([chosen, per_draw], axis=1)
+    return per_draw, predictive_table(targets, per_draw)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
