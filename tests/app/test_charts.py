@@ -33,7 +33,7 @@ from sim.model.scenario import load_scenario
 
 @pytest.fixture(scope="module")
 def view():
-    session = Session({**defaults(), "seed": 273})
+    session = Session({**defaults(), "seed": 89})
     session.step(until=200)
     return session.view
 
@@ -80,7 +80,7 @@ def test_the_charts_text_is_html_and_the_lines_are_told_apart_without_colour(vie
 
 
 def test_the_run_panel_shows_the_whole_timeline_and_at_the_end_the_record_and_twins():
-    session = Session({**defaults(), "seed": 273})
+    session = Session({**defaults(), "seed": 89})
     session.step(until=365)
     view = session.show_twins()
     markup = run_panel(view)
