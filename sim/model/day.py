@@ -21,6 +21,7 @@ from sim.model.outcomes import (
     DM_BATTLE_DEATHS,
     DM_COMBAT_DAYS,
     DM_MAX_RUNG,
+    DM_SETTLED,
     DM_WAR_DAY,
     DM_WAR_END,
     N_DYAD_METRICS,
@@ -52,6 +53,8 @@ from sim.model.state import (
     ATTACK,
     B0,
     BIAS,
+    BY_CHALLENGER,
+    BY_OTHER,
     C_COMBAT,
     C_MISSTEP,
     C_STRIKE,
@@ -68,6 +71,7 @@ from sim.model.state import (
     D_OFF_BY,
     D_OFF_DAY,
     D_RUNG,
+    D_SETTLED,
     DEESCALATE,
     DIVERGED,
     EXPOSURE,
@@ -148,6 +152,7 @@ from sim.model.state import (
     dyad_at,
     dyad_metric_at,
     dyad_of,
+    helper,
     jit,
     opponent,
     opponent_count,
@@ -158,6 +163,26 @@ from sim.model.state import (
 )  # fmt: skip
 
 # ---------------------------------------------------------------------------- day 0
+
+
+@helper
+def _nuclear_in(P, i, j):
+    """Whether the dyad of i and j holds a nuclear-armed state."""
+    return P[i, ARMED] > 0.0 or P[j, ARMED] > 0.0
+
+
+@jit
+def slip_factors(P, W, SW, i, j):
+    """(F₃, F₄, F_war): the chance of at least one slip while a rung is held, at rungs 3 and 4
+    for D_c days and in war for Dₒ days (Powell 1990); each times its cost is the rung's risk."""
+    if not SW[SW_SLIPS]:
+        return 0.0, 0.0, 0.0
+    nuclear = _nuclear_in(P, i, j)
+    base, growth, factor = W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR]
+    f3 = risk.risk_cost(risk.slip_chance(3, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
+    f4 = risk.risk_cost(risk.slip_chance(4, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
+    at_war = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
+    return f3, f4, risk.risk_cost(at_war, W[OFF_DAYS], 1.0)
 
 
 @jit
@@ -197,7 +222,7 @@ def start(P, W, SW, S, key):
             j = opponent(i, m)
             S[pair_at(n, i, j, P_HOST)] = P[i, X0]
             S[pair_at(n, i, j, P_BELIEF)] = P[i, B0]
-            risks = strategic.slip_factors(P, W, SW, i, j)  # the scenario's, for the whole run
+            risks = slip_factors(P, W, SW, i, j)  # the scenario's, for the whole run
             f3, f4, f_war = risks
             S[pair_at(n, i, j, P_RISK3)] = f3
             S[pair_at(n, i, j, P_RISK4)] = f4
@@ -354,7 +379,8 @@ def act(i, P, W, SW, S, dkey, day, log):
         _tell(P, W, SW, S, i, j, W[SIGNAL_HOSTILE] * W[SIGNAL_HOSTILE])
         note_event(S, Event.ATTACK, day)
     elif choice == DEESCALATE:
-        S[dyad_at(n, d, D_DEESC)] += 1.0  # both sides offering the same day make a ceasefire
+        # flags: 3 when both offer
+        S[dyad_at(n, d, D_DEESC)] += BY_CHALLENGER if i == 0 else BY_OTHER
         S[pair_at(n, i, j, P_COMMIT)] = NEVER  # backed down: the warning no longer stands
         _tell(P, W, SW, S, i, j, W[SIGNAL_RESTRAINT])
         note_event(S, Event.DEESCALATION, day)
@@ -595,9 +621,14 @@ def settle(P, W, SW, S, day, log):
         # A ceasefire halts the offensive: both sides offering it the same day, or, under the
         # strategic rule's war termination, either side yielding (a war of attrition ends
         # when one side gives up; Fearon 1998; Slantchev 2003).
-        agreed = deescalated >= 2.0
-        if W[RULE] == STRATEGIC and SW[SW_TERMINATION]:
-            agreed = deescalated >= 1.0
+        agreed = deescalated == BY_CHALLENGER + BY_OTHER
+        at_war = S[dyad_at(n, k, D_OFF_BY)] >= 0.0 or old >= 5.0
+        if W[RULE] == STRATEGIC and SW[SW_TERMINATION] and at_war and deescalated > 0.0:
+            # One side yielding settles the dyad's war: the winner has what it fought for,
+            # the loser has conceded it, and neither uses force across the dyad again.
+            agreed = True
+            S[dyad_at(n, k, D_SETTLED)] = deescalated
+            S[dyad_metric_at(n, k, DM_SETTLED)] = deescalated
         if agreed and S[dyad_at(n, k, D_OFF_BY)] >= 0.0:
             S[dyad_at(n, k, D_OFF_BY)] = NO_ONE
             note_event(S, Event.CEASEFIRE, day)

@@ -83,13 +83,15 @@ N_METRICS = MAX_RUNG + 5
 # Per dyad (one row per actor k ≥ 1: the dyad challenger–k). Five code the dyad as a
 # militarized dispute (sim.record.coding): deaths in incidents, the first and last day of
 # militarized activity, and the first day each side took a militarized action. The war's end
-# day is the day the dyad fell back below open war (−1: no war, or still at war at the end).
+# day is the day the dyad fell back below open war (−1: no war, or still at war at the end);
+# `settled` how the strategic rule's war termination settled it: 0 not, 1 the challenger
+# yielded, 2 the other side yielded, 3 both offered (a compromise).
 (
     DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS,
     DM_INCIDENT_DEATHS, DM_FIRST_ACTIVE, DM_LAST_ACTIVE, DM_ACT_CHALLENGER, DM_ACT_OTHER,
-    DM_WAR_END,
-) = range(11)  # fmt: skip
-N_DYAD_METRICS = 11
+    DM_WAR_END, DM_SETTLED,
+) = range(12)  # fmt: skip
+N_DYAD_METRICS = 12
 
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
@@ -104,7 +106,7 @@ METRIC_NAMES: tuple[str, ...] = (
 DYAD_METRIC_NAMES = (
     "max_rung", "war_day", "attack_day", "battle_deaths", "combat_days", "incident_deaths",
     "first_active_day", "last_active_day", "first_act_day_challenger", "first_act_day_other",
-    "war_end_day",
+    "war_end_day", "settled",
 )  # fmt: skip
 
 

@@ -21,7 +21,8 @@ that none is left. `S` holds, for n actors (n = P.shape[0]), in this order:
   withdrawal day, the resolve drawn for this crisis, and the likelihood ratio today's choice
   signals;
 - `dyad_at(n, k, D_*)`: for the dyad challenger–k (k ≥ 1), its rung, calm days, battle deaths,
-  who used force, the offensive under way (attacker, first day) and today's marks;
+  who used force, the offensive under way (attacker, first day), today's marks (who offered
+  de-escalation among them, as flags) and how its war was settled (0: not; strategic rule);
 - `dyad_metric_at(n, k, DM_*)`: the dyad's metrics (`sim.model.outcomes`);
 - `pair_at(n, i, j, P_*)`: for i toward j, hostility x, perceived hostility ŷ, belief b that j is
   resolute, day of i's public warning to j (−1: none), remembered harm H from j, today's pending
@@ -143,9 +144,12 @@ N_ACTOR_STATE = 8
 N_PAIR_STATE = 10
 (
     D_RUNG, D_CALM, D_BATTLE, D_FORCE_C, D_FORCE_K, D_OFF_BY, D_OFF_DAY, D_LEVEL, D_ATTACKED,
-    D_FOUGHT, D_DEESC, D_MISREAD,
-) = range(12)  # fmt: skip
-N_DYAD_STATE = 12
+    D_FOUGHT, D_DEESC, D_MISREAD, D_SETTLED,
+) = range(13)  # fmt: skip
+N_DYAD_STATE = 13
+# Offers of de-escalation today, and how a dyad's war was settled, as flags: the challenger's
+# (1), the other side's (2), both (3).
+BY_CHALLENGER, BY_OTHER = 1.0, 2.0
 # ... and where the blocks start: the fixed ones first, then those sized by n.
 METRICS = 0
 DIVERGED = METRICS + N_METRICS

@@ -24,7 +24,7 @@ count (`sim.model.state.unowned`), so that, like the inlined phases, it makes no
 
 from sim.model.choice import choose, option
 from sim.model.outcomes import Road
-from sim.model.rules import combat, decisions, risk, signalling, strategy, termination, types
+from sim.model.rules import combat, decisions, signalling, strategy, termination, types
 from sim.model.rules.hostility import felt_shock
 from sim.model.state import (
     A_CHOICE,
@@ -38,10 +38,10 @@ from sim.model.state import (
     ARMED,
     ATTACK,
     AUDIENCE,
-    CALM_DAYS,
     CONTEXT_WIDTH,
     D_OFF_BY,
     D_RUNG,
+    D_SETTLED,
     DEESCALATE,
     DIVERGED,
     FIRST_STRIKE,
@@ -57,13 +57,10 @@ from sim.model.state import (
     MOVE_COST,
     NUCLEAR,
     NUCLEAR_COST,
-    NUCLEAR_SLIP,
-    NUCLEAR_SLIP_FACTOR,
     O_HIGH,
     O_LOW,
     O_UTILITY,
     O_WARNINGS,
-    OFF_DAYS,
     P_BELIEF,
     P_COMMIT,
     P_HARM,
@@ -78,8 +75,6 @@ from sim.model.state import (
     RESOLVE,
     RETALIATION,
     S_STRIKE,
-    SLIP_GROWTH,
-    SLIP_RATE,
     SPREAD,
     STAKES,
     STRIKE,
@@ -89,7 +84,6 @@ from sim.model.state import (
     SW_LOCK_IN,
     SW_LOOKAHEAD,
     SW_RETALIATION,
-    SW_SLIPS,
     SW_TERMINATION,
     SW_TRIPWIRE,
     SW_TYPES,
@@ -220,7 +214,8 @@ def threat(P, W, SW, S, i, j):
     P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     n = P.shape[0]
     reach = P[i, GUARANTOR] == 0.0 or S[actor_at(i, A_TROOPS)] > 0.0
-    if not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
+    settled = S[dyad_at(n, dyad_of(i, j), D_SETTLED)] > 0.0
+    if settled or not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
         return 0.0
     gain = W[MOB_GAIN]
     win = combat.win_probability(strength(P, S, j, gain), strength(P, S, i, gain), 0.0)
@@ -237,38 +232,6 @@ def threat(P, W, SW, S, i, j):
         share = belief if resolute else 1.0 - belief
         chance += share * strategy.reply_chance(u, W[PRECISION])
     return chance
-
-
-@jit
-def concession(P, W, SW, S, i, j, day, no_warnings):
-    """The chance j's irresolute type offers a ceasefire today, weighing only its own costs."""
-    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
-    low = type_of(P, SW, j, False)
-    face = 0.0 if no_warnings else standing_backdown(P, W, SW, S, j, i, day)
-    cost = termination.war_day_cost(low, W[WAR_COST], W[OFF_DAYS])
-    weary = weary_at(SW, pain_of(P, S, j), low)
-    u = termination.ceasefire_utility(cost, weary, 0.0, face)
-    return strategy.reply_chance(u, W[PRECISION])
-
-
-@helper
-def nuclear_in(P, i, j):
-    """Whether the dyad of i and j holds a nuclear-armed state."""
-    return P[i, ARMED] > 0.0 or P[j, ARMED] > 0.0
-
-
-@jit
-def slip_factors(P, W, SW, i, j):
-    """(F₃, F₄, F_war): the chance of at least one slip while a rung is held, at rungs 3 and 4
-    for D_c days and in war for Dₒ days (Powell 1990); each times its cost is the rung's risk."""
-    if not SW[SW_SLIPS]:
-        return 0.0, 0.0, 0.0
-    nuclear = nuclear_in(P, i, j)
-    base, growth, factor = W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR]
-    f3 = risk.risk_cost(risk.slip_chance(3, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
-    f4 = risk.risk_cost(risk.slip_chance(4, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
-    at_war = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
-    return f3, f4, risk.risk_cost(at_war, W[OFF_DAYS], 1.0)
 
 
 @helper
@@ -353,9 +316,11 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     scratch[c + C_RETALIATION] = retaliation(P, W, SW, S, i, j) if rung >= 3.0 else 0.0
     at_war = rung >= 5.0 or off_by >= 0.0
     scratch[c + C_AT_WAR] = 1.0 if at_war else 0.0
+    # The chance j quits, as i expects it: the attrition equilibrium.
     scratch[c + C_CONCESSION] = 0.0
     if at_war and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
-        scratch[c + C_CONCESSION] = concession(P, W, SW, S, i, j, day, no_warnings)
+        mean_cost = termination.fighting_cost(P[i, RESOLVE], W[WAR_COST])
+        scratch[c + C_CONCESSION] = termination.concession_gain(scratch[c + C_BELIEF], mean_cost)
     scratch[c + C_Q_WARN] = scratch[c + C_Q_SILENT] = 0.0
     if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and warned < 0.0:
         q_warn, q_silent = warning_game(P, W, SW, S, i, j, day, no_warnings)
@@ -385,9 +350,11 @@ def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
     now = rung_risk(W, scratch, c, rung, resolve)
     if kind == DEESCALATE:
         if scratch[c + C_AT_WAR] > 0.0 and SW[SW_TERMINATION]:
-            day_cost = termination.war_day_cost(resolve, W[WAR_COST], W[OFF_DAYS])
-            gain = termination.concession_gain(b, scratch[c + C_CONCESSION], V)
-            return termination.ceasefire_utility(day_cost, weary, gain, scratch[c + C_BACKDOWN])
+            cost = termination.fighting_cost(resolve, W[WAR_COST])
+            worth = termination.fighting_worth(scratch[c + C_WIN], V)
+            return termination.ceasefire_utility(
+                cost, weary, worth, scratch[c + C_CONCESSION], scratch[c + C_BACKDOWN]
+            )
         lower = rung_risk(W, scratch, c, max(rung - 1.0, 0.0), resolve)
         u = decisions.deescalate_utility(
             scratch[c + C_THREAT], W[PEACE], rung, h, x, kappa, scratch[c + C_BACKDOWN], weary
@@ -463,14 +430,15 @@ def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
         if S[pair_at(n, i, j, P_HARM)] > 0.5 and not suppress & (1 << Road.FACE):
             unanswered = max(unanswered, raw)
         rung = scratch[c + C_RUNG]
-        reach = scratch[c + C_REACH] > 0.0
+        force = S[dyad_at(n, dyad_of(i, j), D_SETTLED)] == 0.0  # a settled war stays settled
+        reach = force and scratch[c + C_REACH] > 0.0
         kinds = (
             DEESCALATE if (rung >= 2.0 or scratch[c + C_COMMITTED] > 0.0) else -1,
             WARN if (SW[SW_WARNING] and S[pair_at(n, i, j, P_COMMIT)] < 0.0) else -1,
             MOBILISE if (rung >= 1.0 and S[actor_at(i, A_MOBILISED)] == 0.0) else -1,
             PROBE if (reach and rung >= 2.0) else -1,
             STRIKE if (reach and rung >= 3.0) else -1,
-            ATTACK if scratch[c + C_ATTACK] > 0.0 else -1,
+            ATTACK if (force and scratch[c + C_ATTACK] > 0.0) else -1,
             NUCLEAR if (P[i, ARMED] > 0.0 and rung >= 5.0) else -1,
         )
         for kind in kinds:

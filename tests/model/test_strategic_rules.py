@@ -134,20 +134,27 @@ def test_risk_cost_is_the_chance_of_at_least_one_slip_times_its_cost():
 # ---------------------------------------------------------------------------- termination
 
 
-def test_a_day_of_war_costs_the_war_spread_over_an_offensive():
-    assert termination.war_day_cost(0.5, 6.0, 60) == pytest.approx(0.05)
-    assert termination.war_day_cost(1.0, 6.0, 60) == 0.0
+def test_fighting_on_costs_the_war_at_the_actors_resolve():
+    assert termination.fighting_cost(0.5, 6.0) == pytest.approx(3.0)
+    assert termination.fighting_cost(1.0, 6.0) == 0.0
 
 
-def test_fighting_on_pays_only_against_an_opponent_that_may_give_up():
-    assert termination.concession_gain(1.0, 0.3, 1.5) == 0.0  # sure it is resolute
-    assert termination.concession_gain(0.0, 0.3, 1.5) == pytest.approx(0.45)
+def test_a_winning_side_may_gain_ground_and_a_losing_one_none():
+    assert termination.fighting_worth(0.75, 3.0) == pytest.approx(1.5)
+    assert termination.fighting_worth(0.4, 3.0) == 0.0
 
 
-def test_the_ceasefire_is_offered_once_a_day_costs_more_than_it_may_win():
-    assert termination.ceasefire_utility(0.05, 0.0, 0.02, 0.0) > 0.0
-    assert termination.ceasefire_utility(0.05, 0.0, 0.08, 0.0) < 0.0
-    assert termination.ceasefire_utility(0.05, 0.0, 0.02, 0.1) < 0.0  # face lost
+def test_at_even_belief_the_average_type_is_indifferent_the_attrition_equilibrium():
+    # (1 − b)·2·c̄: at b = ½ fighting on may win exactly what it costs the average type
+    assert termination.concession_gain(0.5, 3.0) == pytest.approx(3.0)
+    assert termination.concession_gain(1.0, 3.0) == 0.0  # sure it is resolute: it won't quit
+    assert termination.concession_gain(0.0, 3.0) == pytest.approx(6.0)
+
+
+def test_a_side_yields_once_fighting_on_costs_more_than_it_may_win():
+    assert termination.ceasefire_utility(3.0, 0.0, 0.0, 2.0, 0.0) > 0.0
+    assert termination.ceasefire_utility(3.0, 0.0, 1.0, 2.5, 0.0) < 0.0
+    assert termination.ceasefire_utility(3.0, 0.0, 0.0, 2.0, 1.5) < 0.0  # face lost
 
 
 # ---------------------------------------------------------------------------- signalling

@@ -1,24 +1,35 @@
-"""How wars end: each day of fighting is a test of resolve; each side fights on while what
-fighting may still win (an irresolute opponent giving up) outweighs what a day costs, and
-beliefs converge as the other side keeps fighting, until both would rather stop (Wagner 2000;
-Slantchev 2003; Reiter 2009)."""
+"""How wars end: a war of attrition with private types. Each day at war each side weighs what
+fighting on costs it against what fighting on may win: ground, if it is winning, and the chance
+that the opponent gives up. At the attrition game's equilibrium the opponent quits just often
+enough that a side of average resolve is indifferent (Hendricks, Weiss & Wilson 1988); a side
+more irresolute than that quits sooner, and the longer the other side fights on, the more
+resolute it is believed, the less it is expected to quit: beliefs converge through fighting
+until one side yields (Wagner 2000; Slantchev 2003; Reiter 2009). Costs and gains are counted
+over what is left of the war, in the units of the attack's utility, so that yielding and
+attacking are weighed on one scale."""
 
 from sim.model.rules import rule
 
 
 @rule
-def war_day_cost(resolve, war_cost, offensive_days):
-    """One more day of war costs (1 − r)·C_w/Dₒ (Fearon 1995; Reiter 2009)."""
-    return (1.0 - resolve) * war_cost / offensive_days
+def fighting_cost(resolve, war_cost):
+    """Fighting on costs the war's cost at the actor's resolve, (1 − r)·C_w (Fearon 1995)."""
+    return (1.0 - resolve) * war_cost
 
 
 @rule
-def concession_gain(belief, concede_chance, stakes):
-    """One more day of war may win V if an irresolute foe quits: (1 − b)·c·V (Wagner 2000)."""
-    return (1.0 - belief) * concede_chance * stakes
+def fighting_worth(win, stakes):
+    """What fighting on may gain a side that is winning: max(0, 2p − 1)·V (Slantchev 2003)."""
+    return max(0.0, 2.0 * win - 1.0) * stakes
 
 
 @rule
-def ceasefire_utility(day_cost, weary, gain, backdown):
-    """Offer a ceasefire: U = day's cost + weariness − what war may win − B (Reiter 2009)."""
-    return day_cost + weary - gain - backdown
+def concession_gain(belief, mean_cost):
+    """The opponent may quit: (1 − b)·2·c̄, the average type indifferent at b = ½ (Wagner 2000)."""
+    return (1.0 - belief) * 2.0 * mean_cost
+
+
+@rule
+def ceasefire_utility(cost, weary, worth, gain, backdown):
+    """Yield: U = the cost ahead + weariness − what war may win − quitting's face (Reiter 2009)."""
+    return cost + weary - worth - gain - backdown
