@@ -72,25 +72,32 @@ def main() -> None:
         "base": importlib.import_module("sim_base.model.ensemble"),
         "this": importlib.import_module("sim.model.ensemble"),
     }
-    scenario = importlib.import_module("sim.model.scenario")
+    # Each engine packs the scenario as its own package reads it (its enums are its own).
+    scenarios = {
+        "base": importlib.import_module("sim_base.model.scenario"),
+        "this": importlib.import_module("sim.model.scenario"),
+    }
     end_day = importlib.import_module("sim.model.outcomes").END_DAY
     runs = np.arange(args.runs)
     print(f"machine: {machine()}")
     print(f"base: {args.base}; this checkout: {ROOT}; {args.runs} year-long runs a call")
     for name in args.scenarios:
-        spec = scenario.load_scenario(name)
+        path = ROOT / "experiments" / f"{name}.toml"
+        packed = {
+            label: engines[label].pack(scenarios[label].load_scenario(path)) for label in engines
+        }
         for twins in (False, True):
             times: dict[str, list[float]] = {"base": [], "this": []}
             outputs = {}
             for label, engine in engines.items():  # compile or load, untimed
-                outputs[label] = cpu_of(engine.simulate_runs, engine.pack(spec), runs, twins)[1]
+                outputs[label] = cpu_of(engine.simulate_runs, packed[label], runs, twins)[1]
             for one, other in zip(outputs["base"], outputs["this"], strict=True):
                 if not np.array_equal(one, other):
                     raise SystemExit(f"{name}: the two engines' outputs differ")
             for _ in range(args.repeats):
                 for label in random.sample(list(engines), 2):
                     engine = engines[label]
-                    seconds, _ = cpu_of(engine.simulate_runs, engine.pack(spec), runs, twins)
+                    seconds, _ = cpu_of(engine.simulate_runs, packed[label], runs, twins)
                     times[label].append(seconds)
             base, this = (statistics.median(times[k]) * 1e6 / args.runs for k in times)
             days = outputs["this"][0][:, end_day].mean()  # of the runs alone

@@ -338,10 +338,21 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
 
 
 @jit
+def prices(P, W, SW, S, i, j, scratch, c, kind, r, high, low):
+    """`price` at the actor's resolve and at its two types, in one call (one call's arguments
+    passed instead of three; each utility computed exactly as alone)."""
+    P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
+    return (
+        price(P, W, SW, S, i, j, scratch, c, kind, r),
+        price(P, W, SW, S, i, j, scratch, c, kind, high),
+        price(P, W, SW, S, i, j, scratch, c, kind, low),
+    )
+
+
+@helper
 def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
     """The utility of option `kind` toward the opponent of the context row at `c` at resolve r,
     against holding (docs/model.md §3.4.2, the strategic rule)."""
-    P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
     h, kappa, V = W[ANGER], W[MOVE_COST], P[i, STAKES]
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
     b, x = scratch[c + C_BELIEF], scratch[c + C_ANGER]
@@ -444,9 +455,8 @@ def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
         for kind in kinds:
             if kind < 0:
                 continue
-            u = price(P, W, SW, S, i, j, scratch, c, kind, r)
-            scratch[O_HIGH + count] = price(P, W, SW, S, i, j, scratch, c, kind, high)
-            scratch[O_LOW + count] = price(P, W, SW, S, i, j, scratch, c, kind, low)
+            u, u_high, u_low = prices(P, W, SW, S, i, j, scratch, c, kind, r, high, low)
+            scratch[O_HIGH + count], scratch[O_LOW + count] = u_high, u_low
             count = option(scratch, count, u, kind, j, u, u)
     if SW[SW_WITHDRAWAL] and S[actor_at(i, A_TROOPS)] > 0.0:
         paid = 0.0 if no_warnings else worst
