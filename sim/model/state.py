@@ -48,6 +48,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+from numba.core import config
 from numba.extending import intrinsic
 
 from sim.model.ladder import Action
@@ -80,6 +81,13 @@ def unowned(typingctx, array):
         return view._getvalue()
 
     return array(array), codegen
+
+
+if config.DISABLE_JIT:  # the phases run as plain Python (tests that record draws): no views
+
+    def unowned(array):
+        """The array itself (numba is off: nothing counts references)."""
+        return array
 
 
 # Columns of the packed actor parameters, in this order (`pack`).
