@@ -1,95 +1,119 @@
-"""Benchmark: how long a teacher waits for "Run 300 runs" in the app, pressed on its own.
+"""Benchmark: what one person waits for in the app, on a quiet machine or with both cores busy.
 
-Starts `escalation app` on a free port, opens the page in headless Chromium (as the browser
-tests do), and for each of --presses seeds: sets the seed, waits until the restarted run's
-chart is drawn, presses "Run 300 runs" and times the wait for the war risks and the roads
-table, then for the outcome chart. Stops the server with SIGTERM at the end.
+Starts `escalation app` on a free port and opens the page in headless Chromium (as the browser
+tests do), then times, from the click to the page showing the result: the page load (to the
+run's chart), a Step (five of them), Pause during Play at 40 days a second, a year of Play at
+40 days a second (to the outcome), "Run 300 runs" and "Run 3,000 runs" (to the war risks,
+roads and outcome bars, which show together), and "Compare A and B" (300 runs each), each
+--repeats times. With --busy, two processes spin on the CPU meanwhile (both cores busy; they
+stop at the end, whatever happens). For many sessions at once, see benchmarks/app_load.py.
 
-Target (classroom issue): 300 runs in under a second, on the 2-core machine.
-
-    .venv/bin/python benchmarks/app.py [--presses 5] [--runs 300]
+    .venv/bin/python benchmarks/app.py [--repeats 3] [--busy]
 """
 
 import argparse
+import contextlib
 import os
-import re
-import signal
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.browser.test_app import ARGS, CHROMIUM, free_port  # noqa: E402
+from tests.app.browser.harness import ARGS, CHROMIUM, shows, start_server, stop  # noqa: E402
+
+SPIN = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() < end: pass"
+
+
+@contextlib.contextmanager
+def both_cores_busy(on: bool, seconds: int = 900):
+    """Two processes spinning on the CPU while the block runs (and never past `seconds`)."""
+    hogs = [subprocess.Popen([sys.executable, "-c", SPIN.format(s=seconds)]) for _ in range(2 * on)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait(timeout=10)
+
+
+# What the page shows, as JavaScript, watched every 20 ms (`shows`).
+CHART_DAY = "(day) => document.querySelector('.run-chart')?.dataset.day === day"
+PLAY = "() => document.querySelector('#esc-play').textContent.trim() === 'Play'"
+WAR_NOW = "(words) => document.querySelector('.war-now')?.textContent.includes(words)"
+
+
+def timed(waits: dict, what: str, action, done) -> None:
+    began = time.monotonic()
+    action()
+    done()
+    waits.setdefault(what, []).append(time.monotonic() - began)
+
+
+def one_person(url: str, waits: dict) -> None:
+    """One pass over what a person does, its waits added to `waits`."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1440, "height": 900})
+        timed(waits, "page load (to the run's chart)",
+              lambda: tab.goto(url, wait_until="load"),
+              lambda: shows(tab, "() => document.querySelector('.run-chart')",
+                            timeout=60_000))  # fmt: skip
+        for day in range(1, 6):
+            timed(waits, "one Step (the day and the chart)",
+                  tab.get_by_role("button", name="Step", exact=True).click,
+                  lambda day=day: shows(tab, CHART_DAY, str(day)))  # fmt: skip
+        tab.get_by_role("button", name="40 days per second").click()
+        tab.get_by_role("button", name="Play", exact=True).click()
+        time.sleep(1.5)
+        timed(waits, "Pause during Play at 40 days per second",
+              tab.get_by_role("button", name="Pause").click,
+              lambda: shows(tab, PLAY))  # fmt: skip
+        tab.get_by_role("button", name="Reset").click()
+        expect(tab.locator(".day-monitor")).to_contain_text("Day 0 of")
+        timed(waits, "a year of Play at 40 days per second (to the outcome)",
+              tab.get_by_role("button", name="Play", exact=True).click,
+              lambda: shows(tab, "() => document.querySelector('.outcome')",
+                            timeout=120_000))  # fmt: skip
+        for n in (300, 3000):
+            time.sleep(0.5)
+            timed(waits, f"{n:,} runs with their twins (war risks, roads, outcome bars)",
+                  tab.get_by_role("button", name=f"Run {n:,} runs").click,
+                  lambda n=n: shows(tab, WAR_NOW, f"in {n:,} runs",
+                                    timeout=120_000))  # fmt: skip
+        tab.get_by_role("button", name="Keep these settings as A").click()
+        tab.get_by_role("button", name="Lesson 1: The tripwire").click()
+        expect(tab.locator(".run-chart")).to_contain_text("troops per guarantor: 0")
+        tab.get_by_role("button", name="Keep these settings as B").click()
+        compare = tab.get_by_role("button", name="Compare A and B (300 runs each)")
+        expect(compare).to_be_enabled()
+        timed(waits, "compare A and B (300 runs each)", compare.click,
+              lambda: shows(tab, "() => document.querySelector('table.compare')",
+                            timeout=120_000))  # fmt: skip
+        browser.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--presses", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=300, choices=[300, 3000])
-    parser.add_argument(
-        "--pause", type=float, default=1.0, help="seconds between the run's chart and the press"
-    )
+    parser.add_argument("--repeats", type=int, default=3, choices=range(1, 11))
+    parser.add_argument("--busy", action="store_true", help="both cores busy meanwhile")
     args = parser.parse_args()
-    port = free_port()
-    escalation = str(Path(sys.executable).parent / "escalation")
-    server = subprocess.Popen(
-        [escalation, "app", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("the app did not start within 90 s")
-                time.sleep(0.3)
-        print(f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            tab = browser.new_page(viewport={"width": 1440, "height": 900})
-            tab.goto(url, wait_until="load")
-            tab.locator("img.run-chart, .run-chart img").first.wait_for(timeout=60_000)
-            numbers, charts = [], []
-            for k in range(args.presses):
-                seed = str(10 + k)
-                field = tab.get_by_label("Seed (a whole number; press Enter)")
-                field.fill(seed)
-                field.press("Enter")
-                chart = tab.get_by_text(re.compile(rf"Chart of this run:.*seed {seed}\b"))
-                expect(chart).to_be_visible(timeout=30_000)
-                time.sleep(args.pause)
-                start = time.monotonic()
-                tab.get_by_role("button", name=f"Run {args.runs:,} runs").click()
-                # wait_for watches the page continuously; expect() polls at 0.1, 0.25, 0.5 and
-                # 1 s, which would round the wait up to its steps.
-                risks = tab.locator(".risk-monitor", has_text=f"in {args.runs:,} runs").first
-                risks.wait_for(timeout=120_000)
-                tab.locator("table.roads").wait_for(timeout=30_000)
-                numbers.append(time.monotonic() - start)
-                tab.locator(".outcome-pending").wait_for(state="detached", timeout=60_000)
-                tab.locator("img.outcome-chart, .outcome-chart img").first.wait_for()
-                charts.append(time.monotonic() - start)
-                print(f"seed {seed}: numbers {numbers[-1]:.2f} s, chart {charts[-1]:.2f} s")
-            browser.close()
-        print(
-            f"{args.runs:,} runs with their twins, {args.presses} presses: numbers and roads "
-            f"table {min(numbers):.2f} to {max(numbers):.2f} s, chart {min(charts):.2f} to "
-            f"{max(charts):.2f} s (target for 300: under 1 s)"
-        )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    print(f"load average at the start {os.getloadavg()[0]:.1f}; busy: {args.busy}")
+    waits: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as scratch, both_cores_busy(args.busy):
+        server, url = start_server(Path(scratch) / "server.log")
+        try:
+            for _ in range(args.repeats):
+                one_person(url, waits)
+        finally:
+            stop(server)
+    for what, times in waits.items():
+        print(f"| {what} | {min(times):.2f} to {max(times):.2f} s |")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

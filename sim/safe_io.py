@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -11,14 +12,22 @@ MAX_INPUT_BYTES = 1_000_000  # a scenario or experiment file is a few kB; a mani
 MAX_DEPTH = 16  # tables and arrays within each other; the shipped files need 3
 
 
-def read_text_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> str:
+def read_text_file(
+    path: str | Path, limit: int = MAX_INPUT_BYTES, follow_links: bool = True
+) -> str:
     """A regular file's UTF-8 text of at most `limit` bytes; ValueError or OSError if not.
 
     A FIFO, a device or a folder is refused before anything is read (reading a FIFO would
-    block; reading /dev/zero would never end).
+    block; reading /dev/zero would never end); so is a link, unless `follow_links`.
     """
     # O_NONBLOCK: opening a FIFO with no writer must not hang; regular files ignore it.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_links:
+            raise ValueError("is a symbolic link, which escalation does not follow here") from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

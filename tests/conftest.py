@@ -19,6 +19,8 @@ RATIONALIST = {
     "missteps": False,
     "warning": False,
     "lock_in": False,
+    "types": False,  # complete information: every resolve known
+    "slips": False,  # no risk that leaves something to chance
 }
 
 
@@ -80,6 +82,16 @@ def wars(scenario: Scenario, n: int, seed: int = 1, suppress: int = 0) -> np.nda
 def change(scenario: Scenario, **sections: Any) -> Scenario:
     """A copy with some world/mechanisms fields changed."""
     return scenario.with_changes(**sections)
+
+
+@pytest.fixture
+def ctrl_c():
+    """Ctrl-C raises KeyboardInterrupt during the test, even when the suite was started with
+    SIGINT ignored (a background job: `make test &`); see tests/signals.py."""
+    from tests.signals import ctrl_c_as_in_a_terminal
+
+    with ctrl_c_as_in_a_terminal():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,7 @@ def worlds(draw, max_days: int = 120) -> dict:
         "strike_shock": draw(st.floats(0.0, 3.0)),
         "offensive_shock": draw(st.floats(0.0, 4.0)),
         "misstep_casualties": draw(st.floats(0.0, 10.0)),
+        "incident_lethality": draw(st.floats(0.0, 1.0)),
         "strike_casualties": draw(st.floats(0.0, 60.0)),
         "combat_casualties": draw(st.floats(0.0, 150.0)),
         "offensive_days": draw(st.integers(1, 90)),

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.model.finite import kept as finite_runs
 from sim.model.outcomes import OUTCOME_LABELS, Road
 from sim.model.scenario import Scenario
+
+STOPPED_ROW = "runs stopped: a hostility left the finite range"
 
 Z95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 
@@ -164,13 +167,17 @@ class Tally:
     twin_escalated: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
     caused: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
     only_twin: np.ndarray = field(default_factory=lambda: np.zeros(len(Road), int))
+    stopped: int = 0  # runs stopped out of the finite range (sim.model.finite): not counted
     escalation_days: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.escalation_days = np.zeros(self.horizon + 1, dtype=np.int64)
 
     def add(self, table: pd.DataFrame) -> None:
-        """Count the runs of one per-run table (see `sim.model.outcomes.run_table`)."""
+        """Count the runs of one per-run table (see `sim.model.outcomes.run_table`); runs
+        stopped out of the finite range are only counted as such."""
+        table, stopped = finite_runs(table)
+        self.stopped += stopped
         self.runs += len(table)
         codes = table["outcome"].cat.codes.to_numpy()
         self.outcomes += np.bincount(codes, minlength=len(OUTCOME_LABELS))
@@ -202,6 +209,8 @@ class Tally:
                 self.runs - self.with_misstep,
             ),
         ]
+        if self.stopped:  # left out of every other row
+            rows.append((STOPPED_ROW, self.stopped, self.runs + self.stopped))
         return _shares(rows)
 
     def roads(self, scenario: Scenario | None = None) -> pd.DataFrame:

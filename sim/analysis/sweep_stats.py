@@ -15,15 +15,10 @@ import pandas as pd
 from sim.analysis.summaries import paired_difference, wilson_interval
 from sim.experiments import ledger
 from sim.experiments.experiment import BOOLEAN_OUTCOMES, Design, Experiment, salib_problem
-from sim.experiments.sweep import (
-    Task,
-    now,
-    point_runs,
-    read_manifest,
-    verify_chunks,
-    write_atomically,
-    write_manifest,
-)
+from sim.experiments.manifest import read_manifest, read_points, write_manifest
+from sim.experiments.results import write_atomically
+from sim.experiments.sweep import Task, now, point_runs, verify_chunks
+from sim.model.finite import kept as finite_runs
 from sim.model.outcomes import OUTCOME_LABELS, ROAD_LABELS
 from sim.model.scenario import Scenario, ScenarioError
 
@@ -63,8 +58,10 @@ def summarise_point(table: pd.DataFrame, escalation_rung: int) -> dict[str, floa
     dyad's probability of open war (p_war_DYAD), for each road the share of escalations it
     caused and the paired risk difference against its twin, and mean and quantiles of event
     days and casualties."""
+    point = int(table["point"].iloc[0])
+    table, stopped = finite_runs(table)  # runs stopped out of the finite range: counted apart
     n = len(table)
-    row: dict[str, float] = {"point": int(table["point"].iloc[0]), "runs": n}
+    row: dict[str, float] = {"point": point, "runs": n, "stopped": stopped}
     codes = np.bincount(table["outcome"].cat.codes.to_numpy(), minlength=len(OUTCOME_LABELS))
     for label, hits in zip(OUTCOME_LABELS, codes, strict=True):
         _share(row, f"p_{slug(label)}", int(hits), n)
@@ -271,7 +268,7 @@ def read_runs(out_dir: Path, columns: list[str]) -> pd.DataFrame:
     runs = pd.concat(
         [pd.read_parquet(f, columns=["point", *columns]) for f in files], ignore_index=True
     )
-    design = pd.read_parquet(Path(out_dir, "points.parquet")).reset_index()
+    design = read_points(Path(out_dir)).reset_index()
     return design.merge(runs, on="point")
 
 
@@ -288,12 +285,12 @@ def summarise_sweep(out_dir: Path, base: Scenario, tasks: list[Task] | None = No
                 f"{out_dir}: {len(todo):,} chunk(s) missing or unverified "
                 f"({'; '.join(problems[:2]) or 'missing'}); run the sweep again"
             )
-    design = pd.read_parquet(out_dir / "points.parquet")
+    design = read_points(out_dir)
     rungs = escalation_rungs(design, base.world.escalation_rung)  # swept, or the base's
     rows = [summarise_point(table, int(rungs[point])) for point, table in point_runs(out_dir)]
     summary = design.reset_index().merge(pd.DataFrame(rows), on="point")
-    write_atomically(out_dir / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
-    write_atomically(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    write_atomically(out_dir, "summary.parquet", lambda p: summary.to_parquet(p, index=False))
+    write_atomically(out_dir, "summary.csv", lambda p: summary.to_csv(p, index=False))
     manifest = read_manifest(out_dir)
     manifest["finished"] = now()
     # plot and report trust the summary only if it is the one written here.

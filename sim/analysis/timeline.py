@@ -14,7 +14,7 @@ numbers of the last day, so a strike spiral of 300 days is one line, not 300.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sim.model.ladder import NUCLEAR_RUNG, WAR_RUNG, Action, rung_name
@@ -248,8 +248,13 @@ def _streak_line(streak: list[LoggedEvent], roles: Mapping[str, str]) -> str | N
     )
 
 
-def timeline_lines(model: EscalationModel) -> list[str]:
-    """The run as dated lines; repeated daily decisions collapse into one line."""
+def timeline_lines(
+    model: EscalationModel, casualties_before: Callable[[int, str], int | None] | None = None
+) -> list[str]:
+    """The run as dated lines; repeated daily decisions collapse into one line.
+
+    `casualties_before(day, name)`, an actor's deaths at the end of the day before, is read
+    from the model's trajectory unless the caller keeps them (the app does, each frame)."""
     # Holding is not told; see the module docstring for the collapsing of streaks.
     roles = {a.name: str(getattr(a.role, "value", a.role)) for a in model.actors}
     entries: list[list[LoggedEvent]] = []
@@ -259,7 +264,10 @@ def timeline_lines(model: EscalationModel) -> list[str]:
             if event.kind is Action.HOLD:
                 continue
             if event.kind is Action.WITHDRAW and "deaths" not in event.details:
-                deaths = _casualties_before(model, event.day, event.actor)
+                if casualties_before is None:
+                    deaths = _casualties_before(model, event.day, event.actor)
+                else:
+                    deaths = casualties_before(event.day, event.actor)
                 if deaths is not None:
                     event = type(event)(
                         event.day,

@@ -1,68 +1,44 @@
-"""Many runs in the teaching app: the runs of the current settings (on threads, one chunk per
-core), their outcome table, chart and roads, and the comparison of two kept settings."""
+"""Many runs in the teaching app, without Solara: the runs of the settings shown, on the
+server's shared worker pool, and what the page shows of them (war risks, roads, which roads
+each war needed, when wars start, the per-run table) and the comparison of two settings.
+
+One pool serves every session of the server: as many worker threads as cores (at most two),
+taking chunks first come, first served, so that a class pressing "Run 300 runs" together
+queues instead of starting sixty threads that would share the cores with every page's Step
+and Play: the pages' threads compete with two busy workers, not with the whole class's. A
+lone request is cut into one chunk per worker, so it uses both cores. The compiled engine
+releases Python's lock; a run's numbers do not depend on its chunk (`sim.experiments.runs`).
+(Running the workers at a lower CPU priority was tried and dropped: with ten sessions on a
+loaded machine it made many runs slower, 9.1 s against 7.5 s median, and Step no faster.)
+"""
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import threading
-import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import pandas as pd
-import solara
-from matplotlib.figure import Figure
 
-from sim.analysis.plots.style import NOT_A_FORECAST as PLOT_NOTE
-from sim.analysis.plots.style import OUTCOME_COLOURS
 from sim.analysis.summaries import Tally
-from sim.app.session import (
-    FIGURE_DPI,
-    FIGURE_WIDTH,
-    Session,
-    png,
-    readable,
-)
-from sim.app.settings import (
-    caption,
-    defaults,
-    scenario_of,
-)
-from sim.app.widgets import Downloads, Help
+from sim.analysis.timeline import TWIN_NAMES
+from sim.app.settings import caption, scenario_of
 from sim.experiments.runs import chunks, simulate_chunk
-from sim.model.outcomes import OUTCOME_LABELS, WAR_OUTCOMES, Road
+from sim.model.outcomes import WAR_OUTCOMES, Road
 from sim.model.scenario import Scenario
 
 RUN_COUNTS = (300, 3000)
-
-
 MANY_RUNS = RUN_COUNTS[0]
-
-
-# Chunks of many runs run side by side, one per core this process may use (at most two).
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
 MANY_THREADS = max(1, min(2, CORES or 1))
-
-
-CHART_DELAY = 0.15  # seconds the outcome chart waits, so the numbers reach the page first
-
-
-# What each road's twin suppresses, for the roads table.
-ROAD_TWINS = {
-    Road.MISSTEPS: "no incidents",
-    Road.MISREADING: "incidents read correctly",
-    Road.ATTACKS: "attack decisions become holding",
-    Road.WARNINGS: "backing down from a warning costs nothing",
-    Road.FACE: "holding back after harm costs no face",
-    Road.SLIPS: "nothing escalates out of control",
-}
-
+WAR_BLOCK = 30  # days per row of the "when wars start" table
+TABLE_ROWS = 300  # rows of the per-run table shown on the page (the CSV has every run)
 
 ROAD_COLUMNS = (
-    "road (its twin)",
+    "the twin (without one road)",
     "P(war)",
     "P(war in the twin)",
     "risk difference (95% interval)",
@@ -70,32 +46,40 @@ ROAD_COLUMNS = (
 )
 
 
-def many_runs(spec: Scenario, seed: int, runs: int = MANY_RUNS) -> Tally:
-    """Runs 0..runs-1 of `spec` under `seed` with the ensemble engine, each with its twins,
-    cut into one chunk per core and run on threads (the engine releases the GIL; a run's
-    numbers do not depend on its chunk, `sim.experiments.runs`)."""
-    tally = Tally(spec.world.days, spec.world.escalation_rung)
+POOL = ThreadPoolExecutor(MANY_THREADS, thread_name_prefix="many-runs")
+_queued = 0  # requests in the pool or waiting for it
+_queued_lock = threading.Lock()
+
+
+def queued() -> int:
+    """Requests for many runs the server is working on or holding in its queue."""
+    return _queued
+
+
+def run_table(spec: Scenario, seed: int, runs: int = MANY_RUNS) -> pd.DataFrame:
+    """The per-run table (`runs.parquet`'s columns) of runs 0..runs-1 of `spec` under `seed`,
+    each with its twins, made on the shared pool."""
+    global _queued
     parts = chunks(spec, runs, seed, chunk_size=max(1, -(-runs // MANY_THREADS)))
-    tables: list = [None] * len(parts)
-    errors: list[BaseException] = []
+    with _queued_lock:
+        _queued += 1
+    try:
+        futures = [POOL.submit(simulate_chunk, part) for part in parts]
+        return pd.concat([future.result() for future in futures], ignore_index=True)
+    finally:
+        with _queued_lock:
+            _queued -= 1
 
-    def work(k: int) -> None:
-        try:
-            tables[k] = simulate_chunk(parts[k])
-        except BaseException as error:  # told to the caller below, not lost in the thread
-            errors.append(error)
 
-    # Daemon threads, so that stopping the server never waits for a class's 3,000 runs.
-    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(len(parts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    for table in tables:
-        tally.add(table)
+def tally_of(spec: Scenario, table: pd.DataFrame) -> Tally:
+    tally = Tally(spec.world.days, spec.world.escalation_rung)
+    tally.add(table)
     return tally
+
+
+def many_runs(spec: Scenario, seed: int, runs: int = MANY_RUNS) -> Tally:
+    """The counts of runs 0..runs-1 of `spec` under `seed`, each with its twins."""
+    return tally_of(spec, run_table(spec, seed, runs))
 
 
 def percent(share: float, digits: int = 1) -> str:
@@ -111,6 +95,12 @@ def war_lines(tally: Tally) -> list[str]:
         for label in WAR_OUTCOMES
         for row in [shares.loc[label]]
     ]
+
+
+def war_risk(tally: Tally) -> str:
+    """P(war): the share of runs in which some dyad reached open war, with its interval."""
+    row = tally.attribution().set_index("quantity").loc["P(escalation)"]
+    return f"P(war) = {percent(row.share)} (95% interval {percent(row.low)} to {percent(row.high)})"
 
 
 def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
@@ -130,7 +120,7 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
             )
         rows.append(
             (
-                f"{row.road} ({ROAD_TWINS[road]})",
+                TWIN_NAMES[road],
                 percent(row.p_escalation),
                 percent(row.p_twin),
                 f"{row.risk_difference * 100:+.1f} points "
@@ -139,6 +129,96 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+def needed_rows(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Which roads each war needed (its twin without that road did not reach war): one row
+    per combination of roads, the most common first, e.g. ('missteps + commitments', '12')."""
+    wars = table[table["escalated"]]
+    if wars.empty:
+        return []
+    names = [road.label for road in Road]
+    combos = wars[[f"caused_by_{name}" for name in names]].to_numpy()
+    counts: dict[str, int] = {}
+    for flags in combos:
+        key = " + ".join(n for n, f in zip(names, flags, strict=True) if f)
+        key = key or "no single road (each twin reached war too)"
+        counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    return [(roads, f"{n:,} of {len(wars):,}") for roads, n in ranked]
+
+
+def both_rows(table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Wars that needed both the row's road and the column's (on the diagonal, the wars each
+    road caused): one row per road, its cells counts of wars."""
+    wars = table[table["escalated"]]
+    flags = {road.label: wars[f"caused_by_{road.label}"].to_numpy() for road in Road}
+    return [
+        (row, *(f"{int((flags[row] & flags[column]).sum()):,}" for column in flags))
+        for row in flags
+    ]
+
+
+def war_day_rows(table: pd.DataFrame, spec: Scenario) -> list[tuple[str, str]]:
+    """When wars start: the runs whose first open war began in each block of WAR_BLOCK days."""
+    day = table[f"first_rung_{spec.world.escalation_rung}_day"]
+    day = day[day >= 0]
+    rows = []
+    for start in range(0, spec.world.days + 1, WAR_BLOCK):
+        stop = min(start + WAR_BLOCK - 1, spec.world.days)
+        n = int(((day >= start) & (day <= stop)).sum())
+        rows.append((f"days {start} to {stop}", f"{n:,}"))
+    return rows
+
+
+def shown_columns(table: pd.DataFrame) -> list[str]:
+    """The per-run table's columns shown on the page: the run, its outcome and war days, per
+    dyad its battle deaths and war day, per actor its deaths, the count of each event, and
+    which roads its war needed (the CSV has every column)."""
+    keep = ["run", "outcome", "escalated"]
+    for column in table.columns:
+        if (
+            column.endswith(("_battle_deaths", "_war_day"))
+            or column.startswith(("casualties_", "n_", "caused_by_", "withdrawal_day_"))
+            or column == "crisis_days"
+        ) and column not in keep:
+            keep.append(column)
+    return [c for c in keep if c in table.columns]
+
+
+@dataclass(frozen=True, eq=False)
+class ManyResult:
+    """Runs 0..n-1 of some settings, and what the page shows of them."""
+
+    settings: dict[str, Any]
+    n: int
+    tally: Tally
+    table: pd.DataFrame  # one row a run
+    title: str
+    outcomes: pd.DataFrame  # outcome_table of these settings
+    roads: list[tuple[str, ...]]
+    needed: list[tuple[str, str]]
+    both: list[tuple[str, ...]]
+    war_days: list[tuple[str, str]]
+
+
+def many_result_of(settings: dict[str, Any], n: int) -> ManyResult:
+    """Runs 0..n-1 of the settings, with what the page shows of them."""
+    spec = scenario_of(settings)
+    table = run_table(spec, settings["seed"], n)
+    tally = tally_of(spec, table)
+    return ManyResult(
+        settings=dict(settings),
+        n=n,
+        tally=tally,
+        table=table,
+        title=f"Outcomes of {n:,} runs: {caption(settings)}",
+        outcomes=outcome_table([("these settings", tally)]),
+        roads=road_rows(tally, spec),
+        needed=needed_rows(table),
+        both=both_rows(table),
+        war_days=war_day_rows(table, spec),
+    )
 
 
 def outcome_table(results: list[tuple[str, Tally]]) -> pd.DataFrame:
@@ -151,148 +231,6 @@ def outcome_table(results: list[tuple[str, Tally]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def outcome_figure(table: pd.DataFrame, title: str) -> Figure:
-    """The outcome distributions, side by side per settings, as bars with 95% intervals; each
-    share written beside its bar, clear of the interval."""
-    names = list(dict.fromkeys(table["settings"]))
-    width = FIGURE_WIDTH / FIGURE_DPI
-    figure = Figure(figsize=(width, 1.6 + 0.55 * len(OUTCOME_LABELS) * len(names)))
-    figure.set_layout_engine("constrained")
-    ax = figure.subplots()
-    bar = 0.8 / len(names)
-    hatches = ("", "//", "..")
-    for k, name in enumerate(names):
-        rows = table[table["settings"] == name].reset_index(drop=True)
-        y = np.arange(len(rows)) + k * bar
-        errors = np.clip([rows["share"] - rows["low"], rows["high"] - rows["share"]], 0, None)
-        ax.barh(
-            y,
-            rows["share"],
-            height=bar * 0.9,
-            xerr=errors,
-            capsize=4,
-            color=[OUTCOME_COLOURS[o] for o in rows["outcome"]],
-            hatch=hatches[k % len(hatches)],
-            edgecolor="black",
-            linewidth=0.6,
-            label=name,
-        )
-        for yy, row in zip(y, rows.itertuples(), strict=True):
-            ax.text(
-                row.high + 0.01,
-                yy,
-                (f"{name}: " if len(names) > 1 else "")
-                + f"{percent(row.share)} ({percent(row.low)} to {percent(row.high)})",
-                va="center",
-            )
-    ax.set_yticks(np.arange(len(OUTCOME_LABELS)) + bar * (len(names) - 1) / 2, OUTCOME_LABELS)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.45)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel(f"share of runs (bars: 95% Wilson interval)\n{PLOT_NOTE}")
-    ax.set_title(title, wrap=True)
-    return readable(figure)
-
-
-def html_table(header: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> str:
-    cells = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return (
-        f"<div class='esc-scroll'><table class='{name}'><thead><tr>{cells}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
-_warmed = threading.Event()
-
-
-_warming = threading.Lock()
-
-
-def warm_up() -> None:
-    """Load (or compile) the compiled day and the ensemble engine once per server, so the
-    first Step and the first many runs of a class do not wait for numba."""
-    with _warming:
-        if _warmed.is_set():
-            return
-        session = Session(defaults())
-        session.step()
-        table = outcome_table([("warm-up", many_runs(scenario_of(defaults()), 1, runs=2))])
-        png(outcome_figure(table, "warm-up"))  # matplotlib's fonts and caches, once
-        _warmed.set()
-
-
-@solara.component
-def ManyRuns(settings: dict, many: tuple | None, request_many, pending: bool):
-    """Many runs of the settings shown, with the war risks, the chart and the roads table."""
-    solara.Markdown("### Many runs")
-    solara.Text(
-        "Many runs of the settings shown (runs 0 to n − 1 of the seed), each with its four "
-        "twins: the same random numbers with one road to war suppressed."
-    )
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        for n in RUN_COUNTS:
-            with Help(f"Runs 0 to {n - 1:,} of the seed shown, with the settings shown."):
-                solara.Button(
-                    f"Run {n:,} runs",
-                    on_click=lambda n=n: request_many(n),
-                    disabled=pending,
-                    color="primary",
-                    style={"text-transform": "none"},
-                )
-    if pending:
-        solara.Text("Running…", classes=["many-pending"])
-    if many is None:
-        solara.Text("No many-run results for the settings shown yet.", classes=["many-none"])
-        return
-    _, n, tally, title, table, roads = many
-    solara.Markdown(f"**{html.escape(title)}** (each run counted once, at its highest outcome)")
-    solara.HTML(
-        tag="ul",
-        unsafe_innerHTML="".join(f"<li>{html.escape(line)}</li>" for line in war_lines(tally)),
-        classes=["war-risks"],
-    )
-    OutcomeChart(table, title)
-    solara.Markdown("**Roads to war**: each run against its twin without that road.")
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=html_table(ROAD_COLUMNS, roads, "roads"),
-    )
-
-
-@solara.component
-def OutcomeChart(table: pd.DataFrame, title: str):
-    """The outcome chart of many runs, with its downloads: drawn in its own thread, so the
-    numbers above it show at once and the chart follows."""
-
-    def draw() -> tuple:
-        time.sleep(CHART_DELAY)  # the page sends the numbers before drawing holds the GIL
-        return table, png(outcome_figure(table, title))
-
-    chart = solara.use_thread(draw, dependencies=[table], intrusive_cancel=False)
-    if chart.error is not None:  # the numbers above stand; the chart says why it is missing
-        solara.Text(f"The chart could not be drawn: {chart.error}", classes=["esc-error"])
-        return
-    if chart.value is None or chart.value[0] is not table:
-        solara.Text("Drawing the chart…", classes=["outcome-pending"])
-        return
-    figure = chart.value[1]
-    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["outcome-chart"])
-    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "outcomes")
-
-
-def many_result_of(settings: dict, n: int) -> tuple:
-    """Runs 0..n-1 of the settings, and what the page shows of them (made once, off the page's
-    drawing): (settings, n, tally, title, table, roads table rows)."""
-    spec = scenario_of(settings)
-    tally = many_runs(spec, settings["seed"], n)
-    title = f"Outcomes of {n:,} runs: {caption(settings)}"
-    table = outcome_table([("these settings", tally)])
-    return settings, n, tally, title, table, road_rows(tally, spec)
-
-
 def compare(a: dict, b: dict, runs: int) -> tuple[pd.DataFrame, str]:
     """The outcome distributions of settings A and B from the same seed (A's) and the same
     run numbers, so each run of A meets the same random numbers as its partner in B."""
@@ -303,65 +241,3 @@ def compare(a: dict, b: dict, runs: int) -> tuple[pd.DataFrame, str]:
         f"(runs 0 to {runs - 1} of seed {seed}: the same random numbers)."
     )
     return outcome_table(tallies), title
-
-
-@solara.component
-def Compare(settings: dict):
-    """Keep two settings as A and B; show their many-run outcomes side by side."""
-    kept, set_kept = solara.use_state({"A": None, "B": None})
-    request, set_request = solara.use_state(None)
-
-    def work():
-        if request is None:
-            return None
-        a, b, runs = request
-        table, title = compare(a, b, runs)
-        return a, b, table, title, png(outcome_figure(table, title))
-
-    result = solara.use_thread(work, dependencies=[request], intrusive_cancel=False)
-    solara.Markdown("### Compare A and B")
-    solara.Text(
-        "Keep the settings shown as A, change them, keep them as B, then compare: both run "
-        "from the same seed (A's) and the same run numbers."
-    )
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        for slot in ("A", "B"):
-            with Help(f"Remembers the settings shown as {slot}."):
-                solara.Button(
-                    f"Keep these settings as {slot}",
-                    on_click=lambda slot=slot: set_kept({**kept, slot: dict(settings)}),
-                    outlined=True,
-                    style={"text-transform": "none"},
-                )
-        with Help("Runs A and B from A's seed and the same run numbers, side by side."):
-            solara.Button(
-                f"Compare A and B ({MANY_RUNS} runs each)",
-                on_click=lambda: set_request((kept["A"], kept["B"], MANY_RUNS)),
-                disabled=kept["A"] is None or kept["B"] is None,
-                color="primary",
-                style={"text-transform": "none"},
-            )
-    for slot in ("A", "B"):
-        text = caption(kept[slot]) if kept[slot] else "not kept yet"
-        solara.Text(f"{slot}: {text}", classes=[f"kept-{slot.lower()}"])
-    if result.state == solara.ResultState.RUNNING:
-        solara.Text("Comparing…")
-    if result.error is not None:
-        solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"Could not compare: {result.error}"),
-                    classes=["esc-error"])  # fmt: skip
-    if result.value is None or request is None or result.value[:2] != request[:2]:
-        return
-    _, _, table, title, figure = result.value
-    solara.Markdown(f"**{html.escape(title)}**")
-    rows = [
-        (r.settings, r.outcome, percent(r.share), f"{percent(r.low)} to {percent(r.high)}")
-        for r in table.itertuples()
-    ]
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=html_table(
-            ("settings", "outcome", "share", "95% interval"), rows, "compare"
-        ),
-    )
-    solara.Image(figure, width=f"{FIGURE_WIDTH}px", classes=["compare-chart"])
-    Downloads(figure, lambda: table.to_csv(index=False, float_format="%.6g"), "compare")

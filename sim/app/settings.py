@@ -88,6 +88,21 @@ SLIDERS: dict[str, Slider] = {
     "audience_cost": Slider(
         "actors.audience_cost", "price of backing down (every actor)", 0.05, "× the stakes", top=5
     ),
+    # After "every actor", so that they override it (scenario_for applies sliders in order).
+    "challenger_audience_cost": Slider(
+        "challenger.audience_cost",
+        "challenger's price of backing down",
+        0.05,
+        "× the stakes",
+        top=5,
+    ),
+    "guarantor_audience_cost": Slider(
+        "guarantor.audience_cost",
+        "guarantors' price of backing down",
+        0.05,
+        "× the stakes",
+        top=5,
+    ),
     "precision": Slider(
         "world.precision",
         "decision precision",
@@ -116,30 +131,9 @@ SWITCHES: dict[str, str] = {
     "decisions": "Actors decide (off: everyone holds)",
 }
 
-TOOLTIPS: dict[str, str] = {
-    "scenario": "The crisis the run starts from: its actors and their parameters "
-    "(files in experiments/). Changing it sets every slider to that scenario's values.",
-    "seed": "The random numbers' seed: the same seed and settings give the same run, on any "
-    "machine (the command `escalation run SCENARIO --seed N` tells the same story).",
-    "troops": "Troops each guarantor keeps on the protégé's soil: the tripwire. They make "
-    "defence credible (troops × resolve) and stand in harm's way.",
-    "challenger_resolve": "How much cost the challenger will bear: scales its reactions, "
-    "and costs weigh (1 − resolve).",
-    "challenger_threat_perception": "How readily the challenger reads the other side's moves "
-    "as hostile (bias and noise in what it perceives).",
-    "protege_threat_perception": "How readily the protégé reads the challenger's moves as hostile.",
-    "guarantor_resolve": "How much cost each guarantor will bear; with its troops it makes "
-    "its defence credible.",
-    "guarantor_threat_perception": "How readily each guarantor reads the challenger's moves "
-    "as hostile.",
-    "hotline_quality": "The deconfliction line: the better it is, the less often an incident "
-    "is misread as a deliberate attack.",
-    "misstep_rate": "How often incidents happen where forces meet, per unit of exposure, at "
-    "the front's usual intensity.",
-    "audience_cost": "What backing down after a public warning costs an actor (face at home), "
-    "in units of what the dispute is worth to it.",
-    "precision": "How close each day's choices are to the best one (quantal response): low "
-    "values make choices noisy.",
+# Moving "every actor" sets these too (each can then be moved on its own).
+FOLLOWERS: dict[str, tuple[str, ...]] = {
+    "audience_cost": ("challenger_audience_cost", "guarantor_audience_cost"),
 }
 
 SCALE_EDGES = (1 / 3, 2 / 3)
@@ -194,13 +188,15 @@ def scenario_for(base: Scenario, **values: float | bool) -> Scenario:
     ignored setting.
     """
     data = base.model_dump(mode="json")
-    for name, value in values.items():
-        if name in SLIDERS:
-            apply_path(data, SLIDERS[name].path, value)
-        elif name in Mechanisms.model_fields:
-            data["mechanisms"][name] = bool(value)
-        else:
+    for name in values:
+        if name not in SLIDERS and name not in Mechanisms.model_fields:
             raise ValueError(f"not a slider or a mechanism: {name!r}")
+    for name in SLIDERS:  # in order: a role's own slider overrides "every actor"
+        if name in values:
+            apply_path(data, SLIDERS[name].path, values[name])
+    for name in Mechanisms.model_fields:
+        if name in values:
+            data["mechanisms"][name] = bool(values[name])
     return Scenario.model_validate(data, strict=False)
 
 
@@ -208,6 +204,14 @@ def scenario_of(settings: dict[str, Any]) -> Scenario:
     """The validated scenario the settings describe."""
     values = {k: v for k, v in settings.items() if k not in ("scenario", "seed")}
     return scenario_for(base_scenario(settings["scenario"]), **values)
+
+
+def with_value(settings: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """The settings with one control moved (and the controls that follow it, FOLLOWERS)."""
+    moved = {**settings, name: value}
+    for follower in FOLLOWERS.get(name, ()):
+        moved[follower] = value
+    return moved
 
 
 def _scaled(value: float, words: tuple[str, str, str]) -> str:
@@ -315,7 +319,7 @@ def from_query(query: str | None) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"the address has an unknown setting {key!r}: ignored")
             continue
         try:
-            settings[key] = _value(key, text)
+            settings = with_value(settings, key, _value(key, text))
         except ValueError as error:
             problems.append(f"{str(error).rstrip('.')}: ignored")
     try:
@@ -324,6 +328,52 @@ def from_query(query: str | None) -> tuple[dict[str, Any], list[str]]:
         problems.append("the address's settings do not make a valid scenario: defaults used")
         settings = defaults(scenario)
     return settings, problems
+
+
+LESSON_KEY = "lesson"  # the address's name for the lesson shown beside the run
+KEPT_KEYS = ("A", "B")  # the settings kept for comparison, each an address of its own
+
+
+@dataclass(frozen=True)
+class Address:
+    """What the page's address holds: the settings shown, the lesson beside the run, the
+    settings kept as A and B, and a line for each part of the address that was not used."""
+
+    settings: dict[str, Any]
+    lesson: str | None = None
+    kept: tuple[tuple[str, dict[str, Any] | None], ...] = (("A", None), ("B", None))
+    problems: tuple[str, ...] = ()
+
+
+def to_address(settings: dict[str, Any], lesson: str | None, kept: dict[str, Any]) -> str:
+    """The page's address query: the settings (`to_query`), the lesson shown, and A and B
+    (each as its own query: `A=troops%3D0`; present but empty for the defaults)."""
+    parts = [to_query(settings)]
+    extra = [(LESSON_KEY, lesson)] if lesson is not None else []
+    extra += [(slot, to_query(kept[slot])) for slot in KEPT_KEYS if kept.get(slot) is not None]
+    parts.append(urlencode(extra))
+    return "&".join(part for part in parts if part)
+
+
+def from_address(query: str | None) -> Address:
+    """The page's state from its address; what cannot be used is named, never an error."""
+    pairs = parse_qsl(query or "", keep_blank_values=True)
+    own = {LESSON_KEY, *KEPT_KEYS}
+    settings, problems = from_query(urlencode([p for p in pairs if p[0] not in own]))
+    found = dict(p for p in pairs if p[0] in own)
+    lesson = found.get(LESSON_KEY)
+    if lesson is not None and lesson not in {p.lesson for p in PRESETS}:
+        problems.append(f"the address names no lesson {lesson!r}: ignored")
+        lesson = None
+    kept: list[tuple[str, dict[str, Any] | None]] = []
+    for slot in KEPT_KEYS:
+        if slot not in found:
+            kept.append((slot, None))
+            continue
+        value, wrong = from_query(found[slot])
+        problems += [f"in the settings kept as {slot}: {line}" for line in wrong]
+        kept.append((slot, value))
+    return Address(settings, lesson, tuple(kept), tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -336,7 +386,10 @@ class Preset:
     values: tuple[tuple[str, Any], ...] = ()
 
     def settings(self) -> dict[str, Any]:
-        return {**defaults(self.scenario), **dict(self.values)}
+        settings = defaults(self.scenario)
+        for name, value in self.values:
+            settings = with_value(settings, name, value)
+        return settings
 
 
 # One preset per lesson of docs/lessons, each the lesson's first step.
@@ -353,7 +406,7 @@ PRESETS: tuple[Preset, ...] = (
             ("guarantor_threat_perception", 0.9),
         ),
     ),
-    Preset("3", "The misstep", "reassurance", (("seed", 273),)),
+    Preset("3", "The misstep", "reassurance", (("seed", 89),)),
     Preset("4", "The commitment trap", "reassurance", (("audience_cost", 0.0),)),
     Preset("5", "Three roads to war", "baseline"),
 )

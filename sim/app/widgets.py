@@ -1,98 +1,81 @@
-"""The page's small parts: its words ("About this model"), its style sheet, and the widgets
-every panel uses (a help icon with its tooltip, download buttons, a card)."""
+"""The page's small parts: its style sheet, the browser set-up (language, zoom, skip link), and
+the widgets every panel uses (a control with its tooltip, download buttons, a card, a table)."""
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable
+from pathlib import Path
 
+import ipyvuetify
+import markdown
 import solara
+import traitlets
 
-from sim.app.session import (
-    RUNG_COLOURS,
-)
-
-INFO = """
-**What this is.** An agent-based model of escalation between a *challenger* (Russia in the
-reassurance scenario), a *protégé* (Ukraine) and *guarantors* (France, the United Kingdom)
-that keep "reassurance troops" on the protégé's soil after a ceasefire, while the challenger
-has warned that such troops are "legitimate targets". One step is one day; a run is one
-simulated year. Each pair of opposing actors (a *dyad*) climbs and descends a ladder of rungs:
-0 ceasefire holds, 1 warnings, 2 shows of force, 3 incidents and harassment, 4 strikes and
-combat, 5 open war (1,000 battle deaths of reciprocal combat), 6 nuclear use.
-
-**What each actor does.** Every day each actor chooses to hold, warn, mobilise, harass,
-strike, attack, offer de-escalation or withdraw its troops, by weighing the stakes, its chance
-to win, the cost of war, deterrence by the guarantors' troops, the price of backing down
-after a public warning, and its anger. Its hostility follows Richardson's reaction to what it
-*perceives*; its belief that the other side is aggressive learns from what it sees.
-
-**The mechanisms (the switches).** Reaction to hostility (Richardson); troops read as
-provocation; missteps, random incidents where forces meet; misreading an incident as an
-attack (a hotline makes it rarer); the tripwire, troops that deter and stand in harm's way;
-public warnings that cost face to take back, and lock in over time; casualties that can bring
-troops home; retaliation, harm answered by strikes; deliberate attacks chosen by expected
-utility; beliefs that learn from costly signals. Switch one off to see what it does.
-
-**Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
-*commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
-then retaliation). Every run has six twins with the same random numbers and one road
-suppressed; a road *caused* a war when the run reached war and that twin did not.
-
-**What it is not.** Not a forecast. The parameters are illustrative, chosen so the mechanisms
-can be seen at work, not estimated from data; every number on this page is what these
-parameters imply. The rules are the same for every actor: only parameters differ. The full
-description of every rule is docs/model.md.
-"""
+CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
 
 
-CSS = """
-.esc-grid { display: grid; grid-template-columns: 370px minmax(0, 1fr); gap: 20px;
-  align-items: start; max-width: 1500px; }
-.esc-grid > * { min-width: 0; }
-.esc-two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
-.esc-two > * { min-width: 0; }
-@media (max-width: 1100px) {  /* tablet and phone: the run first, the settings below it */
-  .esc-grid { grid-template-columns: minmax(0, 1fr); }
-  .esc-grid > .controls { order: 2; }
-}
-@media (max-width: 700px) {
-  .esc-two { grid-template-columns: minmax(0, 1fr); }
-}
-.esc-page { font-size: 16px; padding: 8px; }
-.esc-page img { max-width: 100%; height: auto; display: block; }
-.esc-page table { border-collapse: collapse; font-size: 15px; }
-.esc-page td, .esc-page th { padding: 3px 12px 3px 0; vertical-align: top; text-align: left; }
-.esc-scroll { overflow-x: auto; max-width: 100%; }
-.esc-monitor { font-size: 18px; font-weight: 600; }
-.esc-error { color: #b00020; font-weight: 600; }
-.esc-notice { background: #fff3cd; padding: 6px 10px; border-left: 4px solid #E69F00; }
-/* a slider's label names it for screen readers; its value in words is shown above it */
-.controls .v-input__slot > label.v-label:first-child { position: absolute !important;
-  width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.esc-page button:focus-visible, .esc-page input:focus-visible { outline: 3px solid #0072B2; }
-/* a control's tooltip, shown below it while it has the keyboard's focus */
-.esc-help { position: relative; }
-.focus-hint { display: none; }
-.esc-help:has(:focus-visible) > .focus-hint { display: block; position: absolute; top: 100%;
-  left: 0; z-index: 20; max-width: 340px; padding: 5px 10px; border-radius: 4px;
-  background: rgba(33, 33, 33, 0.95); color: white; font-size: 14px; pointer-events: none; }
-"""
+class LiveHTML(ipyvuetify.VuetifyTemplate):
+    """HTML the server writes straight into (`html`, and `announce` for screen readers)."""
+
+    template_file = (__file__, "live.vue")
+    html = traitlets.Unicode("").tag(sync=True)
+    announce = traitlets.Unicode("").tag(sync=True)
 
 
 @solara.component
-def Help(text: str, children: list = []):  # noqa: B006 (Solara's children convention)
-    """A control with its tooltip: shown on hover, and on keyboard focus (by CSS: Vuetify's
-    tooltip opens only when its own element, here a wrapper, takes the focus)."""
-    with solara.Div(classes=["esc-help"]):
-        with solara.Tooltip(text):
-            solara.Column(children=children, gap="0px")
-        solara.Div(children=[text], classes=["focus-hint"], attributes={"aria-hidden": "true"})
+def Live(attach: Callable, name: str):
+    """A part of the page drawn without re-drawing the page: made once, its widget handed to
+    `attach(name, widget)` (which fills it and writes it from then on; `attach(name, None)`
+    when it goes). The page re-draws all its widgets each pass, a few hundred; this is one
+    message a frame."""
+    element = LiveHTML.element(class_=f"live-{name}")
+
+    def hand_over():
+        attach(name, solara.get_widget(element))
+        return lambda: attach(name, None)
+
+    solara.use_effect(hand_over, [])
+    return element
+
+
+@solara.component_vue("browser.vue")
+def BrowserSetup(lang: str = "en"):
+    """Sets the page's language and a viewport that allows zoom; shows the skip link to Play."""
+
+
+def Help(text: str, children: list | None = None):
+    """A control with its tooltip below it, shown on hover (on a phone: after a tap, until a
+    tap elsewhere) and while the control has the keyboard's focus. One widget: the tooltip is
+    the wrapper's `data-tip`, drawn by CSS (page.css): every widget costs each re-drawing of
+    the page, and a page has a hundred controls."""
+    return solara.Div(children=children or [], classes=["esc-help"], attributes={"data-tip": text})
+
+
+def heading(text: str, level: int = 3) -> None:
+    """A heading (one widget; a Markdown heading costs several)."""
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text))
+
+
+@functools.cache
+def markdown_html(text: str) -> str:
+    """Markdown as HTML (tables included), converted once per server."""
+    return markdown.markdown(text, extensions=["tables"])
+
+
+def details(summary: str, inner_html: str, name: str = "") -> str:
+    """A part that opens on demand, as the browser's own <details> (one widget in all)."""
+    return (
+        f"<details class='esc-details {name}'><summary>{html.escape(summary)}</summary>"
+        f"<div class='details-body'>{inner_html}</div></details>"
+    )
 
 
 @solara.component
-def Downloads(image: bytes, csv, stem: str):
-    """The chart shown above as a PNG file, and its data as a CSV file."""
-    with solara.Row(style={"flex-wrap": "wrap"}):
+def Downloads(image: Callable[[], bytes], csv: Callable[[], str], stem: str):
+    """The chart shown above as a PNG file, and its data as a CSV file, each made when asked."""
+    with solara.Div(classes=["esc-row"]):
         with Help("The chart above as an image file (PNG), with its caption."):
             solara.FileDownload(image, filename=f"{stem}.png", label="Download chart (PNG)",
                                 mime_type="image/png")  # fmt: skip
@@ -101,24 +84,6 @@ def Downloads(image: bytes, csv, stem: str):
                                 mime_type="text/csv")  # fmt: skip
 
 
-DARK_RUNGS = (2, 6)  # white text on these colours of RUNG_COLOURS (Okabe-Ito); black on the rest
-
-
-def card(lines: list[str], rung: int) -> None:
-    """An actor's card: its lines over the colour of its rung."""
-    colour = "white" if rung in DARK_RUNGS else "black"
-    shown = [html.escape(line) for line in lines]
-    shown[0] = f"<b>{shown[0]}</b>"
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML="<br>".join(shown) + f"<br>rung {rung}",
-        classes=["actor-card"],
-        style={
-            "background": RUNG_COLOURS[rung],
-            "color": colour,
-            "padding": "6px 10px",
-            "border-radius": "4px",
-            "margin": "4px",
-            "min-width": "150px",
-        },
-    )
+def line(text: str, *classes: str) -> None:
+    """One line of text as a block of its own (escaped)."""
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=list(classes))

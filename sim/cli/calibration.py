@@ -4,17 +4,16 @@ posterior, its figures and its report."""
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sim.cli.common import (
     RESULTS,
     ExecutorOpt,
     ForceOpt,
+    PlainTable,
     SchedulerOpt,
     WaitOpt,
     WorkersOpt,
@@ -24,7 +23,9 @@ from sim.cli.common import (
     progress_bar,
     say,
     waiting,
+    worker_count,
 )
+from sim.experiments.confined import remove_inside
 from sim.experiments.folders import claim, folder_name, printable
 from sim.model.scenario import (
     ScenarioError,
@@ -54,50 +55,49 @@ def calibrate(
     force: ForceOpt = False,
     wait: WaitOpt = False,
 ) -> None:
-    """Fit scenario parameters to the patterns of the record by ABC-SMC (pyabc).
+    """Fit scenario parameters to the record by ABC-SMC (pyabc): its patterns, or a class.
 
     The calibration file names the base scenario, the parameters with their priors, the
-    patterns to fit, the runs per simulation, the population, the generations (or a final
-    tolerance) and the seed. Each generation is kept in history.db (pyabc's SQLite record):
-    after Ctrl-C or kill -9 the same command resumes from it, and gives the posterior an
-    uninterrupted run gives; a changed calibration file is refused. Writes posterior.parquet
-    (the last generation's particles and weights), posterior_summary.csv, thresholds.csv,
-    posterior.png, thresholds.png, predictive.md/.csv (the validation table on posterior
-    draws), calibrated.toml (the base scenario at the posterior medians) and report.md.
+    patterns to fit (or, in a [record] table, a reference class, the statistics of its
+    disputes to fit and those to predict out of sample), the runs per simulation, the
+    population, the generations (or a final tolerance) and the seed. Each generation is kept
+    in history.db (pyabc's SQLite record): after Ctrl-C or kill -9 the same command resumes
+    from it, and gives the posterior an uninterrupted run gives; a changed calibration file is
+    refused. Writes posterior.parquet (the last generation's particles and weights),
+    posterior_summary.csv, thresholds.csv, posterior.png, thresholds.png, predictive.md/.csv
+    (the check on posterior draws; predictive_draws.csv too for a class), calibrated.toml
+    (the base scenario at the posterior medians) and report.md.
 
     Example: escalation calibrate experiments/calibration/reassurance.toml
     """
-    import os
 
-    from sim.experiments.sweep import executor_for, write_atomically
-    from sim.record.calibrate import DATABASE, MANIFEST, load_calibration, run_calibration
-    from sim.record.calibrated import posterior, predictive_check, thresholds
+    from sim.experiments.sweep import executor_for
+    from sim.record.calibrate import load_calibration, run_calibration
+    from sim.record.calibrated import (
+        posterior,
+        predictive_check,
+        record_predictive_check,
+        thresholds,
+    )
+    from sim.record.history import (
+        DATABASE,
+        MANIFEST,
+        UnfittableError,
+        is_database_error,
+        prepare,
+        write_failure,
+    )
 
     if executor not in ("local", "dask"):
         raise ScenarioError(f"--executor must be local or dask, got {executor!r}")
     setup = load_calibration(calibration)
     c = setup.calibration
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     out_dir = out if out is not None else RESULTS / "calibrations" / folder_name(c.name)
     try:
         with claim(out_dir, force, wait, waiting), contextlib.ExitStack() as stack:
-            manifest = out_dir / MANIFEST
-            resuming = (out_dir / DATABASE).exists()
-            if resuming:
-                try:
-                    known = json.loads(manifest.read_text()).get("fingerprint")
-                except (OSError, ValueError, AttributeError):
-                    known = None
-                if known != setup.fingerprint:
-                    raise ScenarioError(
-                        f"{out_dir}: holds a calibration made from another calibration file "
-                        "(or one it cannot verify); give another --out, or remove the folder "
-                        "to start again"
-                    )
-            else:
-                record = {"fingerprint": setup.fingerprint, "calibration": c.model_dump()}
-                text = json.dumps(record, indent=2)
-                write_atomically(manifest, lambda path: path.write_text(text))
+            # Before any work: a history this command cannot use is refused here.
+            resuming = prepare(out_dir, setup.fingerprint, c.model_dump(mode="json"))
             pool = None
             if executor == "dask" or workers > 1:
                 pool = stack.enter_context(executor_for(executor, workers, scheduler))
@@ -108,15 +108,33 @@ def calibrate(
                 progress.update(bar, completed=t * c.population,
                                 description=f"generation {t + 1} of {total}")  # fmt: skip
 
-            history = run_calibration(
-                setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
-            )
+            try:
+                history = run_calibration(
+                    setup, out_dir, pool, on_generation, lambda n: progress.advance(bar, n)
+                )
+            except UnfittableError:
+                if not resuming:  # nothing worth keeping: leave the folder as it was
+                    for name in (DATABASE, MANIFEST):
+                        remove_inside(out_dir, name)
+                raise
+            except Exception as error:
+                if is_database_error(error):  # a full disk, say: one line, generations kept
+                    raise write_failure(out_dir / DATABASE, error) from None
+                raise
             progress.update(bar, description="predictive check")
             table = posterior(history, setup)
             steps = thresholds(history)
-            check = predictive_check(setup, table, workers if pool is None else 1, pool)
+            if setup.targets is not None:
+                draws, check = record_predictive_check(
+                    setup, table, workers if pool is None else 1, pool
+                )
+            else:
+                draws, check = (
+                    None,
+                    predictive_check(setup, table, workers if pool is None else 1, pool),
+                )
             progress.update(bar, completed=c.generations * c.population)
-            _write_calibration(out_dir, setup, table, steps, check)
+            _write_calibration(out_dir, setup, table, steps, check, draws)
     except KeyboardInterrupt:  # the pool's workers are stopped by executor_for on the way out
         say(
             f"Interrupted: the finished generations are kept in {out_dir / 'history.db'}; "
@@ -135,7 +153,17 @@ PREDICTIVE = (
 )
 
 
-def _write_calibration(out_dir, setup, table, steps, check) -> None:
+RECORD_PREDICTIVE = (
+    "Each posterior draw runs a replicate of the fitted class (as many runs as the class has "
+    "disputes), coded as MID disputes; the model column is the median over draws and the "
+    "2.5-97.5% range of the draws' values (parameter spread and the sampling noise of a "
+    "record of that size). Verdict: inside (the range holds the record's value), overlaps "
+    "(it meets the record's bootstrap interval only), too high or too low. Out-of-sample rows "
+    "were not fitted."
+)
+
+
+def _write_calibration(out_dir, setup, table, steps, check, draws=None) -> None:
     """A finished calibration's files, each landing whole (sim.experiments.results.staging)."""
     import hashlib
 
@@ -143,7 +171,6 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
     from sim.experiments.results import staging
     from sim.record.calibrated import calibrated_scenario, scenario_toml, summary, write_posterior
     from sim.record.plots import plot_posterior, plot_thresholds
-    from sim.record.validate import markdown
 
     c = setup.calibration
     with staging(out_dir) as scratch:
@@ -153,6 +180,8 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
         stats.to_csv(scratch / "posterior_summary.csv", index=False)
         steps.to_csv(scratch / "thresholds.csv", index=False)
         check.to_csv(scratch / "predictive.csv", index=False)
+        if draws is not None:
+            draws.to_csv(scratch / "predictive_draws.csv", index=False)
         bounds = {p.path: (p.low, p.high) for p in setup.priors}
         logs = frozenset(p.path for p in setup.priors if p.prior == "log-uniform")
         title = printable(f"{c.name}: {len(table)} particles, {len(steps)} generations")
@@ -170,24 +199,44 @@ def _write_calibration(out_dir, setup, table, steps, check) -> None:
             "few patterns of the record, not a forecast."
         )
         (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
-        (scratch / "predictive.md").write_text(
-            markdown(check, f"Posterior-predictive check of {c.name}", PREDICTIVE)
-        )
+        (scratch / "predictive.md").write_text(_predictive_md(setup, check))
         (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
+
+
+def _predictive_md(setup, check) -> str:
+    """The predictive check as Markdown: against the record's class, or against patterns."""
+    from sim.record.fit import predictive_markdown
+    from sim.record.validate import markdown
+
+    title = f"Posterior-predictive check of {setup.calibration.name}"
+    if setup.targets is not None:
+        return predictive_markdown(check, title, RECORD_PREDICTIVE)
+    return markdown(check, title, PREDICTIVE)
+
+
+def _fitted_to(setup) -> str:
+    """What the calibration fitted, in words."""
+    if setup.targets is None:
+        return "patterns fitted: " + ", ".join(f"`{p.name}`" for p in setup.patterns)
+    fit = setup.targets.fit
+    size = setup.targets.sizes[fit.reference]
+    return (
+        f"fitted to the reference class `{fit.reference}` ({size:,} disputes; statistics "
+        + ", ".join(f"`{n}`" for n in fit.statistics)
+        + ")"
+    )
 
 
 def _calibration_report(setup, stats, steps, check) -> str:
     """A short write-up: what the patterns pin down and what they leave free."""
     from sim.analysis.timeline import NOT_A_FORECAST
-    from sim.record.validate import markdown
 
     c = setup.calibration
     lines = [
         f"# Calibration {c.name}",
         "",
-        f"Base scenario `{setup.base.name}`; patterns fitted: "
-        + ", ".join(f"`{p.name}`" for p in setup.patterns)
-        + f". ABC-SMC (pyabc), population {c.population}, {len(steps)} generations, "
+        f"Base scenario `{setup.base.name}`; {_fitted_to(setup)}. ABC-SMC (pyabc), "
+        f"population {c.population}, {len(steps)} generations, "
         f"{c.runs:,} runs a simulation, seed {c.seed}; "
         f"{int(steps['simulations'].sum()):,} simulations "
         f"({int(steps['simulations'].sum()) * c.runs:,} model runs).",
@@ -221,7 +270,7 @@ def _calibration_report(setup, stats, steps, check) -> str:
         "that depend on it inherit the prior. The posterior holds the parameters whose runs "
         "met the patterns within the final threshold, not exactly.",
         "",
-        markdown(check, "Posterior-predictive check", PREDICTIVE).replace("# Post", "## Post"),
+        _predictive_md(setup, check).replace("# Post", "## Post", 1),
         NOT_A_FORECAST,
         "",
     ]
@@ -231,26 +280,46 @@ def _calibration_report(setup, stats, steps, check) -> str:
 def _print_calibration(out_dir, setup, table, steps, check) -> None:
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.record.calibrated import summary
-    from sim.record.validate import model_text
 
     stats = summary(table, setup)
-    view = Table(title=f"Posterior of {setup.calibration.name}", title_justify="left", box=None)
+    view = PlainTable(f"Posterior of {setup.calibration.name}")
     for column in ("parameter", "prior", "median", "90% interval", "of prior"):
         view.add_column(column)
     for row in stats.itertuples():
         view.add_row(row.parameter, row.prior, f"{row.median:.4g}",
                      f"{row.q05:.4g} to {row.q95:.4g}", f"{row.width_of_prior:.0%}")  # fmt: skip
     console.print(view)
-    view = Table(title="Posterior-predictive check", title_justify="left", box=None)
-    for column in ("pattern", "target", "model (95%)", "draws in target", "verdict"):
-        view.add_column(column)
-    for row in check.itertuples():
-        view.add_row(row.pattern, row.target, model_text(row.model, row.model_low, row.model_high),
-                     f"{row.draws_in_target:.0%}", row.verdict)  # fmt: skip
-    console.print(view)
+    if setup.targets is not None:
+        _print_record_check(check)
+    else:
+        _print_pattern_check(check)
     say(NOT_A_FORECAST)
     say(
         f"Wrote {out_dir}/: posterior.parquet, posterior_summary.csv, thresholds.csv, "
         "posterior.png, thresholds.png, predictive.md, predictive.csv, calibrated.toml, "
         "report.md (history.db: the run's record)"
     )
+
+
+def _print_record_check(check) -> None:
+    from sim.record.fit import interval_text
+
+    view = PlainTable("Posterior-predictive check against the record")
+    for column in ("class", "statistic", "role", "record (95%)", "model (95%)", "verdict"):
+        view.add_column(column)
+    for row in check.to_dict(orient="records"):
+        view.add_row(row["class"], row["label"], row["role"], interval_text(row, "record"),
+                     interval_text(row, "model"), row["verdict"])  # fmt: skip
+    console.print(view)
+
+
+def _print_pattern_check(check) -> None:
+    from sim.record.validate import model_text
+
+    view = PlainTable("Posterior-predictive check")
+    for column in ("pattern", "target", "model (95%)", "draws in target", "verdict"):
+        view.add_column(column)
+    for row in check.itertuples():
+        view.add_row(row.pattern, row.target, model_text(row.model, row.model_low, row.model_high),
+                     f"{row.draws_in_target:.0%}", row.verdict)  # fmt: skip
+    console.print(view)

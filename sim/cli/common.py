@@ -3,6 +3,7 @@ options, printing made inert, and progress bars."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -23,20 +26,36 @@ from sim.model.scenario import (
 )
 
 
+def told(error: TyperException) -> BaseException:
+    """A usage error told in one line on stderr, as the exit (code 2) to raise; any other
+    error (a request for help, say) comes back as it is."""
+    usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
+    if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
+        return error
+    message = " ".join(error.format_message().split())
+    typer.echo(printable(f"error: {message} (see --help)"), err=True)
+    return typer.Exit(2)
+
+
 class OneLineErrors(TyperGroup):
     """The command group, with a bad option or argument told in one line (exit code 2)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
+        """Parse the command line; a bad option before any command is one line too."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except TyperException as error:  # typer's own copy of click's exceptions
+            raise told(error) from None
 
     def invoke(self, ctx: typer.Context) -> Any:
         """Run the subcommand; a usage error becomes `error: ...` on stderr and exit 2."""
         try:
             return super().invoke(ctx)
-        except TyperException as error:  # typer's own copy of click's exceptions
-            usage = getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
-            if not usage or type(error).__name__ == "NoArgsIsHelpError":  # help: show it
-                raise
-            message = " ".join(error.format_message().split())
-            typer.echo(printable(f"error: {message} (see --help)"), err=True)
-            raise typer.Exit(2) from None
+        except KeyboardInterrupt:  # before a command's own handler is in place: one line
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+        except TyperException as error:
+            raise told(error) from None
 
 
 app = typer.Typer(
@@ -50,7 +69,29 @@ app = typer.Typer(
 )
 
 
-console = Console()
+# Text from files (names, paths) is printed inert: no markup, emoji or highlighting is read
+# into it, and control characters are replaced (PlainTable, say).
+console = Console(markup=False, emoji=False, highlight=False)
+
+
+class PlainTable(Table):
+    """A table whose title, headers and cells are plain text with control characters shown as
+    '?' (printed on `console`, which reads no markup)."""
+
+    def __init__(self, title: str, *columns: str, **options: Any) -> None:
+        options = {"title_justify": "left", "box": None, **options}
+        super().__init__(title=printable(title), **options)
+        for column in columns:
+            self.add_column(column)
+
+    def add_column(self, header: Any = "", *args: Any, **options: Any) -> None:
+        super().add_column(printable(str(header)), *args, **options)
+
+    def add_row(self, *cells: Any, **options: Any) -> None:
+        """Add a row; a string cell is made inert, a rich Text cell is taken as it is."""
+        super().add_row(
+            *(c if isinstance(c, Text) else printable(str(c)) for c in cells), **options
+        )
 
 
 RESULTS = Path("results")
@@ -101,8 +142,46 @@ WaitOpt = Annotated[
 
 WorkersOpt = Annotated[
     int,
-    typer.Option(min=0, max=1024, help="Worker processes (0: one per core).", show_default=False),
+    typer.Option(
+        min=0,
+        max=1024,
+        help="Worker processes (0: one per core; at most what the machine's cores and memory "
+        "can run).",
+        show_default=False,
+    ),
 ]
+WORKER_BYTES = 300_000_000  # a worker's peak for a chunk of 10,000 runs (README: 260 MB)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux's MemAvailable), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def worker_count(workers: int) -> int:
+    """--workers as a number of processes: 0 means one per core; more than the machine's
+    cores, or than its available memory holds at WORKER_BYTES each, is capped, saying so."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    memory = available_memory()
+    most = max(1, min(cores, memory // WORKER_BYTES if memory is not None else cores))
+    if workers > most:
+        held = f", {memory / 1e9:.1f} GB of memory available" if memory is not None else ""
+        say(
+            f"Note: --workers {workers:,} is more than this machine can run ({cores} cores"
+            f"{held}, about {WORKER_BYTES // 1_000_000} MB a worker): using {most}.",
+            err=True,
+        )
+    return min(workers, most) or most
 
 
 ExecutorOpt = Annotated[str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")]
@@ -174,7 +253,8 @@ def progress_bar(transient: bool = False):
     )
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    return Progress(*columns, console=Console(stderr=True), transient=transient)
+    quiet = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    return Progress(*columns, console=quiet, transient=transient)
 
 
 ResultsArg = Annotated[

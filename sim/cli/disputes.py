@@ -21,6 +21,7 @@ from sim.cli.common import (
     progress_bar,
     say,
     waiting,
+    worker_count,
 )
 from sim.experiments.folders import claim, folder_name, printable
 from sim.model.scenario import Scenario
@@ -177,29 +178,29 @@ def validate_class(
     wait: bool,
 ) -> None:
     """`escalation validate SCENARIO --class NAME` (see sim.record.validate.class_validation)."""
-    import os
-
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import staging
     from sim.experiments.runs import stop_on_interrupt
+    from sim.model.finite import drivers
     from sim.record.classes import load_classes
     from sim.record.comparison import interval_text, markdown, verdict_counts
     from sim.record.dataset import load_record
     from sim.record.patterns import load_patterns
     from sim.record.plots import plot_comparison
-    from sim.record.validate import MEASURED, class_validation
+    from sim.record.validate import MEASURED, class_validation, holds_disputes
     from sim.record.validate import markdown as pattern_markdown
 
     loaded = load_classes(classes)
     chosen = loaded.find(reference)
     every = load_patterns(patterns)
     load_record()  # checksums first: nothing is run or written on a damaged record
+    holds_disputes(chosen, loaded)
     out_dir = (
         out
         if out is not None
         else RESULTS / folder_name(spec.name) / f"validate-{folder_name(reference)}-seed-{seed}"
     )
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     try:
         with (
             claim(out_dir, force, wait, waiting),
@@ -220,6 +221,12 @@ def validate_class(
                 f"(docs/model.md §3.13); reference class '{chosen.name}': {chosen.title}, "
                 f"{result.record:,} disputes (GML MID 2.2.1). {chosen.defence} "
                 + " ".join(result.remarks)
+                + (
+                    f" {result.stopped:,} runs stopped when a hostility left the finite range, "
+                    f"driven by {drivers(spec)}; they are left out."
+                    if result.stopped
+                    else ""
+                )
                 + " Intervals: "
                 f"bootstrap 95% percentile intervals, {resamples:,} resamples of runs and of "
                 "disputes; a verdict is *consistent* when the 95% interval of the difference "
@@ -233,7 +240,8 @@ def validate_class(
                     "The hand-typed patterns that no data set measures, against their targets.",
                 ).replace("# Patterns", "## Patterns", 1)  # fmt: skip
             (scratch / "comparison.md").write_text(printable(text))
-            figure = plot_comparison(result.table, f"{spec.name} against '{chosen.name}'")
+            heading = printable(f"{spec.name} against '{chosen.name}'")  # no escapes drawn
+            figure = plot_comparison(result.table, heading)
             figure.savefig(scratch / "comparison.png", dpi=120)
             result.runs.to_parquet(scratch / "mid_runs.parquet", index=False)
             result.dyads.to_parquet(scratch / "mid_dyads.parquet", index=False)
@@ -266,6 +274,11 @@ def validate_class(
     )
     for remark in result.remarks:
         say(remark)
+    if result.stopped:
+        say(
+            f"Note: {result.stopped:,} of {runs:,} runs stopped when a hostility left the finite "
+            f"range, driven by {drivers(spec)}; they are left out of every value above."
+        )
     for name, note in result.notes.items():
         say(f"¹ {name}: by construction or bounded, not a finding: {note}.")
     left = sorted({p.name for p in every if p.quantity in MEASURED})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from sim.cli.common import (
+    PlainTable,
     app,
     console,
 )
+from sim.experiments.folders import printable
 from sim.model.scenario import (
     ScenarioError,
     list_scenario_files,
@@ -22,17 +24,17 @@ def scenarios() -> None:
 
     Example: escalation scenarios
     """
-    table = Table("scenario", "actors", "description", box=None)
+    table = PlainTable("", "scenario", "actors", "description", title_justify="left")
     for path in list_scenario_files():
         try:
             spec = load_scenario(path)
         except ScenarioError as error:
-            table.add_row(path.stem, "", f"[red]invalid: {error}[/red]")
+            table.add_row(path.stem, "", Text(printable(f"invalid: {error}"), style="red"))
             continue
         actors = ", ".join(f"{a.name} ({a.role.value})" for a in spec.actors)
         table.add_row(path.stem, actors, spec.description)
     console.print(table)
-    console.print("Run one with: escalation run NAME --seed N", highlight=False)
+    console.print("Run one with: escalation run NAME --seed N")
 
 
 @app.command(rich_help_panel="Reference")

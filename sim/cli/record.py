@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sim.cli.common import (
     RESULTS,
     ForceOpt,
     PatternsOpt,
+    PlainTable,
     ScenarioArg,
     SeedOpt,
     WaitOpt,
@@ -24,6 +24,7 @@ from sim.cli.common import (
     say,
     scenario_of,
     waiting,
+    worker_count,
 )
 from sim.cli.disputes import ClassesOpt, ResamplesOpt, validate_class
 from sim.experiments.folders import claim, folder_name
@@ -84,11 +85,11 @@ def validate(
     Examples: escalation validate reassurance --class since-1946 --runs 20000 --seed 1;
     escalation validate reassurance --runs 20000 --seed 1
     """
-    import os
 
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import staging
     from sim.experiments.runs import stop_on_interrupt
+    from sim.model.finite import drivers
     from sim.record.patterns import by_construction, load_patterns
     from sim.record.validate import markdown, model_text, pattern_table, validation_runs
 
@@ -102,7 +103,7 @@ def validate(
     if not chosen:
         raise ScenarioError(f"no pattern in the patterns file applies to scenario {spec.name!r}")
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"validate-seed-{seed}"
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     try:
         with (
             claim(out_dir, force, wait, waiting),
@@ -115,6 +116,7 @@ def validate(
                 spec, chosen, runs, seed, workers, stop=stop,
                 advance=lambda n: progress.advance(bar, n),
             )  # fmt: skip
+            stopped = table.attrs["stopped"]  # every run stopped: refused by validation_runs
             result = pattern_table(chosen, table)
             notes = [
                 f"{p.name}: by construction, not a finding: {why}."
@@ -126,6 +128,12 @@ def validate(
                 "model's 95% interval with the target's: consistent if they overlap. "
                 + " ".join(notes)
                 + (f" Not applicable here: {', '.join(skipped)}." if skipped else "")
+                + (
+                    f" {stopped:,} runs stopped when a hostility left the finite range, driven "
+                    f"by {drivers(spec)}; they are left out."
+                    if stopped
+                    else ""
+                )
                 + f" {NOT_A_FORECAST}"
             )
             result.to_csv(scratch / "validation.csv", index=False)
@@ -134,8 +142,7 @@ def validate(
     except KeyboardInterrupt:
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
-    table_view = Table(title=f"{spec.name} against the record ({runs:,} runs, seed {seed})",
-                       title_justify="left", box=None)  # fmt: skip
+    table_view = PlainTable(f"{spec.name} against the record ({runs:,} runs, seed {seed})")
     for column in ("pattern", "target", "model (95%)", "verdict"):
         table_view.add_column(column, justify="left")
     for row in result.itertuples():
@@ -146,6 +153,9 @@ def validate(
         say(note)
     if skipped:
         say(f"Not applicable to {spec.name}: {', '.join(skipped)}.")
+    if stopped:
+        say(f"Note: {stopped:,} of {runs:,} runs stopped when a hostility left the finite range, "
+            f"driven by {drivers(spec)}; they are left out of every value above.")  # fmt: skip
     say(NOT_A_FORECAST)
     say(f"Wrote {out_dir}/: validation.md, validation.csv")
 
@@ -162,13 +172,13 @@ def posterior_ensemble(
     wait: bool,
 ) -> None:
     """`escalation ensemble --posterior`: runs over posterior draws (see sim.record.posterior)."""
-    import os
 
     import pandas as pd
 
     from sim.analysis.timeline import NOT_A_FORECAST
     from sim.experiments.results import ParquetStream, staging
     from sim.experiments.runs import iter_tables, stop_on_interrupt
+    from sim.model.finite import kept as finite_runs
     from sim.record.calibrated import read_posterior
     from sim.record.posterior import indicators, posterior_summary, posterior_tasks
 
@@ -180,7 +190,7 @@ def posterior_ensemble(
             f"{spec.world.days} days (--days to match)."
         )
     tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
-    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    workers = min(worker_count(workers), len(tasks))
     out_dir = (
         out if out is not None else RESULTS / folder_name(spec.name) / f"posterior-seed-{seed}"
     )
@@ -196,6 +206,7 @@ def posterior_ensemble(
             bar = progress.add_task("runs", total=2 * runs)
             for owner, part in zip(owners, iter_tables(tasks, workers, stop=stop), strict=True):
                 sink.write(part.assign(draw=owner))
+                part, _ = finite_runs(part)  # a run stopped out of the finite range: not counted
                 tally = indicators(part).sum()
                 tally["runs"] = len(part)
                 counts[owner] = counts[owner] + tally if owner in counts else tally
@@ -206,11 +217,9 @@ def posterior_ensemble(
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
     draws = int(frame["draws"].iloc[0])
-    view = Table(
-        title=f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
-        f"seed {seed})",
-        title_justify="left",
-        box=None,
+    view = PlainTable(
+        f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
+        f"seed {seed})"
     )
     for column in ("quantity", "P (posterior)", "95% posterior interval", "P at medians (95%)"):
         view.add_column(column, justify="left" if column == "quantity" else "right")

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sim.cli.common import (
     RESULTS,
     DaysOpt,
     ForceOpt,
+    PlainTable,
     ScenarioArg,
     SeedOpt,
     WaitOpt,
@@ -25,6 +25,7 @@ from sim.cli.common import (
     say,
     scenario_of,
     waiting,
+    worker_count,
 )
 from sim.experiments.folders import check_folder, claim, folder_name, printable
 from sim.model.scenario import (
@@ -85,11 +86,14 @@ def run(
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"seed-{seed}"
     check_folder(out_dir, force)  # refuse before the work rather than after it
     model = run_model(spec, seed=seed)
+    out_of_range(model, spec, "The run")
     lines = [f"Scenario '{spec.name}', seed {seed}: {spec.description}", ""]
     lines += timeline_lines(model) or ["(nothing happened)"]
     lines += ["", outcome_line(model), *summary_lines(model)]
     if twin:
         twins = {road: run_model(spec, seed=seed, suppress=road_mask(road)) for road in Road}
+        for road, model_twin in twins.items():
+            out_of_range(model_twin, spec, f"Its twin without {road.label}")
         lines += twin_lines(model, twins)
     lines += ["", NOT_A_FORECAST]
     lines = printable("\n".join(lines)).split("\n")  # no escape codes from names, anywhere
@@ -117,8 +121,21 @@ def run(
     say("\nWrote " + ", ".join(str(p) for p in written))
 
 
+def out_of_range(model, spec, what: str) -> None:
+    """Refuse, in one line naming the parameters, a run stopped out of the finite range."""
+    from sim.model.finite import HOSTILITY_LIMIT, RUNAWAY, drivers
+    from sim.model.outcomes import TERMINATED
+
+    if model.metrics[TERMINATED] == RUNAWAY:
+        raise ScenarioError(
+            f"{what} stopped on day {model.day:,}: a hostility passed {HOSTILITY_LIMIT:g} on "
+            f"its way out of the finite range, driven by {drivers(spec)}; lower the reaction "
+            "or raise the restraint"
+        )
+
+
 def print_shares(title: str, frame, label: str) -> None:
-    table = Table(title=title, title_justify="left", box=None)
+    table = PlainTable(title)
     for column in (label, "runs", "share", "95% interval"):
         table.add_column(column, justify="left" if column == label else "right")
     for row in frame.itertuples():
@@ -130,11 +147,7 @@ def print_shares(title: str, frame, label: str) -> None:
 
 def print_roads(frame) -> None:
     """Each road's twin: P(escalation), in the twin, the paired difference, the caused share."""
-    table = Table(
-        title="Roads to war: each run against its twin without that road",
-        title_justify="left",
-        box=None,
-    )
+    table = PlainTable("Roads to war: each run against its twin without that road")
     for column in ("road", "P(war)", "in twin", "difference, points (95%)", "caused (95%)"):
         table.add_column(column, justify="left" if column == "road" else "right", no_wrap=True)
     notes = []
@@ -154,11 +167,10 @@ def print_roads(frame) -> None:
     console.print(table)
     console.print(
         "A road caused an escalation when the run escalated and its twin (the same random "
-        "numbers, that road suppressed) did not; one war can need several roads.",
-        highlight=False,
+        "numbers, that road suppressed) did not; one war can need several roads."
     )
     for note in notes:
-        console.print(note, highlight=False)
+        say(note)
 
 
 @app.command(rich_help_panel="Runs")
@@ -213,7 +225,6 @@ def ensemble(
 
     Example: escalation ensemble reassurance --runs 100000 --seed 1
     """
-    import os
 
     from sim.analysis.plots.ensemble import (
         escalation_day_data,
@@ -229,6 +240,7 @@ def ensemble(
     from sim.experiments.experiment import MAX_TASKS as MAX_CHUNKS
     from sim.experiments.results import ParquetStream, staging
     from sim.experiments.runs import ENGINES, chunks, iter_tables, stop_on_interrupt
+    from sim.model.finite import drivers
 
     if engine not in ENGINES:
         raise ScenarioError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
@@ -246,7 +258,7 @@ def ensemble(
         posterior_ensemble(spec, posterior, runs, seed, out, workers, chunk_size, force, wait)
         return
     tasks = chunks(spec, runs, seed, chunk_size, engine)  # type: ignore[arg-type]
-    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    workers = min(worker_count(workers), len(tasks))
     out_dir = out if out is not None else RESULTS / folder_name(spec.name) / f"ensemble-seed-{seed}"
     tally = Tally(spec.world.days, spec.world.escalation_rung)
     try:
@@ -262,6 +274,11 @@ def ensemble(
                 sink.write(table)
                 tally.add(table)
                 progress.advance(bar, len(table))
+            if tally.runs == 0:
+                raise ScenarioError(
+                    f"every run stopped: a hostility left the finite range, driven by "
+                    f"{drivers(spec)}; there is nothing to count"
+                )
             attribution, outcomes = tally.attribution(), tally.outcome_shares()
             roads = tally.roads(spec)
             attribution.to_csv(scratch / "attribution.csv", index=False)
@@ -285,6 +302,11 @@ def ensemble(
         f"Scenario '{spec.name}': {runs:,} runs, each with its six twins, seed {seed}, engine "
         f"{engine}; escalation = some dyad reaching rung {spec.world.escalation_rung}."
     )
+    if tally.stopped:
+        say(
+            f"Note: {tally.stopped:,} of {runs:,} runs stopped when a hostility left the finite "
+            f"range, driven by {drivers(spec)}; they are left out of every share below."
+        )
     print_shares("Outcomes", outcomes, "outcome")
     print_shares("Escalation", attribution, "quantity")
     say(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +22,7 @@ from sim.cli.common import (
     progress_bar,
     say,
     waiting,
+    worker_count,
 )
 from sim.experiments.folders import claim, folder_name, hold
 from sim.model.scenario import (
@@ -63,8 +64,6 @@ def sweep(
 
     Example: escalation sweep troops_threat --workers 2
     """
-    import os
-
     from sim.analysis.sweep_stats import summarise_sweep
     from sim.experiments.experiment import load_experiment
     from sim.experiments.runs import stop_on_interrupt
@@ -95,7 +94,7 @@ def sweep(
         left = sum(t.chunk.stop - t.chunk.start for t in todo)
         if left < total:
             say(f"Resuming: {total - left:,} of {total:,} runs are already done (verified).")
-        workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+        workers = min(worker_count(workers), max(len(todo), 1))
         try:
             with (
                 stop_on_interrupt() as stop,
@@ -118,6 +117,13 @@ def sweep(
             say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
             raise typer.Exit(130) from None
         summary = summarise_sweep(out_dir, base, tasks)
+        stopped = int(summary["stopped"].sum())
+        if stopped:
+            say(
+                f"Note: {stopped:,} runs at {int((summary['stopped'] > 0).sum()):,} point(s) "
+                "stopped when a hostility left the finite range (summary.csv, column "
+                "'stopped'); they are left out of every share."
+            )
         if spec.series:  # the analyst's toolkit: daily quantile bands of the first runs
             from sim.experiments.series import record_series
 
@@ -140,9 +146,11 @@ def sweep(
     say(f"Per-point summary: {out_dir / 'summary.csv'}. Next: escalation report {out_dir}")
 
 
-def finished_sweep(results: Path, read_manifest: Callable[[Path], dict]) -> None:
+def finished_sweep(results: Path) -> None:
     """Refuse, before anything is written, a folder that is not a sweep's with its manifest."""
-    if not (results / "manifest.json").is_file():
+    from sim.experiments.manifest import read_manifest
+
+    if not os.path.lexists(results / "manifest.json"):
         raise ScenarioError(
             f"{results}: not a finished sweep (no manifest.json); run `escalation sweep` first"
         )
@@ -161,9 +169,8 @@ def plot(results: ResultsArg) -> None:
     Example: escalation plot results/troops_threat
     """
     from sim.analysis.report.document import make_figures
-    from sim.experiments.sweep import read_manifest
 
-    finished_sweep(results, read_manifest)
+    finished_sweep(results)
     with hold(results):
         for path in make_figures(results):
             say(f"Wrote {path}")
@@ -184,9 +191,8 @@ def report(results: ResultsArg) -> None:
     Example: escalation report results/troops_threat
     """
     from sim.analysis.report.document import write_report
-    from sim.experiments.sweep import read_manifest
 
-    finished_sweep(results, read_manifest)
+    finished_sweep(results)
     with hold(results):
         say(f"Report: {write_report(results)}")
 
@@ -237,7 +243,6 @@ def discover(
     Example: escalation discover results/reassurance_lhs --outcome "wider war"
     """
     from sim.analysis.report.document import write_discovery
-    from sim.experiments.sweep import read_manifest
 
     methods = {"prim": ("prim",), "cart": ("cart",), "both": ("prim", "cart")}
     if method not in methods:
@@ -245,7 +250,7 @@ def discover(
     from sim.analysis.discovery import outcome_column
 
     outcome_column(outcome)
-    finished_sweep(results, read_manifest)
+    finished_sweep(results)
     with hold(results):
         for path in write_discovery(results, outcome, methods[method], min_coverage, boxes):
             say(f"Wrote {path}")
@@ -271,13 +276,12 @@ def export_ema(
     Example: escalation export-ema results/troops_threat --per run
     """
     from sim.analysis.ema import save_ema, sweep_as_ema
-    from sim.experiments.sweep import read_manifest, write_atomically
+    from sim.experiments.results import write_atomically
 
     if per not in ("point", "run"):
         raise ScenarioError(f"--per must be point or run, got {per!r}")
-    finished_sweep(results, read_manifest)
+    finished_sweep(results)
     with hold(results):
         exported = sweep_as_ema(results, per)
-        path = results / f"ema_{per}.tar.gz"
-        write_atomically(path, lambda p: save_ema(exported, p))
+        path = write_atomically(results, f"ema_{per}.tar.gz", lambda p: save_ema(exported, p))
     say(f"Wrote {path}: {len(exported[0]):,} experiments, {len(exported[1])} outcomes")

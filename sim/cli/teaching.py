@@ -10,6 +10,8 @@ from sim.cli.common import (
     app,
 )
 
+CULL_TIMEOUT = "10s"
+
 
 @app.command(name="app", rich_help_panel="Teaching")
 def teaching_app(
@@ -18,10 +20,10 @@ def teaching_app(
     """Start the teaching app in the browser, on 127.0.0.1 (works offline).
 
     One run as it unfolds (Play in days per second, Step, Reset; each dyad's rung, the
-    actors as a network, the day's decisions with their reasons, the event log, the outcome
-    and the run's twins), many runs (300 or 3,000) with P(limited war), P(wider war),
-    P(nuclear use) and what each road to war caused, A/B comparison, lesson presets, and
-    downloads. Settings apply at once and live in the page's address. Open the address it
+    actors as a network, the day's decisions with their reasons, the whole timeline, the
+    outcome and the run's twins), each lesson of docs/lessons beside the run, many runs (300
+    or 3,000) with P(war), the war risks and what each road to war caused, A/B comparison,
+    and downloads. Settings apply at once and live in the page's address. Open the address it
     prints; stop it with Ctrl-C (or SIGTERM: the command becomes the server, so nothing
     outlives it).
 
@@ -52,6 +54,9 @@ def teaching_app(
     ]
     # Solara's "This website runs on Solara" banner would cover the page's lower right corner.
     os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"
+    # A page's kernel (its session, its threads) is closed this long after its WebSocket
+    # closes, not Solara's default of 24 hours: a reconnect within it keeps the run.
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CULL_TIMEOUT)
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the server (exec) rather than wait for a child: SIGTERM or SIGINT sent to this

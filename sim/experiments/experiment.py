@@ -405,6 +405,14 @@ def _explain(error: ValidationError) -> str:
     return explain(error, ".".join(str(p) for p in loc) or "experiment", list(known))
 
 
+def load_base(file: Path, base: str) -> Scenario:
+    """The base scenario a file names: a path beside the file, a path, or a shipped name."""
+    base_path = Path(base)
+    if not base_path.is_absolute() and (file.parent / base_path).exists():
+        base_path = file.parent / base_path
+    return load_scenario(base_path if base_path.exists() else base)
+
+
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
     """Read and validate an experiment file: the experiment, its base scenario, its text.
 
@@ -415,11 +423,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario, str]:
         experiment = Experiment.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(f"{path}: {_explain(error)}") from None
-    base_path = Path(experiment.base)
-    if not base_path.is_absolute() and (path.parent / base_path).exists():
-        base_path = path.parent / base_path
     try:
-        base = load_scenario(base_path if base_path.exists() else experiment.base)
+        base = load_base(path, experiment.base)
         design = points(experiment)
         for _, point in design.iterrows():
             scenario_at(base, experiment, point)

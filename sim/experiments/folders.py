@@ -15,13 +15,14 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.model.scenario import ScenarioError
+from sim.experiments.confined import FolderError, check_contents, remove_inside
 
 MARKER = ".escalation"
 MAX_FOLDER_NAME = 100  # bytes of a derived folder name: far below any file system's limit
@@ -31,10 +32,6 @@ RESUMABLE = ("chunks/p*.parquet", "history.db")
 SCRATCH_DIR = re.compile(r"^\.partial-(\d+)-")
 SCRATCH_FILE = re.compile(r"^\..+\.(\d+)\.partial$")
 SCRATCH_PLACES = (".", "chunks", "figures")
-
-
-class FolderError(ScenarioError):
-    """An output folder that cannot be used; its message is one line naming the problem."""
 
 
 def printable(text: str) -> str:
@@ -74,21 +71,33 @@ def is_leftover(path: Path) -> bool:
 
 
 def clean_leftovers(out_dir: Path) -> list[Path]:
-    """Remove the scratch files a killed command left in out_dir; return what was removed."""
+    """Remove the scratch files a killed command left in out_dir; return what was removed.
+
+    It never follows a link: a place that is a link is left alone, and a scratch-named link
+    is removed itself, never what it points to."""
     removed = []
     for place in SCRATCH_PLACES:
         folder = out_dir / place
-        if not folder.is_dir():
+        if not stat.S_ISDIR(_mode(folder)):  # missing, or a link: nothing of ours is there
             continue
-        for path in folder.glob(".*"):
-            if not is_leftover(path):
+        for entry in os.scandir(folder):
+            path = Path(entry.path)
+            if not entry.name.startswith(".") or not is_leftover(path):
                 continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path, ignore_errors=True)  # rmtree never follows links either
             else:
-                path.unlink(missing_ok=True)
+                remove_inside(out_dir, path.relative_to(out_dir))
             removed.append(path)
     return removed
+
+
+def _mode(path: Path) -> int:
+    """A path's mode without following a link (0 if it does not exist)."""
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return 0
 
 
 def _first_missing(path: Path) -> Path | None:
@@ -103,12 +112,12 @@ def _first_missing(path: Path) -> Path | None:
 
 def is_ours(out_dir: Path) -> bool:
     """Whether escalation wrote this folder (its marker is there)."""
-    return (out_dir / MARKER).is_file()
+    return stat.S_ISREG(_mode(out_dir / MARKER))
 
 
 def mark_folder(out_dir: Path) -> None:
     """Mark out_dir as written by escalation (for library callers that take no lock)."""
-    (out_dir / MARKER).touch(exist_ok=True)
+    os.close(os.open(out_dir / MARKER, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
 
 
 def check_folder(out_dir: Path, force: bool = False) -> None:
@@ -123,6 +132,8 @@ def check_folder(out_dir: Path, force: bool = False) -> None:
             if not parent.is_dir():
                 raise FolderError(f"{out_dir}: {parent} is a file, not a folder")
             break
+    if out_dir.is_dir():
+        check_contents(out_dir, SCRATCH_PLACES[1:])  # no link, FIFO or device where we write
     if out_dir.is_dir() and not force and not is_ours(out_dir):
         try:
             empty = not any(out_dir.iterdir())
@@ -219,6 +230,8 @@ def hold(out_dir: Path) -> Iterator[Path]:
     For commands that add to a sweep's folder (plot, report).
     """
     out_dir = Path(out_dir)
+    if out_dir.is_dir():
+        check_contents(out_dir, SCRATCH_PLACES[1:])
     if not is_ours(out_dir):
         raise FolderError(
             f"{out_dir}: not marked as written by escalation ({MARKER} is missing); run "

@@ -13,12 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sim.experiments.confined import no_follow, open_inside
+
 LEDGER = "chunks.jsonl"
+MAX_LINE = 4096  # bytes: an entry is about 250; a longer line is garbage, read a block at a time
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks."""
-    with open(path, "rb") as handle:
+    """The SHA-256 of a file, read in blocks (never through a link)."""
+    with open(path, "rb", opener=no_follow) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
@@ -28,11 +31,11 @@ def record(out_dir: Path, filename: str, identity: dict[str, Any]) -> None:
     entry = {
         "file": filename,
         **identity,
-        "bytes": path.stat().st_size,
+        "bytes": path.lstat().st_size,
         "sha256": sha256_of(path),
     }
     # The leading newline keeps a line torn by a kill -9 apart from the next one.
-    with open(Path(out_dir, LEDGER), "a", encoding="utf-8") as ledger:
+    with open_inside(out_dir, LEDGER, "a") as ledger:
         ledger.write("\n" + json.dumps(entry, sort_keys=True) + "\n")
 
 
@@ -40,10 +43,14 @@ def entries(out_dir: Path) -> dict[str, dict[str, Any]]:
     """The ledger's entries by file name (the last entry of a file wins; torn lines skipped)."""
     found: dict[str, dict[str, Any]] = {}
     try:
-        with open(Path(out_dir, LEDGER), encoding="utf-8", errors="replace") as ledger:
-            for line in ledger:
+        with open_inside(out_dir, LEDGER, "rb") as ledger:
+            while raw := ledger.readline(MAX_LINE):
+                if not raw.endswith(b"\n") and len(raw) == MAX_LINE:  # no entry is this long
+                    while (rest := ledger.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of the line, a block at a time
+                    continue
                 try:
-                    entry = json.loads(line)
+                    entry = json.loads(raw.decode("utf-8", errors="replace"))
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and isinstance(entry.get("file"), str):
@@ -70,7 +77,7 @@ def problem(
         return "the ledger records a different chunk under this name"
     path = Path(out_dir, "chunks", filename)
     try:
-        size = path.stat().st_size
+        size = path.lstat().st_size
         recorded = entry.get("bytes")
         if size != recorded:
             shown = f"{recorded:,}" if isinstance(recorded, int) else repr(recorded)

@@ -1,4 +1,8 @@
-"""Writing results: every file lands whole or not at all."""
+"""Writing results: every file lands whole or not at all, and only inside its folder.
+
+Every name written goes through `sim.experiments.confined.inside` first: a link, a FIFO or a
+folder where a result file should land is refused in one line before anything moves.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from sim.experiments.confined import inside, open_inside, remove_inside
 
 Writer = Callable[[Path], None]
 
@@ -30,10 +36,29 @@ def staging(out_dir: Path) -> Iterator[Path]:
     scratch = Path(tempfile.mkdtemp(prefix=f".partial-{os.getpid()}-", dir=out_dir))
     try:
         yield scratch
-        for path in sorted(scratch.iterdir()):
-            os.replace(path, out_dir / path.name)
+        made = sorted(scratch.iterdir())
+        targets = [inside(out_dir, path.name) for path in made]  # all checked before any moves
+        for path, target in zip(made, targets, strict=True):
+            os.replace(path, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_atomically(out_dir: Path, name: str | Path, write: Writer) -> Path:
+    """Write `out_dir/name` whole or not at all: to a hidden scratch name beside it, then a
+    rename. The scratch file is created first, exclusively and without following a link, and
+    both names are checked (`inside`); returns the path written."""
+    target = inside(out_dir, name)
+    relative = Path(name).with_name(f".{target.name}.{os.getpid()}.partial")
+    scratch = Path(out_dir) / relative
+    remove_inside(out_dir, relative)  # a namesake process's leftover (a reused process id)
+    open_inside(out_dir, relative, "xb").close()
+    try:
+        write(scratch)
+        os.replace(scratch, inside(out_dir, name))
+    finally:
+        scratch.unlink(missing_ok=True)
+    return target
 
 
 def write_all(out_dir: Path, writers: dict[str, Writer]) -> list[Path]:

@@ -77,7 +77,8 @@ def record_series(
 ) -> Path | None:
     """Write out_dir/series.parquet (unless the manifest vouches for the one there) and
     stamp its checksum in the manifest; None when the experiment asks for no series."""
-    from sim.experiments.sweep import read_manifest, write_atomically, write_manifest
+    from sim.experiments.manifest import read_manifest, write_manifest
+    from sim.experiments.results import write_atomically
 
     if not experiment.series:
         return None
@@ -95,7 +96,7 @@ def record_series(
         if on_progress:
             on_progress(experiment.series)
     table = pd.concat(frames, ignore_index=True)
-    write_atomically(path, lambda p: table.to_parquet(p, index=False))
+    write_atomically(out_dir, SERIES, lambda p: table.to_parquet(p, index=False))
     manifest = read_manifest(out_dir)
     manifest["series_sha256"] = ledger.sha256_of(path)
     write_manifest(out_dir, manifest)
@@ -104,7 +105,7 @@ def record_series(
 
 def read_series(out_dir: Path) -> pd.DataFrame | None:
     """The series the sweep wrote, or None if there is none or it is not the one written."""
-    from sim.experiments.sweep import read_manifest
+    from sim.experiments.manifest import read_manifest
 
     path = out_dir / SERIES
     if not path.exists():

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import itertools
-import json
 import os
 import platform
 import threading
@@ -35,11 +34,20 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments import ledger
+from sim.experiments.confined import check_contents, inside, make_folder, remove_inside
 from sim.experiments.experiment import Experiment, fingerprint, points, scenario_at
 from sim.experiments.folders import clean_leftovers, mark_folder
+from sim.experiments.manifest import (
+    MANIFEST,
+    points_intact,
+    read_manifest,
+    read_points,
+    stamp_points,
+    write_manifest,
+)
+from sim.experiments.results import write_atomically
 from sim.experiments.runs import POLL_SECONDS, Chunk, local_pool, simulate_chunk, stopping
 from sim.model.scenario import Scenario, ScenarioError
-from sim.safe_io import read_text_file
 
 PACKAGES = (
     "escalation-sim",
@@ -105,42 +113,9 @@ def versions() -> dict[str, str]:
     return found
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a hidden scratch name beside `path`, then rename: whole or not at all."""
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        write(scratch)
-        os.replace(scratch, path)
-    finally:
-        scratch.unlink(missing_ok=True)
-
-
 def now() -> str:
     """The time now, UTC, to the second, as the manifests stamp it."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def write_manifest(out_dir: Path, manifest: dict) -> None:
-    """Write a results folder's manifest whole (a scratch name, then a rename)."""
-    write_atomically(
-        out_dir / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=1))
-    )
-
-
-def read_manifest(out_dir: Path) -> dict:
-    """A results folder's manifest, checked for the keys the commands use, or ScenarioError."""
-    path = Path(out_dir) / "manifest.json"
-    try:
-        manifest = json.loads(read_text_file(path, limit=50_000_000))
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or " ".join(str(error).split())[:200]
-        raise ScenarioError(f"{path}: unreadable manifest: {reason}") from None
-    needs = {"fingerprint": str, "experiment_file": str, "base_scenario": dict}
-    if not isinstance(manifest, dict) or any(
-        not isinstance(manifest.get(key), kind) for key, kind in needs.items()
-    ):
-        raise ScenarioError(f"{path}: garbled manifest (not the one a sweep writes)")
-    return manifest
 
 
 def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) -> dict:
@@ -150,18 +125,22 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
     files of killed processes; see sim.experiments.folders).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "chunks").mkdir(exist_ok=True)
+    check_contents(out_dir, ("chunks",))
+    make_folder(out_dir, "chunks")
     mark_folder(out_dir)
     clean_leftovers(out_dir)  # only files of dead processes: never another's in-flight file
-    manifest_path = out_dir / "manifest.json"
     mark = fingerprint(experiment, base)
-    if manifest_path.exists():
+    design = points(experiment)
+    if os.path.lexists(out_dir / MANIFEST):
         manifest = read_manifest(out_dir)
         if manifest.get("fingerprint") != mark:
             raise ScenarioError(
                 f"{out_dir} holds results of a different experiment (or base scenario); "
                 "give another --out, or delete that folder to start again"
             )
+        if not points_intact(out_dir, manifest):  # the design follows from the experiment
+            stamp_points(out_dir, design, manifest)
+            write_manifest(out_dir, manifest)
         return manifest
     manifest = {
         "experiment": experiment.name,
@@ -178,8 +157,7 @@ def prepare(out_dir: Path, experiment: Experiment, base: Scenario, text: str) ->
         "started": now(),
         "finished": None,
     }
-    design = points(experiment)
-    write_atomically(out_dir / "points.parquet", lambda p: design.to_parquet(p))
+    stamp_points(out_dir, design, manifest)
     write_manifest(out_dir, manifest)
     return manifest
 
@@ -284,7 +262,7 @@ def verify_chunks(
     known = ledger.entries(out_dir)
     # A chunk belongs to one experiment: the same point and runs of another one are not it.
     experiment = read_manifest(out_dir)["fingerprint"]
-    present = {p.name for p in (out_dir / "chunks").glob("p*-r*.parquet")}
+    present = {p.name for p in inside(out_dir, "chunks", "folder").glob("p*-r*.parquet")}
     todo, problems = [], []
     for task in tasks:
         if task.filename not in present:
@@ -296,11 +274,11 @@ def verify_chunks(
             problems.append(f"{task.filename}: {why}")
             todo.append(task)
             if remove:
-                (out_dir / "chunks" / task.filename).unlink(missing_ok=True)
+                remove_inside(out_dir, f"chunks/{task.filename}")
     for stray in sorted(present - {t.filename for t in tasks}):
         problems.append(f"{stray}: not a chunk of this experiment")
         if remove:
-            (out_dir / "chunks" / stray).unlink(missing_ok=True)
+            remove_inside(out_dir, f"chunks/{stray}")
     return todo, problems
 
 
@@ -342,7 +320,8 @@ def run_sweep(
     )
     for task, table in results:
         write_atomically(
-            out_dir / "chunks" / task.filename,
+            out_dir,
+            f"chunks/{task.filename}",
             lambda p, table=table: table.to_parquet(p, index=False),
         )
         ledger.record(
@@ -384,5 +363,5 @@ def load_results(out_dir: str | Path) -> pd.DataFrame:
     tables = [table for _, table in point_runs(out_dir)]
     if not tables:
         raise ScenarioError(f"{out_dir}: no results (no chunks/*.parquet)")
-    design = pd.read_parquet(out_dir / "points.parquet").reset_index()
+    design = read_points(out_dir).reset_index()
     return design.merge(pd.concat(tables, ignore_index=True), on="point")

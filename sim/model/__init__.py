@@ -6,5 +6,6 @@
 - `rules/`: every rule as a small pure function; `day`: one day's phases, which both engines run;
 - `agents`, `mesa_model`: the Mesa engine (`run_model`, `EscalationModel`), readable;
 - `ensemble`: the compiled engine (`simulate_runs`), fast, docked run by run to the Mesa one;
+- `finite`: runs whose state left the finite range, and the parameters that drove them there;
 - `reference`: the parameter and rule tables of docs/model.md, made from the code.
 """

@@ -24,10 +24,13 @@ from sim.model.outcomes import (
     DM_SETTLED,
     DM_WAR_DAY,
     DM_WAR_END,
+    HOSTILITY_LIMIT,
     N_DYAD_METRICS,
     N_METRICS,
     N_ROADS,
     NEVER,
+    RUNAWAY,
+    TERMINATED,
     Event,
     Road,
     new_dyad_metrics,
@@ -85,6 +88,7 @@ from sim.model.state import (
     HOTLINE,
     INTENSITY0,
     KAPPA,
+    LETHALITY,
     LOG_CULMINATION,
     LOG_MISSTEP,
     LOG_RUNG,
@@ -509,8 +513,8 @@ def suffer_incidents(v, P, W, SW, S, dkey, day, suppress, log):
         if uniform_at(dkey, Stream.MISSTEP, slot) >= chance:
             continue
         diverge(S, Road.MISSTEPS, day)
-        deaths = combat.casualty_count(
-            W[C_MISSTEP], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
+        deaths = combat.incident_deaths(
+            W[C_MISSTEP], W[LETHALITY], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
         )
         S[actor_at(v, A_DEATHS)] += deaths
         d = dyad_of(v, j)
@@ -581,7 +585,8 @@ def update_hostility(i, P, W, SW, S):
 @phase
 def settle(P, W, SW, S, day, log):
     """Each dyad's rung: climbs by the day's moves, war once reciprocal combat has cost W battle
-    deaths, one rung down after D_c calm days (brief §4). Returns True if the run ended."""
+    deaths, one rung down after D_c calm days (brief §4). Returns True if the run ended: in
+    nuclear use, or stopped because a hostility passed HOSTILITY_LIMIT (sim.model.finite)."""
     n = P.shape[0]
     top = 0
     for k in range(1, n):
@@ -649,4 +654,10 @@ def settle(P, W, SW, S, day, log):
         for field in (D_LEVEL, D_ATTACKED, D_FOUGHT, D_DEESC, D_MISREAD):  # today's marks
             S[dyad_at(n, k, field)] = 0.0
         top = max(top, int(settled))
-    return note_day(S, day, top)
+    ended = note_day(S, day, top)
+    for k in range(1, n):  # once a day: a run never carries a hostility to overflow
+        x_ck, x_kc = S[pair_at(n, 0, k, P_HOST)], S[pair_at(n, k, 0, P_HOST)]
+        if not (x_ck < HOSTILITY_LIMIT and x_kc < HOSTILITY_LIMIT):
+            S[METRICS + TERMINATED] = RUNAWAY
+            return True
+    return ended

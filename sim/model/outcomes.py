@@ -77,8 +77,13 @@ MAX_RUNG = REACHED + N_RUNGS + 1
 CRISIS_DAYS = MAX_RUNG + 1  # days with some dyad at rung 2 (shows of force) or above
 CRISIS_END = MAX_RUNG + 2  # day the crisis fell below rung 2 for good; −1: never or ongoing
 END_DAY = MAX_RUNG + 3
-TERMINATED = MAX_RUNG + 4  # 1 if the run ended in nuclear use, 0 if at its horizon
+TERMINATED = MAX_RUNG + 4  # 1: ended in nuclear use; 2: stopped, RUNAWAY; 0: at its horizon
 N_METRICS = MAX_RUNG + 5
+# A run is stopped once some hostility passes HOSTILITY_LIMIT (or is no number): Richardson's
+# update can grow geometrically, and from below 1e100 no day's growth reaches overflow (about
+# 1.8e308), so the run stops while every number is still finite (sim.model.finite).
+HOSTILITY_LIMIT = 1e100
+RUNAWAY = 2.0  # metrics[TERMINATED] of a run so stopped (or, in the runs table, one of its twins)
 
 # Per dyad (one row per actor k ≥ 1: the dyad challenger–k). Five code the dyad as a
 # militarized dispute (sim.record.coding): deaths in incidents, the first and last day of
@@ -280,5 +285,8 @@ def run_table(
             more[f"twin_{road.label}_escalated"] = twin_escalated
             more[f"twin_{road.label}_widened"] = _widened(twin_dyads[road], guarantor)
             more[f"caused_by_{road.label}"] = escalated & ~twin_escalated
+        # A run whose twin ran away cannot be compared with it: the run is marked so too.
+        stopped = (twin_metrics[:, :, TERMINATED] == RUNAWAY).any(axis=0)
+        table.loc[stopped, "terminated"] = int(RUNAWAY)
     # One join, not a column at a time: pandas warns of (and slows on) a fragmented frame.
     return pd.concat([table, pd.DataFrame(more, index=table.index)], axis=1)

@@ -3,6 +3,14 @@
 Every parameter's default, range, symbol and source lives here, in a pydantic field. The model,
 the command line, the app and the docs all read these fields; nothing else states a default.
 A scenario file (TOML) names its actors by display name; the code speaks in roles.
+
+Bounds. Every number has a lower and an upper bound, stated with its reason in the field's
+schema (`bounds`), and a value outside is refused in one line before any work. A share or a
+probability lies in 0..1 by definition; any other bound is a cap far beyond the values its
+sources give, so that no value alone carries a run's arithmetic out of the finite range. Values
+can still combine into runaway growth (strong reactions, no restraint, a long horizon): the
+engines then stop the run and say which parameters drove it there (`sim.model.finite`). A new
+parameter takes the same rule through `param`, with `why=` where its bound has another reason.
 """
 
 import difflib
@@ -27,12 +35,24 @@ class Role(StrEnum):
     GUARANTOR = "guarantor"
 
 
-def param(default: Any, symbol: str, meaning: str, source: str, **limits: Any) -> Any:
-    """A parameter field carrying the symbol, meaning and source the docs print."""
+SHARE = "a share or a probability: 0 to 1 by definition"
+CAP = "a cap far beyond its sources' values, so that no value alone makes a run overflow"
+
+
+def param(
+    default: Any, symbol: str, meaning: str, source: str, why: str | None = None, **limits: Any
+) -> Any:
+    """A parameter field carrying the symbol, meaning and source the docs print, and the
+    reason for its bounds (`why`; by default SHARE for 0..1, else CAP: see the docstring)."""
+    share = limits.get("ge") == 0 and limits.get("le") == 1
     return Field(
         default,
         description=meaning,
-        json_schema_extra={"symbol": symbol, "source": source},
+        json_schema_extra={
+            "symbol": symbol,
+            "source": source,
+            "bounds": why or (SHARE if share else CAP),
+        },
         allow_inf_nan=False,
         **limits,
     )
@@ -202,6 +222,9 @@ class World(_Strict):
     misstep_casualties: float = param(
         4.0, "Cₘ", "Mean deaths in one incident (uniform on 0..2Cₘ).",
         "brief M3", ge=0, le=1e6)  # fmt: skip
+    incident_lethality: float = param(
+        1.0, "ℓ", "Share of incidents that can kill; the rest are bloodless (no deaths drawn).",
+        "Frear, Kulesa & Kearns (2014); Gibler, Miller & Little (2016)", ge=0, le=1)  # fmt: skip
     strike_casualties: float = param(
         20.0, "C_st", "Mean deaths in one limited strike (uniform on 0..2C).",
         "brief M9", ge=0, le=1e6)  # fmt: skip
@@ -325,12 +348,13 @@ class Scenario(_Strict):
 
 # The decision rules an answer is checked across: each a set of changes to a scenario.
 # "myopic" is Model 2's rule as it was: daily logit at Model 2's precision, no private types,
-# no slips (tests/model/test_rules_compared.py checks it gives Model 2's runs to the last bit).
+# no slips, every incident can kill (tests/model/test_strategic.py checks it gives Model 2's runs to
+# the last bit).
 RULES: dict[str, dict[str, dict[str, Any]]] = {
     "strategic": {},
     "complete information": {"mechanisms": {"types": False}},
     "myopic": {
-        "world": {"decision_rule": "myopic", "precision": 8.0},
+        "world": {"decision_rule": "myopic", "precision": 8.0, "incident_lethality": 1.0},
         "mechanisms": {"types": False, "slips": False},
     },
 }

@@ -9,6 +9,7 @@
 - `patterns`: the hand-typed patterns (where no data set exists), and the quantities they read;
 - `validate`: the model against a class, or against the patterns, with verdicts;
 - `calibrate`: ABC-SMC (pyabc) over scenario parameters, with its history and posterior;
+- `history`: a calibration's history database, checked to be its own before any work;
 - `posterior`: runs over a calibration's posterior, carrying its uncertainty into the answers;
 - `plots`: the figures (the posterior, the thresholds, model beside record).
 """

@@ -37,11 +37,13 @@ from typing import Any, Literal, Self
 
 import cloudpickle
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.experiments.experiment import apply_path, read_path
 from sim.experiments.runs import chunks, iter_tables
 from sim.model.chance import MAX_SEED
+from sim.model.finite import kept as finite_runs
 from sim.model.scenario import (
     EXPERIMENTS_DIR,
     Scenario,
@@ -52,12 +54,12 @@ from sim.model.scenario import (
     read_typed_file,
     repeated,
 )
+from sim.record.fit import RecordFit, Targets, record_targets, run_statistics, scaled_distance
+from sim.record.history import DATABASE, check_fittable, stamp
 from sim.record.patterns import Pattern, distance_to, load_patterns
 from sim.record.validate import needed_columns
 
 CALIBRATIONS_DIR = EXPERIMENTS_DIR / "calibration"
-DATABASE = "history.db"
-MANIFEST = "calibration.json"
 
 
 class Prior(BaseModel):
@@ -70,8 +72,11 @@ class Prior(BaseModel):
     prior: Literal["uniform", "log-uniform", "beta"] = "uniform"
     low: float = Field(allow_inf_nan=False)
     high: float = Field(allow_inf_nan=False)
-    a: float | None = Field(None, gt=0, allow_inf_nan=False)
-    b: float | None = Field(None, gt=0, allow_inf_nan=False)
+    # Below 0.1 a beta prior puts nearly all its mass within 1e-10 of the ends (two points,
+    # not a range); above 10,000 its 90% interval is under 1% of the range (a fixed value,
+    # not a prior), and scipy's quantiles turn to nan further out.
+    a: float | None = Field(None, ge=0.1, le=10_000, allow_inf_nan=False)
+    b: float | None = Field(None, ge=0.1, le=10_000, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _sound(self) -> Self:
@@ -104,6 +109,7 @@ class Calibration(BaseModel):
     scenario: str = Field(min_length=1)
     patterns: str | None = None  # a patterns file; default: the shipped record
     fit: list[str] | None = None  # pattern names; default: every one that applies
+    record: RecordFit | None = None  # a reference class's statistics instead of patterns
     parameters: list[Prior] = Field(min_length=1, max_length=20)
     runs: int = Field(500, ge=10, le=1_000_000)
     population: int = Field(100, ge=5, le=100_000)
@@ -118,6 +124,9 @@ class Calibration(BaseModel):
         dupes = repeated([p.path for p in self.parameters])
         if dupes:
             raise ValueError(f"parameters repeated: {', '.join(dupes)}")
+        if self.record is not None and (self.patterns is not None or self.fit is not None):
+            raise ValueError("a calibration fits either patterns (patterns, fit) or a class of "
+                             "the record ([record]), not both")  # fmt: skip
         return self
 
 
@@ -129,6 +138,7 @@ class Setup:
     base: Scenario
     patterns: list[Pattern]
     fingerprint: str
+    targets: Targets | None = None  # the record's statistics, when fitting a class
 
     @property
     def keys(self) -> list[str]:
@@ -161,7 +171,13 @@ def load_calibration(path: str | Path) -> Setup:
         calibration = Calibration.model_validate(data)
     except ValidationError as error:
         loc = error.errors()[0]["loc"]
-        known = Prior.model_fields if "parameters" in loc else Calibration.model_fields
+        known = (
+            Prior.model_fields
+            if "parameters" in loc
+            else RecordFit.model_fields
+            if "record" in loc
+            else Calibration.model_fields
+        )
         where = ".".join(str(p) for p in loc) or "calibration"
         raise ScenarioError(f"{path}: {explain(error, where, list(known))}") from None
 
@@ -177,8 +193,12 @@ def load_calibration(path: str | Path) -> Setup:
             read_path(base.model_dump(mode="json"), prior.path)
             for value in (prior.low, prior.high):
                 scenario_with(base, {prior.path: value}, calibration.days)
+        targets = record_targets(calibration.record) if calibration.record else None
     except ScenarioError as error:
         raise ScenarioError(f"{path}: {error}") from None
+    if targets is not None:
+        return Setup(calibration, base, [], _fingerprint(calibration, base, targets.digest()),
+                     targets)  # fmt: skip
     names = [p.name for p in every]
     if calibration.fit is not None:
         unknown = [n for n in calibration.fit if n not in names]
@@ -192,14 +212,18 @@ def load_calibration(path: str | Path) -> Setup:
         patterns = [p for p in every if p.applies(base.name)]
     if not patterns:
         raise ScenarioError(f"{path}: no pattern to fit")
+    fitted = [p.model_dump(mode="json") for p in patterns]
+    return Setup(calibration, base, patterns, _fingerprint(calibration, base, fitted))
+
+
+def _fingerprint(calibration: Calibration, base: Scenario, fitted: object) -> str:
+    """A digest of what decides the posterior (the predictive check's draws may change)."""
     payload = {
-        # What decides the posterior; the predictive check's draws may change afterwards.
         "calibration": calibration.model_dump(mode="json", exclude={"predictive_draws"}),
         "base": base.model_dump(mode="json"),
-        "patterns": [p.model_dump(mode="json") for p in patterns],
+        "patterns": fitted,
     }
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    return Setup(calibration, base, patterns, digest)
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def pattern_values(
@@ -207,9 +231,17 @@ def pattern_values(
 ) -> dict[str, float]:
     """Each pattern's model value over `runs` runs (no twins), in this process."""
     tables = iter_tables(chunks(scenario, runs, seed, runs, twins=False, first_run=first_run))
-    table = next(tables)
+    table, _ = finite_runs(next(tables))
     table = table[needed_columns(patterns, table)]
     return {p.name: p.estimate(table).value for p in patterns}
+
+
+def slot_scenario(setup: Setup, parameters: dict[str, float]) -> tuple[Scenario, int]:
+    """A pyabc particle's scenario and its runs' seed, drawn from the slot's stream (pyabc seeds
+    numpy's global generator per slot: reproducible)."""
+    values = {p.path: parameters[k] for p, k in setup.named()}
+    seed = int(np.random.randint(0, 2**31 - 1))
+    return scenario_with(setup.base, values, setup.calibration.days), seed
 
 
 @dataclass(frozen=True)
@@ -219,11 +251,33 @@ class PatternModel:
     setup: Setup
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
+        scenario, seed = slot_scenario(self.setup, parameters)
+        return pattern_values(scenario, self.setup.patterns, self.setup.calibration.runs, seed)
+
+
+@dataclass(frozen=True)
+class RecordModel:
+    """pyabc's model for a class of the record: parameters in, the fitted statistics of the
+    runs coded as MID disputes out (seeded by the slot)."""
+
+    setup: Setup
+
+    def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         c = self.setup.calibration
-        values = {p.path: parameters[k] for p, k in self.setup.named()}
-        seed = int(np.random.randint(0, 2**31 - 1))  # the slot's stream: reproducible
-        scenario = scenario_with(self.setup.base, values, c.days)
-        return pattern_values(scenario, self.setup.patterns, c.runs, seed)
+        scenario, seed = slot_scenario(self.setup, parameters)
+        statistics = run_statistics(scenario, c.runs, seed)
+        return {name: float(statistics[name]) for name in c.record.statistics}  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class RecordDistance:
+    """Each fitted statistic's distance from the record in record-interval half-widths."""
+
+    targets: pd.DataFrame
+
+    def __call__(self, x: dict[str, float], x_0: dict[str, float]) -> float:
+        del x_0  # the targets and their intervals are held here
+        return scaled_distance(x, self.targets)
 
 
 @dataclass(frozen=True)
@@ -312,11 +366,23 @@ def new_abc(setup: Setup, sampler: Any) -> Any:
 
     quiet_pyabc()  # after pyabc's import, which sets its loggers' levels
     priors = pyabc.Distribution(**{k: p.rv() for p, k in setup.named()})
+    transitions = None  # pyabc's default: one multivariate normal kernel
+    if setup.targets is not None:
+        model, distance = RecordModel(setup), RecordDistance(setup.targets.fitted)
+        # One kernel a parameter: scales as far apart as λₘ ~ 1e-4 and C_w ~ 10 make one
+        # joint covariance numerically singular, and scipy then gives a proposal density 0
+        # (weight ∞, a population of NaN weights).
+        transitions = pyabc.AggregatedTransition(
+            {k: pyabc.MultivariateNormalTransition() for _, k in setup.named()}
+        )
+    else:
+        model, distance = PatternModel(setup), PatternDistance(tuple(setup.patterns))
     return pyabc.ABCSMC(
-        PatternModel(setup),
+        model,
         priors,
-        PatternDistance(tuple(setup.patterns)),
+        distance,
         population_size=setup.calibration.population,
+        transitions=transitions,
         eps=median_threshold(),
         sampler=sampler,
     )
@@ -329,8 +395,10 @@ def quiet_pyabc() -> None:
 
 
 def observed(setup: Setup) -> dict[str, float]:
-    """The record as pyabc's observed data: each target interval's centre (for the record only;
-    the distance reads the intervals)."""
+    """The record as pyabc's observed data: each target's value, or each target interval's
+    centre (for the record only; the distance reads the intervals)."""
+    if setup.targets is not None:
+        return {str(k): float(v) for k, v in setup.targets.fitted["value"].items()}
     return {p.name: float(np.mean(p.target.interval())) for p in setup.patterns}
 
 
@@ -363,13 +431,15 @@ def run_calibration(
     sampler = seeded_sampler(c.seed, executor, on_particle)
     if not started(out_dir / DATABASE):  # absent, or killed before its first record
         (out_dir / DATABASE).unlink(missing_ok=True)
-        new_abc(setup, sampler).new(database, observed(setup))
+        # The run's row carries the calibration's fingerprint: checked before any resume.
+        new_abc(setup, sampler).new(database, observed(setup), meta_info=stamp(setup.fingerprint))
     while True:
         # A fresh ABCSMC loaded from the database for every generation: an uninterrupted run
         # and a resumed one take the very same path (an ABCSMC object caches the population
         # it initialised from, so reusing one would also freeze the threshold).
         abc = new_abc(setup, sampler)
         history = abc.load(database, 1)
+        check_fittable(history, [p.name for p in setup.patterns])
         last = history.get_all_populations()
         last = last[last["t"] >= 0]
         done = history.max_t + 1 >= c.generations

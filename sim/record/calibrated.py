@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import stat
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.experiment import read_path
 from sim.experiments.runs import chunks, iter_tables
 from sim.model.chance import MAX_SEED
 from sim.model.scenario import (
@@ -96,13 +98,38 @@ def draws(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return table.iloc[index].drop(columns="weight").reset_index(drop=True)
 
 
+MAX_POSTERIOR_BYTES = 200_000_000  # calibrate's largest (100,000 particles × 20) is ~20 MB
+MAX_POSTERIOR_ROWS = 1_000_000  # ten times calibrate's largest population
+PROVENANCE_TYPES = {"calibration": str, "scenario": str, "days": int, "fingerprint": str}
+
+
 def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
-    """A posterior sample written by `escalation calibrate`, checked against the scenario."""
+    """A posterior sample written by `escalation calibrate`, checked against the scenario.
+
+    Checked before it is read whole: a regular file of at most MAX_POSTERIOR_BYTES whose
+    Parquet footer says at most MAX_POSTERIOR_ROWS rows; then every value finite and inside
+    its parameter's range (each column's extremes, not row by row), the weights non-negative,
+    not all 0, and their provenance well formed.
+    """
+    import pyarrow.parquet as pq
+
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such posterior file")
     try:
+        info = path.stat()
+    except OSError:
+        raise ScenarioError(f"{path}: no such posterior file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(f"{path}: not a regular file")
+    if info.st_size > MAX_POSTERIOR_BYTES:
+        raise ScenarioError(f"{path}: larger than the limit of {MAX_POSTERIOR_BYTES:,} bytes")
+    try:
+        rows = pq.read_metadata(path).num_rows
+        if rows > MAX_POSTERIOR_ROWS:
+            raise ScenarioError(f"{path}: {rows:,} rows, more than the limit of "
+                                f"{MAX_POSTERIOR_ROWS:,}")  # fmt: skip
         table = pd.read_parquet(path)
+    except ScenarioError:
+        raise
     except Exception:
         raise ScenarioError(f"{path}: not a Parquet file written by escalation calibrate") from None
     if "weight" not in table.columns or len(table.columns) < 2 or len(table) == 0:
@@ -112,21 +139,38 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
     numeric = table.apply(pd.api.types.is_numeric_dtype)
     if not numeric.all() or not np.isfinite(table.to_numpy(dtype=float)).all():
         raise ScenarioError(f"{path}: posterior values must be finite numbers")
-    if (table["weight"] < 0).any() or table["weight"].sum() <= 0:
+    weights = table["weight"].to_numpy(dtype=float)
+    if (weights < 0).any() or not (weights > 0).any():
         raise ScenarioError(f"{path}: posterior weights must be ≥ 0 and not all 0")
     paths = [c for c in table.columns if c != "weight"]
-    for row in table[paths].drop_duplicates().itertuples(index=False):
-        scenario_with(base, dict(zip(paths, row, strict=True)))  # a bad path or value says so
+    for column in paths:
+        _check_column(base, column, table[column].to_numpy(dtype=float))
     made = provenance(path)
+    wrong = [
+        k for k, kind in PROVENANCE_TYPES.items() if k in made and not isinstance(made[k], kind)
+    ]
+    if wrong:
+        raise ScenarioError(f"{path}: garbled provenance ({', '.join(wrong)} of the wrong type)")
     if made and made.get("scenario", "").split("-")[0] != base.name.split("-")[0]:
         raise ScenarioError(
             f"{path}: a posterior of scenario {made.get('scenario')!r}, not of {base.name!r} "
             "(give the scenario it was calibrated on)"
         )
     table = table.copy()
-    table["weight"] = table["weight"] / table["weight"].sum()
+    weights = weights / weights.max()  # first to at most 1: a sum of huge weights stays finite
+    table["weight"] = weights / weights.sum()
     table.attrs["provenance"] = made
     return table
+
+
+def _check_column(base: Scenario, column: str, values: np.ndarray) -> None:
+    """Refuse a posterior column that is no parameter path, or has a value out of its range
+    (its extremes are checked: a range check holds between them); a switch takes 0 or 1."""
+    _, info = read_path(base.model_dump(mode="json"), column)  # a bad path says so
+    if info.annotation is bool and not np.isin(values, (0.0, 1.0)).all():
+        raise ScenarioError(f"{column!r} is a switch: its posterior values must be 0 or 1")
+    for value in (values.min(), values.max()):
+        scenario_with(base, {column: value})
 
 
 def write_posterior(table: pd.DataFrame, path: Path, setup: Setup) -> None:
@@ -205,6 +249,36 @@ def predictive_check(
     result["draws_low"], result["draws_high"] = spread_low, spread_high
     result["draws_in_target"] = inside
     return result
+
+
+def record_predictive_check(
+    setup: Setup, table: pd.DataFrame, workers: int = 1, executor: Executor | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The posterior-predictive check against a class of the record: each of
+    `predictive_draws` posterior draws runs a replicate of the fitted class (as many runs as
+    the class has disputes), coded as MID disputes; returns the statistics of each draw
+    (draws × statistics) and the table of `sim.record.fit.predictive_table`."""
+    from sim.record.coding import code_runs
+    from sim.record.coding import needed_columns as coded_columns
+    from sim.record.fit import predictive_table
+    from sim.record.statistics import point_values
+
+    c, targets = setup.calibration, setup.targets
+    assert targets is not None, "a check against the record needs a class to hold it against"
+    size = targets.sizes[targets.fit.reference]
+    chosen = draws(table, c.predictive_draws, c.seed)
+    scenarios = [scenario_with(setup.base, row.to_dict(), c.days) for _, row in chosen.iterrows()]
+    tasks = [
+        chunks(s, size, derived_seed(c.seed, "record-predictive", i), size, twins=False)[0]
+        for i, s in enumerate(scenarios)
+    ]
+    rows = []
+    for scenario, part in zip(scenarios, iter_tables(tasks, workers, executor), strict=True):
+        coded = code_runs(part[coded_columns(part)], scenario.world.calm_days)
+        rows.append(point_values(coded[coded["dispute"].to_numpy()]))
+    per_draw = pd.DataFrame(rows).reset_index(drop=True)
+    per_draw = pd.concat([chosen, per_draw], axis=1)
+    return per_draw, predictive_table(targets, per_draw)
 
 
 def _toml_value(value: Any) -> str:

@@ -10,7 +10,7 @@ entered the dispute.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,10 @@ class ReferenceClass(BaseModel):
     to_year: int | None = Field(None, ge=1816, le=2100)
     nuclear_armed: Sides | None = None
     major_power: Sides | None = None
-    involving: list[int] | None = Field(None, min_length=1, max_length=200)
+    # COW country codes run from 2 to 990: a code outside 1-999 is a typing error, not a state.
+    involving: list[Annotated[int, Field(ge=1, le=999)]] | None = Field(
+        None, min_length=1, max_length=200
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

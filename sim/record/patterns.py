@@ -36,6 +36,8 @@ from sim.model.scenario import (
 
 PATTERNS_DIR = EXPERIMENTS_DIR / "patterns"
 RECORD = PATTERNS_DIR / "record.toml"
+LIMIT = 1e6  # a target's values: see Target
+MAX_TRIALS = 10**9  # a count from the record: see Target
 Verdict = Literal["consistent", "too high", "too low", "no data"]
 
 
@@ -161,12 +163,16 @@ class Target(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    low: float | None = Field(None, allow_inf_nan=False)
-    high: float | None = Field(None, allow_inf_nan=False)
-    value: float | None = Field(None, allow_inf_nan=False)
-    uncertainty: float | None = Field(None, ge=0, allow_inf_nan=False)
-    events: int | None = Field(None, ge=0)
-    trials: int | None = Field(None, ge=1)
+    # Bounds (issue 22): the quantities are shares, probabilities and correlations, so a
+    # million either way is far beyond any; it keeps a target's width and the calibration's
+    # distances finite. No record counts a billion cases, and Wilson's interval is computed
+    # in floating point: trials beyond that would overflow it.
+    low: float | None = Field(None, ge=-LIMIT, le=LIMIT, allow_inf_nan=False)
+    high: float | None = Field(None, ge=-LIMIT, le=LIMIT, allow_inf_nan=False)
+    value: float | None = Field(None, ge=-LIMIT, le=LIMIT, allow_inf_nan=False)
+    uncertainty: float | None = Field(None, ge=0, le=LIMIT, allow_inf_nan=False)
+    events: int | None = Field(None, ge=0, le=MAX_TRIALS)
+    trials: int | None = Field(None, ge=1, le=MAX_TRIALS)
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:

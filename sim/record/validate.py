@@ -18,10 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.experiments.runs import DEFAULT_CHUNK, chunks, iter_tables
-from sim.model.scenario import Scenario
+from sim.model.finite import drivers
+from sim.model.finite import kept as finite_runs
+from sim.model.scenario import Scenario, ScenarioError
 from sim.record import coding
-from sim.record.classes import ClassesFile, ReferenceClass
+from sim.record.classes import ClassesFile, ReferenceClass, class_disputes
 from sim.record.comparison import by_construction, compare, remarks
+from sim.record.dataset import load_record
 from sim.record.patterns import QUANTITIES, Pattern, verdict
 from sim.record.statistics import RESAMPLES, SEED, class_statistics, describe
 
@@ -72,16 +75,26 @@ def validation_runs(
     also: Callable[[pd.DataFrame], list[str]] | None = None,
 ) -> pd.DataFrame:
     """`runs` runs of the scenario (without twins), keeping only the columns patterns read
-    (and those `also` names)."""
-    kept = []
+    (and those `also` names); runs stopped out of the finite range are left out, their count in
+    `attrs["stopped"]` (ScenarioError if every run stopped)."""
+    kept, stopped = [], 0
     for table in iter_tables(
         chunks(scenario, runs, seed, chunk_size, twins=False), workers, stop=stop
     ):
+        table, count = finite_runs(table)  # runs stopped out of the finite range say nothing
+        stopped += count
         wanted = set(needed_columns(patterns, table)) | set(also(table) if also else ())
         kept.append(table[[c for c in table.columns if c in wanted]])
         if advance is not None:
-            advance(len(table))
-    return pd.concat(kept, ignore_index=True)
+            advance(len(table) + count)
+    if stopped == runs:
+        raise ScenarioError(
+            f"every run stopped: a hostility left the finite range, driven by "
+            f"{drivers(scenario)}; there is nothing to validate"
+        )
+    table = pd.concat(kept, ignore_index=True)
+    table.attrs["stopped"] = stopped
+    return table
 
 
 def pattern_table(patterns: list[Pattern], runs: pd.DataFrame) -> pd.DataFrame:
@@ -157,6 +170,17 @@ class ClassValidation:
     dyads: pd.DataFrame
     patterns: pd.DataFrame
     record: int  # disputes in the class
+    stopped: int = 0  # runs stopped out of the finite range, left out of every statistic
+
+
+def holds_disputes(reference: ReferenceClass, classes: ClassesFile) -> None:
+    """ScenarioError unless the class holds some dispute of the record (a check before any
+    run: a class that filters every dispute out leaves nothing to hold the model against)."""
+    if class_disputes(load_record(), reference, classes.nuclear_armed).empty:
+        raise ScenarioError(
+            f"reference class {reference.name!r} holds no dispute of the record; there is "
+            "nothing to compare with"
+        )
 
 
 def class_validation(
@@ -174,12 +198,14 @@ def class_validation(
     """Run the scenario, code its runs as MID disputes and compare their statistics with the
     class's (bootstrap intervals on both sides, independent streams); evaluate the patterns
     that apply and that no data set measures."""
+    holds_disputes(reference, classes)
     record = class_statistics(reference, classes, resamples, SEED)
     chosen = [p for p in patterns if p.applies(scenario.name) and p.quantity not in MEASURED]
     table = validation_runs(
         scenario, chosen, runs, seed, workers, stop=stop, advance=advance,
         also=lambda t: [*coding.needed_columns(t), "run"],
     )  # fmt: skip
+    stopped = table.attrs["stopped"]
     coded = coding.code_runs(table, scenario.world.calm_days)
     model = describe(coded[coded["dispute"].to_numpy()], resamples, SEED + 1)
     notes = by_construction(scenario, coded)
@@ -192,4 +218,5 @@ def class_validation(
         dyads=coding.code_dyads(table, scenario.world.calm_days),
         patterns=pattern_table(chosen, table),
         record=record.disputes,
+        stopped=stopped,
     )

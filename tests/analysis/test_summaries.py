@@ -238,9 +238,16 @@ def test_roads_without_twins_are_empty():
 
 def test_roads_say_when_war_is_impossible_by_construction():
     actors = [{"name": "C", "role": "challenger"}, {"name": "P", "role": "protege"}]
-    off = parse_scenario({"name": "t", "mechanisms": {"decisions": False}, "actors": actors})
+    off = parse_scenario(
+        {"name": "t", "mechanisms": {"decisions": False, "slips": False}, "actors": actors}
+    )
     roads = tally_of("ABC", "DEF").roads(off)
     assert all(text.startswith("decisions are off") for text in roads["by_construction"])
+    # Slips (battle nobody ordered) still kill with decisions off: only their twin is safe.
+    slipping = parse_scenario({"name": "t", "mechanisms": {"decisions": False}, "actors": actors})
+    texts = tally_of("ABC", "DEF").roads(slipping).set_index("road")["by_construction"]
+    assert texts["slips"].startswith("decisions are off")
+    assert not texts.drop("slips").str.startswith("decisions are off").any()
     harmless = parse_scenario(
         {"name": "t", "world": {"strike_casualties": 0.0}, "mechanisms": {"slips": False},
          "actors": actors}
@@ -289,22 +296,31 @@ def scenario(mechanisms=None, world=None):
 
 
 def test_every_twin_can_reach_war_by_default():
-    assert [impossible_without(scenario(), road) for road in Road] == [""] * 4
+    assert [impossible_without(scenario(), road) for road in Road] == [""] * len(Road)
 
 
 def test_with_decisions_off_war_is_impossible_for_every_road():
     for road in Road:
-        assert "decisions are off" in impossible_without(scenario({"decisions": False}), road)
+        off = scenario({"decisions": False, "slips": False})
+        assert "decisions are off" in impossible_without(off, road)
+
+
+def test_with_decisions_off_slips_still_make_war_possible_but_not_in_their_twin():
+    off = scenario({"decisions": False})
+    assert "decisions are off" in impossible_without(off, Road.SLIPS)
+    assert all(impossible_without(off, road) == "" for road in Road if road != Road.SLIPS)
 
 
 def test_the_attacks_twin_cannot_reach_war_when_strikes_kill_no_one():
-    harmless = scenario(world={"strike_casualties": 0.0})
+    harmless = scenario({"slips": False}, {"strike_casualties": 0.0})
     assert "attacks are suppressed" in impossible_without(harmless, Road.ATTACKS)
+    slipping = scenario(world={"strike_casualties": 0.0})  # slips' clashes and battles kill
+    assert impossible_without(slipping, Road.ATTACKS) == ""
     assert impossible_without(harmless, Road.MISSTEPS) == ""
 
 
 def test_without_deliberate_attacks_no_twin_reaches_war_when_strikes_kill_no_one():
-    harmless = scenario({"deliberate": False}, {"strike_casualties": 0.0})
+    harmless = scenario({"deliberate": False, "slips": False}, {"strike_casualties": 0.0})
     assert all(impossible_without(harmless, road) for road in Road)
     assert impossible_without(scenario({"deliberate": False}), Road.MISSTEPS) == ""
 
@@ -319,14 +335,15 @@ def test_a_road_is_not_flagged_when_escalation_needs_no_war():
 def test_the_report_says_when_no_run_can_reach_war_instead_of_100_percent_per_road():
     from sim.analysis.report.document import road_notes
 
-    no_battle_deaths = scenario({"deliberate": False}, {"strike_casualties": 0.0})
+    no_battle_deaths = scenario({"deliberate": False, "slips": False}, {"strike_casualties": 0.0})
     notes = road_notes(no_battle_deaths)
     assert "no run of the base scenario can reach war" in notes[0]
     assert not any("100%" in note for note in notes)
     assert "twin without attacks is the run" in notes[1]  # attacks are off: also true
-    only_attacks_kill = scenario(world={"strike_casualties": 0.0})
+    only_attacks_kill = scenario({"slips": False}, {"strike_casualties": 0.0})
     notes = road_notes(only_attacks_kill)
-    assert len(notes) == 1 and "attacks twin cannot reach war" in notes[0]
+    assert len(notes) == 2 and "attacks twin cannot reach war" in notes[0]
+    assert "the twin is the run" in notes[1]  # slips are off: their twin is the run
     assert "100% by construction" in notes[0]
     assert road_notes(scenario()) == []
 

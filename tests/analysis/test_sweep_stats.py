@@ -117,7 +117,9 @@ def runs_table():
         "missteps": [False, False, True, False],  # caused run 0
         "misreading": [True, False, True, False],  # caused none
         "attacks": [False, True, False, False],  # caused runs 0 and 2; run 1 only in its twin
-        "commitments": [True, False, True, True],  # caused none; run 3 only in its twin
+        "warnings": [True, False, True, True],  # caused none; run 3 only in its twin
+        "face": [True, False, True, False],  # caused none
+        "slips": [True, False, False, False],  # caused run 2
     }
     for road, twin in twins.items():
         table[f"twin_{road}_escalated"] = twin
@@ -150,9 +152,9 @@ def test_summarise_point_gives_every_boolean_outcome():
 def test_summarise_point_gives_each_roads_caused_share_and_risk_difference():
     row = analysis.summarise_point(runs_table(), escalation_rung=5)
     shares = [row[f"caused_share_{road}"] for road in ROAD_LABELS]
-    assert shares == [0.5, 0.0, 1.0, 0.0]  # of the 2 escalations
+    assert shares == [0.5, 0.0, 1.0, 0.0, 0.0, 0.5]  # of the 2 escalations
     differences = [row[f"rd_{road}"] for road in ROAD_LABELS]
-    assert differences == [0.25, 0.0, 0.25, -0.25]
+    assert differences == [0.25, 0.0, 0.25, -0.25, 0.0, 0.25]
     # attacks: 2 discordant pairs one way, 1 the other, 4 pairs:
     # d = 0.25 ± z·√((3/4 − 1/16)/4) = 0.25 ± 1.95996·0.414578 = 0.25 ± 0.812558
     assert row["rd_attacks_low"] == pytest.approx(0.25 - 0.812558, abs=1e-6)

@@ -45,7 +45,7 @@ def test_a_strike_without_a_standing_warning_says_nothing_of_face():
 def test_an_attack_expected_to_win_where_guarantors_are_doubted_and_a_first_strike_feared():
     text = describe(decision(Action.ATTACK, win=0.62, wider=0.5, belief=0.7), ROLES)
     assert "it expects to win (chance 0.62)" in text
-    assert "doubts the guarantors will come in (their credibility sums to 0.50)" in text
+    assert "doubts the guarantors will come in (it counts 0.50 of them in)" in text
     assert "it fears France will strike first (belief 0.70)" in text
     assert "anger" not in text
 
@@ -62,7 +62,7 @@ def test_an_attack_on_an_unprotected_protege_says_no_tripwire_stands_behind_it()
     text = describe(decision(Action.ATTACK, other="Ukraine", win=0.7, wider=0.0), ROLES)
     assert "no guarantor's tripwire stands behind Ukraine" in text
     strong = describe(decision(Action.ATTACK, other="Ukraine", win=0.7, wider=1.6), ROLES)
-    assert "the guarantors' tripwires may bring them in (credibility 1.60)" in strong
+    assert "the guarantors' tripwires may bring them in (it counts 1.60 of them in)" in strong
 
 
 @pytest.mark.parametrize(

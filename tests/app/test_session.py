@@ -1,9 +1,10 @@
-"""The app's logic without a browser: settings, the address, presets, the session and views.
+"""One session's run without a browser: its views, its history, Play, and its end.
 
-Sliders start at the scenario and stay within the schema's ranges; slider values and switches
-reach the scenario exactly; the lesson presets are the lessons' scenario files; a session is
-safe when Play, Step and a change of settings race; the charts' text is projector-sized; the
-numbers of the many-runs panel are those of a direct count of the same runs.
+The views say what the model holds (a dyad's war with the days it began and ended, deaths
+with why they differ from the battle deaths, the whole timeline as the command line tells
+it); Play keeps its pace and stops at the horizon; Pause, Step, Reset and a change of settings
+stop Play before its next day; Play, Step and a change can race without an error; a closed
+session stops and wakes whoever waits for it.
 """
 
 import threading
@@ -11,174 +12,21 @@ import time
 
 import numpy as np
 import pytest
-from matplotlib.text import Text
-from pydantic import ValidationError
 
-from sim.analysis.summaries import Tally, impossible_without, wilson_interval
-from sim.analysis.timeline import outcome_line
-from sim.app.many import (
-    MANY_RUNS,
-    compare,
-    many_runs,
-    outcome_figure,
-    outcome_table,
-    road_rows,
-    war_lines,
-)
-from sim.app.session import (
-    FIGURE_DPI,
-    MIN_TEXT,
-    Session,
-    actor_lines,
-    chart_data,
-    decision_lines,
-    dyad_lines,
-    network_svg,
-    run_csv,
-    run_figure,
-)
-from sim.app.settings import (
-    PRESETS,
-    SLIDERS,
-    SWITCHES,
-    caption,
-    defaults,
-    from_query,
-    parse_seed,
-    scenario_for,
-    scenario_names,
-    scenario_of,
-    slider_bounds,
-    to_query,
-    value_words,
-)
-from sim.experiments.experiment import read_path
-from sim.experiments.runs import Chunk, simulate_chunk
+from sim.analysis.timeline import outcome_line, timeline_lines
+from sim.app.session import Session, actor_lines, deaths_words, decision_lines, war_spans
+from sim.app.settings import defaults, scenario_of
 from sim.model.ladder import LADDER
 from sim.model.mesa_model import EscalationModel
-from sim.model.outcomes import WAR_OUTCOMES, Road
-from sim.model.scenario import Mechanisms, field_bounds, load_scenario
-
-LESSONS = "docs/lessons/scenarios"
+from sim.model.outcomes import Event
 
 
 @pytest.fixture(scope="module")
-def base():
-    return load_scenario("reassurance")
-
-
-def test_every_scenario_starts_its_sliders_at_its_values_within_the_allowed_ranges():
-    for name in scenario_names():
-        spec = load_scenario(name)
-        settings = defaults(name)
-        assert scenario_of(settings) == spec, name  # untouched settings: the scenario itself
-        data = spec.model_dump(mode="json")
-        for slider, info in SLIDERS.items():
-            value, field = read_path(data, info.path)
-            low, high = slider_bounds(slider)
-            assert settings[slider] == value
-            assert field_bounds(field)[0] <= low <= value <= high <= field_bounds(field)[1]
-    assert set(SWITCHES) == set(Mechanisms.model_fields)
-    assert defaults()["troops"] == 5000 and defaults()["seed"] == 1
-    assert slider_bounds("troops") == (0, 30_000)  # Korea's 28,500 fits
-
-
-def test_slider_values_and_switches_reach_the_scenario_exactly(base):
-    values = {
-        "troops": 1500.0,  # a float, as a slider may send it: troops are whole
-        "challenger_resolve": 0.35,
-        "challenger_threat_perception": 0.95,
-        "protege_threat_perception": 0.25,
-        "guarantor_resolve": 0.9,
-        "guarantor_threat_perception": 0.15,
-        "hotline_quality": 0.85,
-        "misstep_rate": 0.0012,
-        "audience_cost": 1.25,
-        "precision": 2.5,
-    }
-    switches = {name: False for name in Mechanisms.model_fields}
-    spec = scenario_for(base, **values, **switches)
-    expected = base.model_dump(mode="json")  # the same changes made by hand
-    for actor in expected["actors"]:
-        actor["audience_cost"] = 1.25
-        if actor["role"] == "guarantor":
-            actor.update(troops=1500, resolve=0.9, threat_perception=0.15)
-        if actor["role"] == "challenger":
-            actor.update(resolve=0.35, threat_perception=0.95)
-        if actor["role"] == "protege":
-            actor.update(threat_perception=0.25)
-    expected["world"].update(hotline_quality=0.85, misstep_rate=0.0012, precision=2.5)
-    expected["mechanisms"] = switches
-    assert spec.model_dump(mode="json") == expected
-    only = scenario_for(base, misreading=False).mechanisms.model_dump()
-    assert only == {**base.mechanisms.model_dump(), "misreading": False}
-    with pytest.raises(ValueError, match="not a slider or a mechanism: 'trops'"):
-        scenario_for(base, trops=100)
-    with pytest.raises(ValidationError):
-        scenario_for(base, hotline_quality=1.5)
-
-
-def test_values_read_in_words_and_units_and_captions_name_what_changed():
-    assert value_words("troops", 2000) == "troops per guarantor: 2,000"
-    assert value_words("hotline_quality", 0.8) == "hotline quality: 0.80 of 1 (good)"
-    assert value_words("challenger_threat_perception", 0.2).endswith("0.20 of 1 (calm)")
-    assert value_words("misstep_rate", 0.0003) == (
-        "misstep rate: 0.0003 incidents a day per unit of exposure"
-    )
-    assert value_words("audience_cost", 1.2) == (
-        "price of backing down (every actor): 1.20 × the stakes"
-    )
-    assert caption(defaults()) == (
-        "scenario reassurance, seed 1, every other setting as in the scenario"
-    )
-    changed = {**defaults(), "troops": 0, "seed": 3, "missteps": False}
-    assert caption(changed) == (
-        "scenario reassurance, seed 3, troops per guarantor: 0, switched off: Missteps "
-        "(random incidents), the rest as in the scenario"
-    )
-    assert all(not any(c in s for c in "τλ") for s in SWITCHES.values())  # plain names
-
-
-def test_a_bad_seed_is_one_line_saying_what_is_wrong():
-    assert parse_seed(" 1,234 ") == 1234
-    for bad, why in (("abc", "is not"), ("-3", "is not"), ("1e9", "is not"), ("9" * 20, "big")):
-        with pytest.raises(ValueError, match=why) as error:
-            parse_seed(bad)
-        assert "\n" not in str(error.value) and "whole number from 0 to" in str(error.value)
-
-
-def test_the_address_carries_the_settings_and_names_what_it_cannot_use():
-    settings = {**defaults("hotline"), "seed": 7, "troops": 0, "warning": False}
-    query = to_query(settings)
-    assert query == "scenario=hotline&seed=7&troops=0&warning=0"
-    assert from_query(query) == (settings, [])
-    assert to_query(defaults()) == "" and from_query("") == (defaults(), [])
-    got, problems = from_query("troops=99999&seed=abc&x=1&hotline_quality=0.5&scenario=mars")
-    assert got == {**defaults(), "hotline_quality": 0.5}
-    assert problems == [
-        "the address names no shipped scenario 'mars': reassurance used",
-        "troops per guarantor must be from 0 to 30000, not '99999': ignored",
-        "The seed must be a whole number from 0 to 9,223,372,036,854,775,807: 'abc' is not: "
-        "ignored",
-        "the address has an unknown setting 'x': ignored",
-    ]
-
-
-def test_each_lesson_preset_is_its_lessons_starting_scenario():
-    files = {
-        "1": f"{LESSONS}/tripwire-0.toml",
-        "2": f"{LESSONS}/spiral-1000.toml",
-        "3": "reassurance",
-        "4": f"{LESSONS}/commitment-00.toml",
-        "5": "baseline",
-    }
-    assert [p.lesson for p in PRESETS] == list(files)
-    for preset in PRESETS:
-        spec = scenario_of(preset.settings())
-        lesson = load_scenario(files[preset.lesson])
-        keep = {"name", "description"}
-        assert spec.model_dump(exclude=keep) == lesson.model_dump(exclude=keep), preset.title
-    assert PRESETS[2].settings()["seed"] == 273  # lesson 3 follows seed 273
+def seed_273():
+    """Lesson 3's run to its end (the session and, for comparison, the model run alone)."""
+    session = Session({**defaults(), "seed": 273})
+    session.step(until=365)
+    return session
 
 
 def test_the_views_say_what_the_model_holds():
@@ -190,156 +38,200 @@ def test_the_views_say_what_the_model_holds():
     ]
     assert view.cards[2] == (["France (guarantor)", "troops 5,000", "losses 0", "today: hold"], 1)
     assert view.decisions[0].startswith("Russia warns publicly")
+    assert view.outcome.startswith("So far: ceasefire held")
     session.step(until=30)
-    model = session.model
-    for (challenger, other), line in zip(model.dyads, dyad_lines(model), strict=True):
+    model, view = session.model, session.view
+    for (_, other), line in zip(model.dyads, view.dyads, strict=True):
         rung = model.rung_of(other)
-        assert line == f"{challenger.name}–{other.name}: rung {rung}, {LADDER[rung].name}"
-        assert f"rung {rung}: {LADDER[rung].name}" in network_svg(model).replace("&quot;", '"')
-    for actor in model.actors:
-        assert actor_lines(actor)[2] == f"losses {int(actor.casualties):,}"
-    assert session.view.decisions == decision_lines(model)
-    csv = run_csv(chart_data(model, "t")).splitlines()
-    assert len(csv) == 32 and csv[0].split(",")[:2] == ["day", "Russia-France rung"]
+        assert line.startswith(f"Russia–{other.name}: rung {rung}, {LADDER[rung].name}")
+    for actor, (lines, _) in zip(model.actors, view.cards, strict=True):
+        assert lines == actor_lines(actor)
+    assert view.decisions == decision_lines(model)
+    assert view.result is None  # the run's record once it has ended
 
 
-def test_a_run_stops_at_its_horizon_and_its_twins_are_the_cli_s():
+def test_the_history_is_the_models_own_trajectory(seed_273):
+    view = seed_273.view
+    model = seed_273.model
+    dyads = model.dyad_trajectory()
+    trajectory = model.trajectory()
+    for k, name in enumerate(view.history.dyads):
+        rows = dyads[dyads["dyad"] == name]
+        assert np.array_equal(view.history.rungs[:, k], rows["rung"].to_numpy())
+        assert np.array_equal(view.history.battle_deaths[:, k], rows["battle_deaths"].to_numpy())
+        assert np.array_equal(view.history.offensive[:, k], rows["offensive"].to_numpy())
+    for k, name in enumerate(view.history.actors):
+        rows = trajectory[trajectory["actor"] == name]
+        assert np.allclose(view.history.hostility[:, k], rows["hostility"].to_numpy())
+
+
+def test_a_dyad_at_peace_at_the_end_says_when_its_war_ended(seed_273):
+    # Lesson 3's run: Russia and France at war from day 136; the dyad stands at rung 0 on
+    # day 365, and the page says when the war ended instead of only "ceasefire holds".
+    view = seed_273.view
+    spans = war_spans(view.history.rungs[:, 1])
+    assert spans[0][0] == 136 and spans[-1][1] < 365
+    told = " and ".join(f"from day {a} to day {b}" for a, b in spans)
+    deaths = int(view.history.battle_deaths[-1, 1])
+    assert view.dyads[1] == (
+        f"Russia–France: rung 0, ceasefire holds; at open war {told} ({deaths:,} battle deaths)"
+    )
+    assert view.dyads[0].startswith("Russia–Ukraine: rung 5, open war; at open war from day 50")
+    assert "(still at war)" in view.dyads[0]
+    assert war_spans(np.array([0, 5, 5, 2, 5, 6])) == [(1, 2), (4, 5)]
+
+
+def test_total_deaths_say_why_they_differ_from_the_battle_deaths(seed_273):
+    model, view = seed_273.model, seed_273.view
+    total = int(sum(a.casualties for a in model.actors))
+    result = model.result()
+    battle = sum(int(result[f"{name}_battle_deaths"]) for name in view.history.dyads)
+    incidents = sum(int(e.details["deaths"]) for e in model.events if e.kind is Event.MISSTEP)
+    assert total == battle + incidents and incidents > 0  # the model's own accounting
+    assert view.deaths == (
+        f"deaths {total:,}: {battle:,} in battle (strikes and offensives: the dyads' battle "
+        f"deaths); {incidents:,} in incidents (missteps: not battle deaths)"
+    )
+    assert deaths_words(0, 0, 0) == "deaths 0"
+    assert deaths_words(30, 20, 4).endswith("; 6 otherwise")
+
+
+def test_the_timeline_is_the_whole_run_as_the_command_line_tells_it(seed_273, tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    model = EscalationModel(scenario_of(seed_273.settings), 273).run()
+    assert seed_273.view.timeline == timeline_lines(model)  # with its own casualty record
+    result = CliRunner().invoke(
+        app, ["run", "reassurance", "--seed", "273", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    told = (tmp_path / "timeline.txt").read_text()
+    assert len(seed_273.view.timeline) > 100
+    for line in seed_273.view.timeline:
+        assert line in told
+    assert seed_273.view.outcome == outcome_line(model) and seed_273.view.outcome in told
+    assert seed_273.view.result["n_strike"] == model.result()["n_strike"]
+
+
+def test_a_run_stops_at_its_horizon_and_its_twins_are_the_cli_s(seed_273):
     session = Session({**defaults(), "seed": 273})
     assert session.step(until=10_000) is False  # asked past the end: stops at the horizon
     assert session.view.day == 365 and session.view.running is False
     assert session.step() is False and session.view.day == 365
-    assert session.view.outcome == outcome_line(EscalationModel(session.model.spec, 273).run())
     lines = session.show_twins().twins
     assert lines[1].startswith("Twins (the same random numbers")
     assert "The run escalated because of missteps." in " ".join(lines)  # lesson 3's story
 
 
-def test_play_step_and_a_change_of_settings_can_race_without_an_error():
-    session = Session(defaults())
-    stop, errors, frames = threading.Event(), [], []
-
-    def play() -> None:
-        try:
-            session.play(400, stop, lambda: frames.append(session.view.day))
-        except Exception as error:  # any error fails the test
-            errors.append(error)
-
-    player = threading.Thread(target=play)
-    player.start()
-    for k in range(6):  # Step and restart from this thread while Play steps the other run
-        session.step()
-        session.restart({**defaults(), "seed": k, "decisions": k % 2 == 0})
-        time.sleep(0.05)
-    player.join(timeout=60)
-    stop.set()
-    assert not errors and not player.is_alive()
-    assert frames  # it drew at least once, then stopped: its run was replaced
-    assert session.view.day <= 1 and session.model.spec == scenario_of(session.settings)
+def _wait_until(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
 
 
 def test_play_keeps_its_pace_in_days_per_second_and_never_passes_the_horizon():
     session = Session({**defaults(), "decisions": False})
     days = []
     began = time.monotonic()
-    session.play(200, threading.Event(), lambda: days.append(session.view.day))
+    session.play(200)
+    seen = 0
+    while True:
+        seen = session.wait(seen, timeout=5)
+        days.append(session.view.day)
+        if not session.view.playing:
+            break
     took = time.monotonic() - began
     assert days[-1] == 365 and max(days) == 365 and days == sorted(days)
-    assert took >= 365 / 200 - 0.3  # not faster than asked (drawing makes it slower)
+    assert took >= 365 / 200 - 0.3  # not faster than asked
+    assert session.view.running is False and session.view.playing is False
 
 
-def _text_pixels(figure) -> list[float]:
-    figure.canvas.draw()  # tick labels exist once drawn
-    return [
-        t.get_fontsize() * FIGURE_DPI / 72
-        for t in figure.findobj(Text)
-        if t.get_text() and t.get_visible()
-    ]
+@pytest.mark.parametrize("action", ["pause", "step", "restart", "speed", "close"])
+def test_every_control_acts_on_play_before_its_next_day(action):
+    """Pause, Step, a change of settings and closing stop Play at once; no day passes after
+    they return (a new speed keeps Play going). 40 days a second, as in class."""
+    session = Session(defaults())
+    session.play(40)
+    _wait_until(lambda: session.view.day >= 5)
+    began = time.monotonic()
+    if action == "pause":
+        session.pause()
+    elif action == "step":
+        before = session.view.day
+        session.step()
+        assert session.view.day <= before + 2  # the day Play was on, then one more
+    elif action == "restart":
+        session.restart({**defaults(), "seed": 2})
+        assert session.view.day == 0 and session.view.settings["seed"] == 2
+    elif action == "speed":
+        session.set_speed(5)
+        assert session.view.speed == 5 and session.playing
+        session.pause()
+    else:
+        session.close()
+        assert session.closed
+    took = time.monotonic() - began
+    assert took < 0.5, took
+    assert not session.playing and not session.view.playing
+    day = session.model.day
+    time.sleep(0.3)
+    assert session.model.day == day  # nothing stepped after it returned
 
 
-def test_chart_text_is_at_least_14_pixels_for_a_projector(base):
-    session = Session({**defaults(), "seed": 273})
-    session.step(until=120)
-    assert min(_text_pixels(run_figure(session.view.chart))) >= MIN_TEXT
-    tally = many_runs(base, 1, 50)
-    table = outcome_table([("A", tally), ("B", tally)])
-    assert min(_text_pixels(outcome_figure(table, "t"))) >= MIN_TEXT
+def test_a_new_speed_is_the_pace_from_then_on():
+    session = Session({**defaults(), "decisions": False})
+    session.play(2)
+    time.sleep(0.6)
+    session.set_speed(40)
+    day = session.model.day
+    time.sleep(1.0)
+    moved = session.model.day - day
+    session.pause()
+    assert 25 <= moved <= 45, moved  # about 40 days in a second, not 2 (loaded machine: ±)
 
 
-def test_the_many_runs_numbers_equal_a_direct_count_of_the_same_runs(base):
-    tally = many_runs(base, seed=1)
-    table = simulate_chunk(Chunk(base, 1, 0, MANY_RUNS))
-    assert tally.runs == MANY_RUNS
-    for label, line in zip(WAR_OUTCOMES, war_lines(tally), strict=True):
-        k = int((table["outcome"] == label).sum())
-        low, high = wilson_interval(k, MANY_RUNS)
-        assert line == f"P({label}) = {k / MANY_RUNS:.1%} (95% interval {low:.1%} to {high:.1%})"
-    wars = table["escalated"].to_numpy()
-    assert wars.sum() > 0  # the check below is about something
-    rows = road_rows(tally, base)
-    assert [row[0].split(" (")[0] for row in rows] == [road.label for road in Road]
-    for road, row in zip(Road, rows, strict=True):
-        twin = table[f"twin_{road.label}_escalated"].to_numpy()
-        caused = int((wars & ~twin).sum())
-        difference = (caused - int((twin & ~wars).sum())) / MANY_RUNS
-        assert row[1:3] == (f"{wars.mean():.1%}", f"{twin.mean():.1%}")
-        assert row[3].startswith(f"{difference * 100:+.1f} points (")
-        assert row[4].startswith(f"{caused / wars.sum():.0%} (")
+def test_play_step_and_a_change_of_settings_can_race_without_an_error():
+    session = Session(defaults())
+    errors = []
+
+    def clicks() -> None:
+        try:
+            for k in range(8):
+                session.play(40)
+                session.step()
+                session.play(20)
+                session.restart({**defaults(), "seed": k, "decisions": k % 2 == 0})
+        except Exception as error:  # any error fails the test
+            errors.append(error)
+
+    others = [threading.Thread(target=clicks) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in others:
+        thread.join(timeout=60)
+    session.pause()
+    assert not errors and not any(t.is_alive() for t in others)
+    assert session.model.spec == scenario_of(session.settings)
+    assert session.view.settings == session.settings
 
 
-def test_a_road_whose_twin_cannot_reach_war_says_why_instead_of_a_share(base):
-    spec = scenario_for(base, decisions=False)
-    tally = many_runs(spec, seed=1)
-    assert war_lines(tally) == [
-        f"P({label}) = 0.0% (95% interval 0.0% to 1.3%)" for label in WAR_OUTCOMES
-    ]
-    for road, row in zip(Road, road_rows(tally, spec), strict=True):
-        assert row[4] == impossible_without(spec, road) != ""
-    empty = Tally(base.world.days, base.world.escalation_rung, runs=10, twins=10)
-    assert all(row[4] == "no war in these runs" for row in road_rows(empty, base))
-
-
-def test_compare_runs_a_and_b_from_the_same_seed_and_run_numbers(base):
-    a = {**defaults(), "seed": 5}
-    b = {**defaults(), "seed": 9, "troops": 0}
-    table, title = compare(a, b, 40)
-    tally_a = many_runs(scenario_of(a), 5, 40)
-    tally_b = many_runs(scenario_of(b), 5, 40)  # B on A's seed
-    assert np.allclose(table[table.settings == "A"]["count"], tally_a.outcomes)
-    assert np.allclose(table[table.settings == "B"]["count"], tally_b.outcomes)
-    assert "seed 5" in title and "the same random numbers" in title
-
-
-def test_the_seed_3_story_in_the_app_is_the_command_line_s(tmp_path):
-    from typer.testing import CliRunner
-
-    from sim.cli import app
-
-    result = CliRunner().invoke(app, ["run", "reassurance", "--seed", "3", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    told = (tmp_path / "timeline.txt").read_text()
-    session = Session({**defaults(), "seed": 3})
-    session.step(until=365)
-    view = session.view
-    assert len(view.log) == 14
-    for line in view.log:  # the newest lines of the story, as the command line tells them
-        assert line in told
-    assert view.outcome in told
-
-
-def _luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of a #RRGGBB colour."""
-    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def test_every_rung_colour_is_okabe_ito_and_its_card_text_has_aa_contrast():
-    from sim.analysis.plots.style import OKABE_ITO
-    from sim.app.session import RUNG_COLOURS
-    from sim.app.widgets import DARK_RUNGS
-
-    assert len(set(RUNG_COLOURS)) == len(LADDER) and set(RUNG_COLOURS) <= set(OKABE_ITO)
-    for rung, background in enumerate(RUNG_COLOURS):
-        text = "#FFFFFF" if rung in DARK_RUNGS else "#000000"
-        light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
-        assert (light + 0.05) / (dark + 0.05) >= 4.5, (rung, background)
+def test_waiting_wakes_on_a_new_view_and_when_the_session_closes():
+    session = Session(defaults())
+    version = session.version
+    woke = []
+    waiter = threading.Thread(target=lambda: woke.append(session.wait(version, timeout=10)))
+    waiter.start()
+    session.step()
+    waiter.join(timeout=5)
+    assert woke == [session.version] and session.version > version
+    waiter = threading.Thread(target=lambda: woke.append(session.wait(session.version, 10)))
+    waiter.start()
+    began = time.monotonic()
+    session.close()
+    waiter.join(timeout=5)
+    assert time.monotonic() - began < 1 and not waiter.is_alive()
+    session.play(40)  # a closed session takes no more Play
+    assert not session.playing

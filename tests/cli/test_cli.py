@@ -20,13 +20,13 @@ def invoke(*args: str):
 
 
 def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "273", "--out", str(tmp_path / "r"))
+    result = invoke("run", "reassurance", "--seed", "89", "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Day   0: Russia warns publicly" in out
     assert "Russia reads it as a deliberate attack by United Kingdom" in out  # a misread misstep
-    assert "United Kingdom strikes Russia: it answers harm done, in anger (hostility" in out
-    assert "Outcome: wider war (Russia and Ukraine at open war from day 50" in out
+    assert "Russia strikes United Kingdom's troops: it answers harm done, in anger" in out
+    assert "Outcome: wider war (Russia and France at open war from day 278" in out
     assert "not a forecast" in out
     trajectory = pd.read_parquet(tmp_path / "r" / "trajectory.parquet")
     assert {"day", "actor", "role", "hostility", "belief", "troops", "action", "target"} <= set(
@@ -43,7 +43,7 @@ def test_run_prints_a_timeline_and_writes_its_outputs(tmp_path: Path):
 
 
 def test_run_with_twin_says_which_road_changed_the_outcome(tmp_path: Path):
-    result = invoke("run", "reassurance", "--seed", "273", "--twin", "--out", str(tmp_path))
+    result = invoke("run", "reassurance", "--seed", "89", "--twin", "--out", str(tmp_path))
     assert result.exit_code == 0
     out = result.stdout
     assert "suppressing missteps changed the outcome from wider war to ceasefire held" in out
@@ -171,11 +171,13 @@ def test_ensemble_prints_attribution_and_writes_its_outputs(tmp_path: Path):
         assert (tmp_path / name).exists()
 
 
-def ctrl_c_once_listening() -> tuple[threading.Thread, list[bool]]:
-    """A thread that presses Ctrl-C once the command has put its own handler in place.
+def ctrl_c_once_listening(done: threading.Event) -> tuple[threading.Thread, list[bool]]:
+    """A thread that presses Ctrl-C once the command has put its own handler in place (the
+    test holds Python's default one before: the `ctrl_c` fixture).
 
-    It presses after 30 s in any case, so the test does not hang; the list it returns then
-    says whether the command was listening.
+    It presses after 30 s in any case, and again (a second Ctrl-C stops at once) if the
+    command has not ended 30 s after the first, so the test cannot run on; the list it
+    returns says whether the command was listening when it pressed.
     """
     listened: list[bool] = []
 
@@ -188,6 +190,8 @@ def ctrl_c_once_listening() -> tuple[threading.Thread, list[bool]]:
         listened.append(signal.getsignal(signal.SIGINT) is not signal.default_int_handler)
         time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGINT)
+        if not done.wait(30):
+            os.kill(os.getpid(), signal.SIGINT)
 
     thread = threading.Thread(target=press, daemon=True)
     thread.start()
@@ -195,8 +199,9 @@ def ctrl_c_once_listening() -> tuple[threading.Thread, list[bool]]:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_path, workers):
-    presser, listened = ctrl_c_once_listening()
+def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_path, workers, ctrl_c):
+    done = threading.Event()
+    presser, listened = ctrl_c_once_listening(done)
     out = tmp_path / "out"
     started = time.monotonic()
     result = invoke(
@@ -211,6 +216,7 @@ def test_ctrl_c_stops_an_ensemble_at_a_chunk_boundary_and_writes_nothing(tmp_pat
         "--out",
         str(out),
     )
+    done.set()
     presser.join()
     assert listened == [True]  # Ctrl-C only asked the command to stop
     assert result.exit_code == 130, result.output

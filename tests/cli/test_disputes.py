@@ -7,6 +7,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.record.classes import CLASSES
 
 runner = CliRunner()
 
@@ -62,6 +63,20 @@ def test_an_unknown_class_or_a_bad_classes_file_is_one_line_and_exit_2(tmp_path:
     result = invoke("record", "--classes", str(bad))
     assert result.exit_code == 2 and "classes.0.title: required field is missing" in result.output
     assert not (tmp_path / "v").exists()  # nothing written
+
+
+def test_validate_against_a_class_with_no_dispute_is_refused_before_any_run(tmp_path: Path):
+    shipped = CLASSES.read_text()
+    first = 'name = "all"\ntitle = "All disputes, 1816-2010"'
+    assert first in shipped
+    classes = tmp_path / "k.toml"
+    classes.write_text(shipped.replace(first, first + "\nfrom_year = 2050", 1))
+    out = tmp_path / "v"
+    result = invoke("validate", "baseline", "--class", "all", "--classes", str(classes),
+                    "--runs", "100", "--workers", "1", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "reference class 'all' holds no dispute of the record" in result.output
+    assert not out.exists()
 
 
 def test_validate_with_a_class_writes_the_comparison_and_the_coded_runs(tmp_path: Path):

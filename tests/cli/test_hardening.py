@@ -493,6 +493,7 @@ def test_escape_codes_in_names_never_reach_the_terminal(tmp_path):
         (["run", "baseline", "--seed", "-1"], "--seed"),
         (["run", "baseline", "--bogus"], "--bogus"),
         (["banana"], "banana"),
+        (["--bogus"], "--bogus"),
         (["sweep", "x", "--workers", "-3"], "--workers"),
     ],
 )

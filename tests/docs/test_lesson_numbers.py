@@ -1,13 +1,15 @@
 """The lessons' command-line numbers: every figure that a lesson's "What to notice" and its
 questions quote from the output of its commands is recomputed here by the same commands
-(`escalation ensemble ... --runs 10000 --seed 1`, `escalation run ... --seed 273 --twin`) and
+(`escalation ensemble ... --runs 2000 --seed 1`, `escalation run ... --seed 89 --twin`) and
 must appear in the lesson as the commands print it (the scenarios' settings a lesson names
-are its scenario files'). The runs are exact (seed 1, runs 0 to 9,999), so there is no
+are its scenario files'). The runs are exact (seed 1, runs 0 to 1,999), so there is no
 tolerance: a change of the model that moves a number fails here until the lesson says the
-new one.
+new one. This file is the single source of truth for the lessons' numbers: after a change of
+the rules or the defaults, run it, read each failing assertion's expected text, and write it
+into the lesson.
 
-Thirteen ensembles of 10,000 runs with their twins: about 160 s of CPU, the price of lessons
-whose numbers are true.
+Thirteen ensembles of 2,000 runs with their six twins each (shared across the lessons): the
+strategic rule is several times slower per run than Model 2's, hence 2,000 runs, not 10,000.
 """
 
 import functools
@@ -20,10 +22,12 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.model.outcomes import Road
 
 LESSONS = Path(__file__).resolve().parents[2] / "docs" / "lessons"
 runner = CliRunner()
-RUNS = 10_000
+RUNS = 2_000
+STORY = "89"  # Lesson 3's seed
 
 
 def noticed(number: str) -> str:
@@ -58,13 +62,16 @@ class Ensemble:
         self.runs = pd.read_parquet(folder / "runs.parquet")
 
     def share(self, outcome: str) -> str:
-        """ "20.17% (19.40% to 20.97%)" for an outcome."""
+        """ "6.55% (5.55% to 7.72%)" for an outcome."""
         row = self.outcomes.loc[outcome]
         return f"{pct(row.share)} {span(row.low, row.high)}"
 
     def p(self, quantity: str = "P(escalation)") -> str:
         row = self.attribution.loc[quantity]
         return f"{pct(row.share)} {span(row.low, row.high)}"
+
+    def rd(self, road: str) -> float:
+        return self.roads.loc[road, "risk_difference"]
 
     def difference(self, road: str, sign: bool = True) -> str:
         """ "+2.60 (+2.29 to +2.91)": a road's risk difference with its paired interval."""
@@ -77,14 +84,13 @@ class Ensemble:
         return pct(self.roads.loc[road].caused_share, 0)
 
     def wars(self) -> pd.DataFrame:
-        roads = ["missteps", "misreading", "attacks", "commitments"]
         wars = self.runs[self.runs.escalated]
-        return wars[[f"caused_by_{r}" for r in roads]].rename(columns=lambda c: c[10:])
+        return wars[[f"caused_by_{r.label}" for r in Road]].rename(columns=lambda c: c[10:])
 
 
 @pytest.fixture(scope="module")
 def ensemble(tmp_path_factory):
-    """`escalation ensemble SOURCE --runs 10000 --seed 1`, once per source."""
+    """`escalation ensemble SOURCE --runs 2000 --seed 1`, once per source."""
     root = tmp_path_factory.mktemp("lessons")
 
     @functools.cache
@@ -103,17 +109,20 @@ def ensemble(tmp_path_factory):
 def test_lesson_1_numbers(ensemble):
     text = noticed("1")
     none, few, shipped = ensemble("tripwire-0"), ensemble("tripwire-2000"), ensemble("reassurance")
+    assert "(2,000 runs, seed 1)" in text
     limited = [e.share("limited war") for e in (none, few, shipped)]
     assert f"With no troops, {limited[0].split()[0]} of runs end in a limited war" in text
     assert f"(95% interval {limited[0].split(' (')[1][:-1]})" in text
     assert f"with 2,000 per guarantor, {limited[1]}; with 5,000, {limited[2]}" in text
-    assert (
-        f"lowers P(escalation) by {none.difference('attacks', sign=False)}".replace(
-            " (", " percentage points ("
-        )
-        in text
-    )
-    assert f"{none.caused('attacks')} of the wars needed a deliberate attack" in text
+    # "do not deter": the limited war is no rarer with troops than without.
+    limited_shares = [e.outcomes.loc["limited war", "share"] for e in (none, few, shipped)]
+    assert min(limited_shares[1:]) >= limited_shares[0]
+    assert "the troops do not deter the limited war" in text
+    # "no more than chance": the attacks twin's interval without troops holds zero.
+    assert none.roads.loc["attacks", "rd_low"] < 0 < none.roads.loc["attacks", "rd_high"]
+    changes = none.difference("attacks").replace(" (", " percentage points (")
+    assert f"changes P(escalation) by {changes}: no more than chance" in text
+    assert f"although {none.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
         f"With 2,000 troops the risk difference is {few.difference('attacks')}".replace(
             " (", " points ("
@@ -121,14 +130,19 @@ def test_lesson_1_numbers(ensemble):
         in text
     )
     assert f"with 5,000 it is {shipped.difference('attacks')}" in text
-    assert none.outcomes.loc["wider war", "count"] == 0 and "(0 of 10,000)" in text
+    assert f"caused {none.caused('warnings')} of the wars without troops" in text
+    wider = none.outcomes.loc["wider war"]
+    assert f"With no troops {int(wider['count'])} of 2,000 runs end in a wider war" in text
+    assert f"({pct(wider.share)}, {span(wider.low, wider.high)[1:]}" in text
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
-    wider = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
-    assert wider[1] > max(wider[0], wider[2])
-    assert "P(wider war) is highest with the *smaller* contingent" in text
-    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in (none, few, shipped)]
-    assert f"falls, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
+    shares = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
+    assert shares[0] < shares[1] < shares[2]
+    rising = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
+    assert rising == sorted(rising)
+    escalation = [pct(share) for share in rising]
+    assert f"rises, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
+    assert f"With no troops, {int(wider['count'])} runs still end in a wider war" in text
 
 
 def test_lesson_2_numbers(ensemble):
@@ -136,21 +150,39 @@ def test_lesson_2_numbers(ensemble):
     calm = ensemble("calm-1000"), ensemble("calm-8000")
     spiral = ensemble("spiral-1000"), ensemble("spiral-8000")
     few, many = spiral
+    assert "(2,000 runs, seed 1)" in text
+    for road in ("missteps", "misreading"):  # "more troops mean more war by accident"
+        assert many.rd(road) > few.rd(road) and calm[1].rd(road) > calm[0].rd(road)
     assert f"adds {few.difference('missteps').split(' (')[0]} percentage points" in text
     assert f"(95% interval {few.difference('missteps').split(' (')[1]}" in text
     assert f"and {many.difference('missteps').replace(' (', ' points with 8,000 (')}" in text
-    misreading = [points(e.roads.loc["misreading", "risk_difference"]) for e in spiral]
+    misreading = [points(e.rd("misreading")) for e in spiral]
     assert f"the misreading road, {misreading[0]} and {misreading[1]}" in text
+    incidents = [f"{e.runs['n_misstep'].mean():.2f}" for e in spiral]
+    assert f"({incidents[1]} a run with 8,000, against {incidents[0]} with 1,000)" in text
+    assert f"misread more of them ({many.runs['n_misread'].mean():.2f} a run)" in text
     assert f"{many.caused('missteps')} of the wars with 8,000 troops needed a misstep" in text
     assert f"against {few.caused('missteps')} with 1,000" in text
+    assert many.roads.caused_share.idxmax() == "warnings"  # "most wars still need warnings"
+    assert many.roads.loc["warnings", "caused_share"] > 0.5
     assert f"risk difference is {calm[0].difference('missteps')}".replace(" (", " points (") in text
     assert f"{calm[1].difference('missteps')} with 8,000" in text
-    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in spiral]
-    assert f"falls from {attacks[0]} to {attacks[1]} points" in text
-    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in spiral]
-    assert f"P(escalation) falls from {escalation[0]} to {escalation[1]}" in text
-    wider = [pct(e.outcomes.loc["wider war", "share"]) for e in spiral]
-    assert f"P(wider war) from {wider[0]} to {wider[1]}" in text
+    assert calm[1].rd("missteps") < many.rd("missteps")  # "less"
+    assert calm[1].roads.loc["missteps", "rd_high"] > many.roads.loc["missteps", "rd_low"]
+    assert f"calm actors misread {calm[1].runs['n_misread'].mean():.2f} incidents" in text
+    for e in spiral:  # "neither beyond chance"
+        assert e.roads.loc["attacks", "rd_low"] < 0 < e.roads.loc["attacks", "rd_high"]
+    attacks = [points(e.rd("attacks")) for e in spiral]
+    assert f"is {attacks[0]} points with 1,000 and {attacks[1]} with 8,000" in text
+    escalation = [e.attribution.loc["P(escalation)", "share"] for e in spiral]
+    assert escalation[1] > escalation[0]
+    assert f"P(escalation) rises from {pct(escalation[0])} to {pct(escalation[1])}" in text
+    calm_p = calm[0].attribution.loc["P(escalation)", "share"]
+    assert calm_p > escalation[0]
+    assert (
+        f"P(escalation) is {pct(calm_p)} among calm actors and {pct(escalation[0])} among "
+        "fearful ones" in text
+    )
     contained = [pct(e.outcomes.loc["crisis contained", "share"]) for e in spiral]
     assert f"{contained[1]} of runs end as a *crisis contained* with 8,000 troops" in text
     assert f"{contained[0]} with 1,000" in text
@@ -161,36 +193,59 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     told = {}
     for scenario in ("reassurance", "hotline"):
         out = tmp_path / scenario
-        done = runner.invoke(app, ["run", scenario, "--seed", "273", "--twin", "--out", str(out)])
+        done = runner.invoke(app, ["run", scenario, "--seed", STORY, "--twin", "--out", str(out)])
         assert done.exit_code == 0, done.output
         told[scenario] = " ".join(done.output.split())
         told[scenario + " result"] = json.loads((out / "result.json").read_text())
     story = told["reassurance"]
+    assert f"seed {STORY}" in text
     # Each step of the story as the timeline tells it, and as the lesson retells it.
     for timeline, lesson in (
         (
-            r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of "
+            r"Day 2: The crisis between Russia and Ukraine climbs to rung 2",
+            "After Ukraine's show of force (day 2)",
+        ),
+        (
+            r"Day 30: The crisis between Russia and Ukraine eases to rung 0",
+            "eases back to the ceasefire by day 30",
+        ),
+        (
+            r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of "
             r"Russia's people; Russia reads it as a deliberate attack by United Kingdom\.",
-            "On day 12 an incident between Russian and British forces kills two Russian soldiers",
+            "On day 145 an incident between Russian and British forces kills eight Russian "
+            "soldiers, and Russia reads it as a deliberate attack by the United Kingdom",
         ),
-        (r"Days? 13(-\d+)?: Russia strikes United Kingdom's troops", "From day 13 Russia strikes"),
-        (r"Days? 14(-\d+)?: United Kingdom strikes Russia", "strikes back on day 14"),
-        (r"Days? 21(-\d+)?: Ukraine strikes Russia", "from day 21 Ukraine and Russia trade"),
-        (r"Day 50: Russia and Ukraine are at open war: 1,023 battle deaths", "day 50 (1,023"),
-        (r"Days? 94(-\d+)?: France strikes Russia", "it strikes Russia from day 94"),
-        (r"Day 136: Russia and France are at open war", "open war from day 136"),
-        (r"Day 131: United Kingdom withdraws its troops", "the United Kingdom on day 131"),
-        (r"Day 151: France withdraws its troops", "France on day 151"),
+        (r"Day 146: Russia reinforces and mobilises against United Kingdom", "Russia mobilises"),
+        (r"Day 148: Russia strikes United Kingdom's troops", "strikes British troops on day 148"),
         (
-            r"Day 211: Russia launches an offensive against Ukraine: [^;]*; "
-            r"no guarantor's tripwire",
-            "on day 211 Russia launches an offensive against Ukraine",
+            r"Day 149: Russia launches an offensive against United Kingdom's troops",
+            "launches an offensive against them on day 149",
         ),
         (
-            r"Outcome: wider war \(Russia and Ukraine at open war from day 50, 14,410 battle "
-            r"deaths; Russia and France at open war from day 136, 3,211 battle deaths\)",
-            "**wider war**, 593 strikes, 14,410 battle deaths between Russia and Ukraine, 3,211",
+            r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
+            r"people; Russia reads it as a deliberate attack by France\.",
+            "On day 249 a second incident, between Russian and French forces, kills three "
+            "Russian soldiers and is misread too",
         ),
+        (
+            r"Day 250: Russia launches an offensive against France's troops",
+            "Russia launches an offensive against France's troops on day 250",
+        ),
+        (
+            r"Day 271: France withdraws its troops: its losses \(539 dead\)",
+            "France withdraws its troops on day 271 (its losses, 539 dead,",
+        ),
+        (
+            r"Day 278: Russia and France are at open war: 1,040 battle deaths",
+            "open war from day 278 (1,040 battle deaths)",
+        ),
+        (r"Day 294: A ceasefire between Russia and France", "until a ceasefire on day 294"),
+        (
+            r"Outcome: wider war \(Russia and France at open war from day 278, 1,376 battle "
+            r"deaths\)",
+            "**wider war**, 5 strikes, 1,376 battle deaths between Russia and France",
+        ),
+        (r"Russia-Ukraine: highest rung 2 \(shows of force\)", "Ukraine, the protégé, never"),
         (
             r"Twin without missteps \(no incidents\): ceasefire held",
             "Without missteps the same run ends with the **ceasefire held**",
@@ -199,39 +254,49 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
             r"Twin with every incident read correctly \(no misreading\): ceasefire held",
             "with every incident read correctly, too",
         ),
+        (r"Twin without audience costs [^:]*: ceasefire held", "audience cost of backing down"),
+        (r"Twin without the face of holding after harm: ceasefire held", "the face lost by"),
         (
-            r"Twin without commitments \(backing down costs no face\): crisis contained",
-            "Without audience costs it ends as a *crisis contained*",
+            r"Twin without deliberate attacks [^:]*: crisis contained",
+            "Without deliberate attacks it ends as a *crisis contained*",
         ),
         (
-            r"suppressing deliberate attacks did not change the outcome",
-            "Suppressing deliberate attacks changes nothing",
+            r"Twin without slips [^:]*: wider war; suppressing slips \(escalation nobody "
+            r"chose\) did not change the outcome",
+            "Without slips it is the same wider war",
         ),
     ):
         assert re.search(timeline, story), timeline
         assert lesson in text, lesson
+    missteps = [int(day) for day in re.findall(r"Day (\d+): A misstep", story)]
+    assert min(missteps) == 145  # the first incident
+    assert "Russia and United Kingdom are at open war" not in story  # "short of war"
     result = told["reassurance result"]
-    assert result["n_strike"] == 593
-    offensives = [int(d) for d in re.findall(r"Day (\d+): Russia launches an offensive", story)]
-    assert len(offensives) == 3 and min(offensives) > 50  # after open war began on day 50
-    assert "Russia's three offensives came after the strikes had already made it a war" in text
-    assert re.search(r"Day 83: France warns Russia publicly", story)
-    assert "Read the timeline from day 83 to day 136" in text
+    assert result["n_strike"] == 5 and result["first_harassment_day"] == 147
+    changed = [line for line in re.findall(r"Twin [^.]*\.", story) if "changed the outcome" in line]
+    assert len(changed) == 5 and "This war needed five roads at once" in text
     hotline = told["hotline"]
     assert re.search(
-        r"Day 12: A misstep: an incident between Russia and United Kingdom kills 2 of Russia's "
+        r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of Russia's "
+        r"people; Russia reads it as a deliberate attack by United Kingdom\.",
+        hotline,
+    )
+    assert "The first incident is misread all the same" in text
+    assert re.search(
+        r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
         r"people; Russia reads it correctly as an accident\.",
         hotline,
     )
-    assert re.search(r"Outcome: ceasefire held", hotline)
-    assert told["hotline result"]["n_strike"] == 0 and "No strike follows" in text
-    assert 'but Russia "reads it correctly as an accident"' in text
-    assert "the run ends with the **ceasefire held**" in text
+    assert "is read correctly as an accident: no offensive against France follows" in text
+    assert not re.search(r"Russia launches an offensive against France", hotline)
+    assert re.search(r"Outcome: crisis contained", hotline)
+    assert told["hotline result"]["n_strike"] == 1
+    assert "ends as a *crisis contained*, with 1 strike" in text
 
     shipped, hotline_runs = ensemble("reassurance"), ensemble("hotline")
     misstep = shipped.attribution.loc["P(escalation | misstep)"]
     assert f"{pct(misstep.of / RUNS, 1)} of runs see at least one incident" in text
-    assert f"{int(misstep.of):,} of 10,000), and {pct(misstep.share)} of those escalate" in text
+    assert f"{int(misstep.of):,} of 2,000), and {pct(misstep.share)} of those escalate" in text
     roads = shipped.roads.loc["missteps"]
     assert f"Missteps caused {shipped.caused('missteps')} of the wars" in text
     wars = int(shipped.attribution.loc["P(escalation)", "count"])
@@ -246,12 +311,17 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         f"the missteps road's from {points(roads.risk_difference)} to "
         f"{hotline_runs.difference('missteps')}" in text
     )
-    assert f"falls from {shipped.p()} to {hotline_runs.p()}" in text
+    for road in ("missteps", "misreading"):  # "closes most of the inadvertent road"
+        assert hotline_runs.rd(road) < shipped.rd(road) / 2
+    assert f"falls only from {shipped.p()} to {hotline_runs.p()}" in text
+    warnings = hotline_runs.roads.caused_share.idxmax()
+    assert warnings == "warnings" and "most of the wars left need the warnings road" in text
+    assert hotline_runs.roads.loc["warnings", "caused_share"] > 0.5
     quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
     assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
     assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
     wars = shipped.wars()
-    both = int((wars.missteps & wars.commitments).sum())
+    both = int((wars.missteps & wars.warnings).sum())
     assert f"(At seed 1: {both} of the {int(wars.missteps.sum())}.)" in text
 
 
@@ -259,87 +329,117 @@ def test_lesson_4_numbers(ensemble):
     text = noticed("4")
     levels = ["commitment-00", "reassurance", "commitment-06", "commitment-12"]
     runs = [ensemble(name) for name in levels]
-    days = [e.runs["crisis_days"] for e in runs]
-    means = [f"{d.mean():.1f}" for d in days]
-    assert (
-        f"rises from {means[0]} with no audience costs to {means[1]} (c = 0.3), {means[2]} "
-        f"(c = 0.6) and {means[3]} (c = 1.2)" in text
-    )
-    top = [f"{d.quantile(0.9):.0f}" for d in days]
-    assert f"from {top[0]} days to {top[1]}, {top[2]} and {top[3]}" in text
-    medians = [f"{d.median():.0f}" for d in days]
-    assert f"({medians[0]}, {medians[1]}, {medians[2]} days)" in text
-    assert f"lasts {medians[3]} days" in text
-    escalation = [pct(e.attribution.loc["P(escalation)", "share"]) for e in runs]
+    shares = [e.attribution.loc["P(escalation)", "share"] for e in runs]
+    assert shares == sorted(shares)  # "end in war more often"
+    escalation = [pct(share) for share in shares]
     assert f"rises from {escalation[0]} (c = 0) to " + ", ".join(escalation[1:3]) in text
     assert f"and {escalation[3]}; P(wider war)" in text
     wider = [pct(e.outcomes.loc["wider war", "share"]) for e in runs]
     assert f"from {wider[0]} to {wider[1]}, {wider[2]} and {wider[3]}" in text
-    d, interval = runs[1].difference("commitments").split(" (")
+    d, interval = runs[1].difference("warnings").split(" (")
     assert f"{d} percentage points at c = 0.3 (95% interval {interval}" in text
-    assert f"{runs[2].difference('commitments')} at 0.6" in text
-    assert f"{runs[3].difference('commitments')} at 1.2" in text
-    assert runs[0].roads.loc["commitments", "risk_difference"] == 0
-    said = runs[0].roads.loc["commitments", "by_construction"]  # the command says it in words
-    assert "audience cost is 0" in said and "is the run" in said
-    assert "it is zero by construction (the twin is the run)" in text
-    assert f"At c = 0.3, {runs[1].caused('commitments')} of the wars needed it" in text
-    assert f"At c = 1.2, {runs[3].caused('commitments')} of the wars needed audience costs" in text
-    for column, words in (("n_warning", "public warnings"), ("n_deescalation", "offers")):
-        assert f"{runs[0].runs[column].mean():.1f} {words}" in text
+    assert f"{runs[2].difference('warnings')} at 0.6" in text
+    assert f"{runs[3].difference('warnings')} at 1.2" in text
+    assert f"{runs[1].difference('face')} at c = 0.3" in text
+    assert f"{runs[2].difference('face')} at 0.6 and {runs[3].difference('face')} at 1.2" in text
+    assert runs[1].rd("face") < runs[1].rd("warnings")  # "matters less at the default"
+    for road in ("warnings", "face"):
+        assert runs[0].rd(road) == 0
+        said = runs[0].roads.loc[road, "by_construction"]  # the command says it in words
+        assert "audience cost is 0" in said and "is the run" in said
+    assert "both are zero by construction (the twin is the run)" in text
+    assert (
+        f"At c = 0.3, {runs[1].caused('warnings')} of the wars needed the warnings road and "
+        f"{runs[1].caused('face')} the face road" in text
+    )
+    days = [e.runs["crisis_days"] for e in runs]
+    medians = [d.median() for d in days]
+    assert medians == sorted(medians)  # "the typical crisis lasts longer"
+    medians = [f"{m:.0f}" for m in medians]
+    assert (
+        f"rises from {medians[0]} with no audience costs to {medians[1]} (c = 0.3), "
+        f"{medians[2]} (c = 0.6) and {medians[3]} (c = 1.2)" in text
+    )
+    means = [f"{d.mean():.1f}" for d in days]
+    assert days[0].mean() > days[1].mean()  # "the mean does not follow"
+    assert (
+        f"it is {means[0]} days at c = 0, {means[1]} at c = 0.3, {means[2]} at 0.6 and "
+        f"{means[3]} at 1.2" in text
+    )
+    top = [f"{d.quantile(0.9):.0f}" for d in days]
+    assert f"the 90th percentile {top[0]}, {top[1]}, {top[2]} and {top[3]} days" in text
+    free = runs[0].runs
+    assert f"{free['n_warning'].mean():.1f} public warnings and " in text
+    assert f"{free['n_deescalation'].mean():.1f} offers of de-escalation" in text
     assert (
         f"at c = 0.3, {runs[1].runs['n_warning'].mean():.1f} and "
         f"{runs[1].runs['n_deescalation'].mean():.1f}" in text
     )
+    long = free["crisis_days"] >= 300
+    assert f"at c = 0, {pct(long.mean())} of runs spend 300 days or more in crisis" in text
+    assert free[long].escalated.mean() < 0.2  # "few of those become a war"
     strikes = [f"{e.runs['n_strike'].mean():.1f}" for e in runs[:2]]
     assert f"strikes rise from {strikes[0]} a run to {strikes[1]}" in text
-    attacks = [points(e.roads.loc["attacks", "risk_difference"]) for e in runs]
-    assert f"is {attacks[0].lstrip('+')} at c = 0, {attacks[1]} points at 0.3" in text
+    attacks = [points(e.rd("attacks")) for e in runs]
+    assert runs[0].rd("attacks") < 0
+    assert f"is {attacks[0]} at c = 0, {attacks[1]} points at 0.3" in text
     assert f"{attacks[2]} at 0.6 and {attacks[3]} at 1.2" in text
     misstep = runs[3].attribution.loc["P(escalation | misstep)", "share"]
-    assert f"misstep)*: {pct(misstep)})" in text
+    assert 0.25 < misstep < 0.4 and f"misstep)*: {pct(misstep)})" in text  # "about a third"
+    assert f"At c = 1.2, {runs[3].caused('warnings')} of the wars needed the warnings" in text
 
 
 def test_lesson_5_numbers(ensemble):
     text = noticed("5")
     baseline, shipped, korea = ensemble("baseline"), ensemble("reassurance"), ensemble("korea")
     p, interval = baseline.p().split(" (")
-    assert f"P(escalation) is {p} (95% interval {interval}, every war is a limited war" in text
+    assert f"P(escalation) is {p} (95% interval {interval}, no war widens" in text
     assert baseline.outcomes.loc["wider war", "count"] == 0
-    assert baseline.outcomes.loc["nuclear use", "count"] == 0
-    assert f"{baseline.caused('attacks')} of them needed a deliberate attack" in text
+    attacks = baseline.roads.loc["attacks"]
+    assert attacks.rd_low < 0 < attacks.rd_high  # "no more than chance"
+    changes = baseline.difference("attacks").replace(" (", " points (")
+    assert f"changes P(escalation) by {changes}, no more than chance" in text
+    assert f"although {baseline.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
-        f"(risk difference {baseline.difference('attacks').replace(' (', ' points, ')[:-1]})"
-        in text
+        f"The warnings road caused {baseline.caused('warnings')} of the wars and slips "
+        f"{baseline.caused('slips')}; missteps caused {baseline.caused('missteps')}." in text
     )
-    assert f"Missteps caused {baseline.caused('missteps')}." in text
-    assert f"audience costs still caused {baseline.caused('commitments')} of its wars" in text
-    assert f"P(escalation) is {shipped.p()} and the deliberate road is nearly closed" in text
-    caused = [shipped.caused(r) for r in ("attacks", "missteps", "misreading", "commitments")]
+    assert f"P(escalation) is {shipped.p()}:" in text
+    caused = [shipped.caused(r.label) for r in Road]
     assert (
-        f"{caused[0]} of the wars needed a deliberate attack, {caused[1]} a misstep, "
-        f"{caused[2]} a misreading and {caused[3]} audience costs" in text
+        f"{caused[2]} of the wars needed a deliberate attack, {caused[0]} a misstep, "
+        f"{caused[1]} a misreading, {caused[3]} the warnings road, {caused[4]} the face road "
+        f"and {caused[5]} a slip" in text
     )
     assert f"In the Korean tripwire, P(escalation) is {korea.p()}" in text
+    assert (
+        korea.roads.loc["missteps", "caused_share"] > baseline.roads.loc["missteps", "caused_share"]
+    )
     assert f"{korea.caused('missteps')} of the wars needed a misstep" in text
     assert (
         f"(risk difference {korea.difference('missteps').replace(' (', ' points, ')[:-1]})" in text
     )
     assert (
-        f"{korea.caused('misreading')} a misreading, {korea.caused('commitments')} audience "
-        f"costs, only {korea.caused('attacks')} a deliberate attack" in text
+        f"{korea.caused('misreading')} a misreading, {korea.caused('warnings')} the warnings "
+        f"road, {korea.caused('face')} the face road, {korea.caused('slips')} a slip, and "
+        f"{korea.caused('attacks')} a deliberate attack" in text
+    )
+    assert korea.roads.loc["attacks", "rd_high"] < 0  # "more likely", beyond chance
+    assert (
+        f"(risk difference {korea.difference('attacks').replace(' (', ' points, ')[:-1]})" in text
     )
     total = shipped.wars().sum().sum() / len(shipped.wars())
     assert f"({pct(total, 0)} in reassurance)" in text
     wars = baseline.wars()
     two = int((wars.sum(axis=1) == 2).sum())
     assert f"{two:,} of the {len(wars):,} wars needed exactly two roads" in text
-    both = int((wars.attacks & wars.commitments).sum())
-    assert f"{both:,} needed both a deliberate attack *and* audience costs" in text
+    both = int((wars.attacks & wars.warnings).sum())
+    assert f"{both:,} needed both a deliberate attack *and* the warnings road" in text
     wars = korea.wars()
     inadvertent = wars.missteps | wars.misreading
-    both = int((inadvertent & wars.commitments).sum())
+    both = int((inadvertent & (wars.warnings | wars.face)).sum())
     assert f"in Korea, {both:,} of the {len(wars):,} wars needed both" in text
     wars = shipped.wars()
     none = int((wars.sum(axis=1) == 0).sum())
     assert f"({none} of {len(wars)} in reassurance)" in text
+    assert f"yet the warnings road still caused {baseline.caused('warnings')} of its wars" in text

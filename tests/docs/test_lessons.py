@@ -9,7 +9,7 @@ import pytest
 
 from sim.app.many import RUN_COUNTS, many_runs, road_rows, war_lines
 from sim.app.session import Session
-from sim.app.settings import PRESETS, SLIDERS, SWITCHES, defaults, scenario_of
+from sim.app.settings import PRESETS, SLIDERS, SWITCHES, defaults, scenario_of, with_value
 
 LESSONS = Path(__file__).resolve().parents[2] / "docs" / "lessons"
 # The page's controls by the names it shows (the browser tests click the buttons by these).
@@ -96,7 +96,7 @@ def test_lesson_4_numbers():
     part = in_the_app("4")
     risks, _ = runs(PRESET["4"])
     assert risks[0] in part and risks[1] in part
-    risks, roads = runs({**PRESET["4"], "audience_cost": 1.2})
+    risks, roads = runs(with_value(PRESET["4"], "audience_cost", 1.2))
     assert risks[1] in part and f"by {roads[3][3]}" in part
 
 

@@ -87,7 +87,7 @@ def test_memory_stays_flat_at_most_a_window_of_chunks_in_flight(reassurance):
     assert [t["run"].iloc[0] for t in tables] == list(range(0, 200, 10))
 
 
-def test_the_first_ctrl_c_asks_to_stop_and_the_second_raises():
+def test_the_first_ctrl_c_asks_to_stop_and_the_second_raises(ctrl_c):
     before = signal.getsignal(signal.SIGINT)
     with stop_on_interrupt() as stop:
         signal.raise_signal(signal.SIGINT)  # runs the handler before returning
@@ -97,7 +97,7 @@ def test_the_first_ctrl_c_asks_to_stop_and_the_second_raises():
     assert signal.getsignal(signal.SIGINT) is before
 
 
-def test_outside_the_main_thread_ctrl_c_is_left_alone():
+def test_outside_the_main_thread_ctrl_c_is_left_alone(ctrl_c):
     before, seen = signal.getsignal(signal.SIGINT), []
 
     def look() -> None:

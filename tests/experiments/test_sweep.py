@@ -18,6 +18,7 @@ from sim.cli import app
 from sim.experiments.experiment import load_experiment, points
 from sim.experiments.sweep import executor_for, load_results, run_sweep
 from sim.model.scenario import ScenarioError
+from tests.signals import ctrl_c_reaches_the_child
 
 ESCALATION = str(Path(sys.executable).parent / "escalation")
 runner = CliRunner()
@@ -197,18 +198,27 @@ def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
     workers = "2" if how == "ctrl-c" else "1"
     command = [ESCALATION, "sweep", str(path), "--workers", workers, "--out", str(out)]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=ctrl_c_reaches_the_child,  # even if this suite runs with SIGINT ignored
     )
     deadline = time.monotonic() + 120
-    while len(list((out / "chunks").glob("*.parquet"))) < 40:
-        assert process.poll() is None, "the sweep finished before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    if how == "ctrl-c":
-        os.killpg(process.pid, signal.SIGINT)
-    else:
-        process.send_signal(signal.SIGKILL if how == "kill -9" else signal.SIGINT)
-    process.wait(timeout=60)
+    try:
+        while len(list((out / "chunks").glob("*.parquet"))) < 40:
+            assert process.poll() is None, "the sweep finished before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        if how == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGKILL if how == "kill -9" else signal.SIGINT)
+        process.wait(timeout=60)
+    finally:  # whatever failed above, nothing of the sweep outlives the test
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
     assert processes_left_in_session(process.pid) == []  # no worker outlives the sweep
     done = len(list((out / "chunks").glob("p*.parquet")))
     assert 40 <= done < 6 * 1000 // 20

@@ -78,7 +78,8 @@ def test_richardson_limit_grows_without_bound_when_unstable():
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_rationalist_null_no_one_chooses_war(name):
-    """Fearon (1995): complete information (beliefs true: no one is aggressive, b = 0), no
+    """Fearon (1995): complete information (beliefs true: no one is aggressive, b = 0; every
+    resolve known; no slips), no
     misperception, noise, missteps or commitment problem, war costly to both, decisions on at
     high precision: over 2,000 seeds no actor attacks and no dyad reaches war. Holds because
     every attack's utility is then far below holding's (see docs/model.md)."""
@@ -177,6 +178,7 @@ def test_each_twin_shares_every_draw_but_its_own():
         for seed in (2, 5):
             for name, mask in [("run", 0)] + [(r.label, road_mask(r)) for r in Road]:
                 log.clear()
+                current[0] = 0  # the types are drawn as the model is made, on day 0
                 model = EscalationModel(spec, seed=seed, suppress=mask, record=False)
                 while model.running:
                     current[0] = model.steps + 1

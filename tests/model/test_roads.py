@@ -4,6 +4,12 @@ when its switch is off; and the twins attribute honestly.
 Tolerances: war shares over 2,000 seeded runs; "produces war" means more than 2% of runs,
 "not when off" means none (or, where another road can still open, far fewer: below a quarter
 of the share with the switch on). The seeds are fixed, so the tests are deterministic.
+
+Each scenario built for a road has slips (risk that leaves something to chance) switched off,
+so that one road is open at a time: a slip can turn any incident or strike into battle. Slips
+alone open no war in the shipped scenarios (no incident, warning or attack for them to turn:
+measured, 0 of 2,000 runs in reassurance and hardline); their share of wars is the slips
+twin's, in the roads table.
 """
 
 import numpy as np
@@ -19,9 +25,11 @@ N = 2000
 
 
 def deliberate_road() -> Scenario:
-    """No tripwire troops, no incidents, no warnings, no retaliation: only attack decisions."""
-    return load_scenario("baseline").with_changes(
-        mechanisms={"missteps": False, "warning": False, "retaliation": False}
+    """No incidents, no warnings, no retaliation, no slips: only attack decisions. Hardline,
+    whose challenger is resolute enough to attack a protégé that will fight (in baseline the
+    protégé yields before a war: 0.55% of runs)."""
+    return load_scenario("hardline").with_changes(
+        mechanisms={"missteps": False, "warning": False, "retaliation": False, "slips": False}
     )
 
 
@@ -29,7 +37,7 @@ def inadvertent_road() -> Scenario:
     """No attack decisions and no warnings; wary actors, no hotline, a strong urge to answer
     harm: incidents misread as attacks, then strikes answered by strikes."""
     spec = load_scenario("reassurance").with_changes(
-        mechanisms={"deliberate": False, "warning": False},
+        mechanisms={"deliberate": False, "warning": False, "slips": False},
         world={"hotline_quality": 0.0, "retaliation": 1.5},
     )
     for role in Role:
@@ -41,7 +49,7 @@ def commitment_road() -> Scenario:
     """No attack decisions and no misreading: warnings whose audience costs make holding after
     harm, or backing down, dear (incidents read correctly still harm)."""
     return load_scenario("reassurance").with_changes(
-        mechanisms={"deliberate": False, "misreading": False}
+        mechanisms={"deliberate": False, "misreading": False, "slips": False}
     )
 
 
@@ -65,9 +73,12 @@ def test_each_road_leads_to_war_in_a_scenario_built_for_it_and_not_with_its_swit
 
 
 def test_the_inadvertent_road_needs_retaliation_to_become_war():
+    """Without retaliation a misread incident seldom becomes war (measured: 0.7% of runs
+    against 6.7%): what remains are strikes chosen against a threat the misreading raised."""
     spec = inadvertent_road()
-    assert wars(spec, N).mean() > 0.02
-    assert wars(spec.with_changes(mechanisms={"retaliation": False}), N).mean() < 0.005
+    on = wars(spec, N).mean()
+    assert on > 0.02
+    assert wars(spec.with_changes(mechanisms={"retaliation": False}), N).mean() < on / 4
 
 
 def _tally(spec: Scenario, n: int, seed: int = 3) -> Tally:
@@ -105,10 +116,16 @@ def test_the_risk_difference_is_the_run_minus_its_twin_and_its_interval_holds_it
 
 
 def test_with_decisions_off_the_report_says_war_is_impossible_by_construction():
-    spec = load_scenario("reassurance").with_changes(mechanisms={"decisions": False})
+    spec = load_scenario("reassurance").with_changes(
+        mechanisms={"decisions": False, "slips": False}
+    )
     roads = _tally(spec, 200).roads(spec)
     assert (roads["by_construction"].str.contains("impossible")).all()
     assert roads["caused"].sum() == 0
+    # With slips on, battle nobody ordered can still kill: only the slips twin is safe.
+    spec = spec.with_changes(mechanisms={"slips": True})
+    said = _tally(spec, 200).roads(spec).set_index("road")["by_construction"]
+    assert "impossible" in said["slips"] and not said.drop("slips").str.contains("impossible").any()
 
 
 @pytest.mark.parametrize(

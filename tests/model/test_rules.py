@@ -449,6 +449,25 @@ def test_casualty_count_is_uniform_on_zero_to_twice_the_mean():
     assert combat.casualty_count(0.0, 0.999) == 0.0
 
 
+@given(st.floats(0.0, 1.0, exclude_max=True), st.floats(0.0, 1000.0))
+def test_incident_deaths_at_full_lethality_are_the_casualty_count_to_the_last_bit(u, mean):
+    assert combat.incident_deaths(mean, 1.0, u) == combat.casualty_count(mean, u)
+
+
+@pytest.mark.parametrize("lethality", [0.0, 0.1, 0.25, 0.5, 0.9, 1.0])
+def test_incident_deaths_spare_a_share_one_minus_lethality_and_rescale_the_same_draw(lethality):
+    grid = (np.arange(9000) + 0.5) / 9000
+    counts = np.array([combat.incident_deaths(4.0, lethality, u) for u in grid], dtype=int)
+    spared = grid < 1.0 - lethality
+    assert (counts[spared] == 0).all()
+    # The lethal draws, rescaled onto 0..1, are uniform on 0..2Cₘ: within one grid point of an
+    # equal count per value (the band's edge cuts the grid anywhere).
+    lethal = np.bincount(counts[~spared], minlength=9)
+    assert np.abs(lethal - (~spared).sum() / 9).max() <= 1.0
+    expected = 1.0 - lethality + lethality / 9.0  # bloodless share 1 − ℓ + ℓ/(2Cₘ + 1)
+    assert (counts == 0).mean() == pytest.approx(expected, abs=2 / 9000)
+
+
 def test_the_attacker_bears_the_defenders_share_of_battle_deaths():
     assert combat.attacker_share(1.0, 1.0) == 0.5
     assert combat.attacker_share(3.0, 1.0) == 0.25

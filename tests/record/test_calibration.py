@@ -296,9 +296,11 @@ def test_calibration_recovers_known_parameters(tmp_path):
     stats = summary(posterior(history, setup), setup).set_index("parameter")
     for path, value in truth.items():
         assert stats.loc[path, "q05"] <= value <= stats.loc[path, "q95"], stats
-    # and the share of disputes reaching war narrowed the cost of war (measured: 67% of the
-    # prior's log-range; the deaths of an incident stay nearly free: 83%)
-    assert stats.loc["world.war_cost", "width_of_prior"] < 0.8
+    # and the share of disputes reaching war narrowed the cost of war, if only a little under
+    # the strategic rule (measured: 81% of the prior's log-range, against 67% under Model 2's
+    # rule): whether a war starts and lasts turns on the sides' resolves more than on the cost
+    # (tools/oat.py: the cost of war ±10% moves P(war) by a factor of 1.14 at most)
+    assert stats.loc["world.war_cost", "width_of_prior"] < 0.9
 
 
 def test_the_posterior_is_the_same_on_a_dask_cluster_as_in_one_process(tmp_path):

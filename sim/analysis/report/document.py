@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,10 @@ from sim.analysis.report import sections
 from sim.analysis.report.sections import markdown_table
 from sim.analysis.summaries import impossible_without, twin_is_the_run
 from sim.experiments import ledger
+from sim.experiments.confined import make_folder
 from sim.experiments.experiment import Design, Experiment
-from sim.experiments.sweep import read_manifest, write_atomically
+from sim.experiments.manifest import points_intact, read_manifest, read_points
+from sim.experiments.results import write_atomically
 from sim.model.outcomes import ROAD_LABELS, Road
 from sim.model.scenario import Scenario, ScenarioError
 
@@ -62,7 +65,10 @@ def load_sweep(out_dir: Path) -> tuple[Experiment, Scenario, pd.DataFrame]:
 
 
 def _verify(out_dir: Path, manifest: dict) -> None:
-    """Refuse results whose summary or chunk files are not the ones the sweep wrote."""
+    """Refuse results whose summary, design or chunk files are not the ones the sweep wrote,
+    before anything is read or drawn."""
+    if not points_intact(out_dir, manifest):
+        read_points(out_dir, manifest)  # refuses, saying why
     if manifest.get("summary_sha256") != ledger.sha256_of(out_dir / "summary.parquet"):
         raise ScenarioError(
             f"{out_dir}/summary.parquet: not the summary the sweep wrote (checksum differs); "
@@ -84,7 +90,7 @@ def headline(experiment: Experiment) -> str:
 
 def timed_runs(out_dir: Path, base: Scenario) -> tuple[pd.DataFrame, pd.Series]:
     """Every run's escalation and end days with its point's values, and each point's R*."""
-    design = pd.read_parquet(out_dir / "points.parquet")
+    design = read_points(out_dir)
     rungs = analysis.escalation_rungs(design, base.world.escalation_rung)
     days = [f"first_rung_{k}_day" for k in sorted(set(rungs))]
     return analysis.read_runs(out_dir, ["run", *days, "end_day"]), rungs
@@ -94,8 +100,7 @@ def make_figures(out_dir: str | Path) -> list[Path]:
     """Draw every figure the design allows into out_dir/figures; return their paths."""
     out_dir = Path(out_dir)
     experiment, base, summary = load_sweep(out_dir)
-    figures_dir = out_dir / "figures"
-    figures_dir.mkdir(exist_ok=True)
+    make_folder(out_dir, "figures")
     params = [p.path for p in experiment.parameters]
     quantity = headline(experiment)
     label = f"P({experiment.outcomes[0]})"
@@ -124,16 +129,16 @@ def make_figures(out_dir: str | Path) -> list[Path]:
     drawn["survival.png"] = plot_survival(curves, title="Time to escalation")
     if experiment.design == Design.SOBOL:
         indices = analysis.sobol_indices(summary, experiment, quantity)
-        write_atomically(figures_dir / "sobol.csv", lambda p: indices.to_csv(p, index=False))
+        write_atomically(out_dir, "figures/sobol.csv", lambda p: indices.to_csv(p, index=False))
         drawn["sobol.png"] = plot_sobol(indices, title=f"Sobol indices of {label}")
     if experiment.design == Design.MORRIS:
         indices = analysis.morris_indices(summary, experiment, quantity)
-        write_atomically(figures_dir / "morris.csv", lambda p: indices.to_csv(p, index=False))
+        write_atomically(out_dir, "figures/morris.csv", lambda p: indices.to_csv(p, index=False))
         drawn["morris.png"] = plot_morris(indices, title=f"Morris screening of {label}")
     paths = []
     for name, figure in drawn.items():
-        path = figures_dir / name
-        write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+        save = partial(figure.savefig, dpi=110, format="png")
+        path = write_atomically(out_dir, f"figures/{name}", save)
         plt.close(figure)
         paths.append(path)
     return paths
@@ -206,7 +211,7 @@ def write_report(out_dir: str | Path) -> Path:
         sections.discovery_section(out_dir, experiment, experiment.outcomes[0]),
     ):
         lines += ["", *section]
-        sections.write_figures(out_dir / "figures", drawn)
+        sections.write_figures(out_dir, drawn)
     sobol_csv = out_dir / "figures" / "sobol.csv"
     if sobol_csv.exists():
         lines += ["", "## Sobol indices", "", markdown_table(pd.read_csv(sobol_csv))]
@@ -219,9 +224,7 @@ def write_report(out_dir: str | Path) -> Path:
                   markdown_table(pd.read_csv(morris_csv))]  # fmt: skip
     lines += ["", "## Figures", ""]
     lines += [f"![{f.stem}](figures/{f.name})" for f in figures]
-    path = out_dir / "report.md"
-    write_atomically(path, lambda p: p.write_text("\n".join(lines) + "\n"))
-    return path
+    return write_atomically(out_dir, "report.md", lambda p: p.write_text("\n".join(lines) + "\n"))
 
 
 def write_discovery(
@@ -237,8 +240,7 @@ def write_discovery(
     experiment, _, _ = load_sweep(out_dir)
     lines, figures = sections.discovery_section(out_dir, experiment, outcome, methods,
                                                 min_coverage, boxes)  # fmt: skip
-    paths = sections.write_figures(out_dir / "figures", figures)
-    path = out_dir / f"discovery_{analysis.slug(outcome)}.md"
+    paths = sections.write_figures(out_dir, figures)
     text = "\n".join([f"# {experiment.name}: scenario discovery", "", f"> {NOTE}", "", *lines])
-    write_atomically(path, lambda p: p.write_text(text + "\n"))
-    return [path, *paths]
+    name = f"discovery_{analysis.slug(outcome)}.md"
+    return [write_atomically(out_dir, name, lambda p: p.write_text(text + "\n")), *paths]

@@ -6,6 +6,7 @@ section on its own. Every section reads a verified results folder and never runs
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -262,15 +263,15 @@ def series_section(out_dir: Path, experiment: Experiment, summary: pd.DataFrame)
     return lines, {"series.png": figure}
 
 
-def write_figures(figures_dir: Path, figures: dict[str, Figure]) -> list[Path]:
-    """Save and close each figure (atomically); return their paths."""
-    from sim.experiments.sweep import write_atomically
+def write_figures(out_dir: Path, figures: dict[str, Figure]) -> list[Path]:
+    """Save and close each figure into out_dir/figures (atomically); return their paths."""
+    from sim.experiments.confined import make_folder
+    from sim.experiments.results import write_atomically
 
-    figures_dir.mkdir(exist_ok=True)
+    make_folder(out_dir, "figures")
     paths = []
     for name, figure in figures.items():
-        path = figures_dir / name
-        write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+        save = partial(figure.savefig, dpi=110, format="png")
+        paths.append(write_atomically(out_dir, f"figures/{name}", save))
         plt.close(figure)
-        paths.append(path)
     return paths

@@ -26,6 +26,15 @@ def casualty_count(mean, u):
 
 
 @rule
+def incident_deaths(mean, lethality, u):
+    """Only if u ≥ 1 − ℓ an incident kills, ⌊u′·(2Cₘ+1)⌋ at u′ = (u−1+ℓ)/ℓ (Frear et al. 2014)."""
+    spared = 1.0 - lethality
+    if u < spared:
+        return 0
+    return casualty_count(mean, (u - spared) / lethality)
+
+
+@rule
 def attacker_share(attacker, defender):
     """The attacker bears F_j/(F_i + F_j) of the battle deaths (Mearsheimer 1989)."""
     total = attacker + defender

@@ -1,0 +1,138 @@
+"""The `question` command: a question declared as data, answered across the decision rules
+and over a prior box of parameters (sim.experiments.question, sim.analysis.answers)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sim.cli.common import (
+    RESULTS,
+    ForceOpt,
+    WaitOpt,
+    WorkersOpt,
+    app,
+    fails_cleanly,
+    progress_bar,
+    say,
+    waiting,
+)
+from sim.experiments.folders import claim, folder_name
+from sim.model.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.experiments.question import Question
+    from sim.model.scenario import Scenario
+
+
+@app.command(rich_help_panel="Sweeps and their analysis")
+@fails_cleanly
+def question(
+    question_files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUESTION",
+            help='Question TOML files (kind = "question"), or names of those in '
+            "experiments/questions/; answered one after the other.",
+            show_default=False,
+        ),
+    ],
+    workers: WorkersOpt = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Results folder (default: results/questions/NAME; one question only).",
+            show_default=False,
+        ),
+    ] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Runs per rule and setting (default: the file's).", show_default=False
+        ),
+    ] = None,
+    trajectories: Annotated[
+        int | None,
+        typer.Option(min=2, help="Morris trajectories (default: the file's).", show_default=False),
+    ] = None,
+    gsa_runs: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Runs per design row and setting (default: the file's).", show_default=False
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    wait: WaitOpt = False,
+) -> None:
+    """Answer a question across the decision rules and over the priors: does the sign hold?
+
+    A question asks whether P(outcome) falls (or rises) when one parameter goes from one
+    value to another. It is run under each decision rule (strategic, complete information,
+    myopic), the two settings paired run for run, and then over a prior box of every
+    parameter with a prior (Morris's design, SALib), under one rule. Printed: per rule, both
+    probabilities and the paired difference with 95% intervals; over the priors, the share
+    of the box where the sign holds, where it flips (PRIM), and which parameters decide it
+    (Morris μ*), as a verdict in words. Written: answer.md, answer.json, rules.csv, gsa.csv
+    and morris.csv in the results folder. Resumable: the same command continues an
+    interrupted run; the options that change sizes make a different question (another
+    folder). An exploration, not a forecast: the parameters are illustrative.
+
+    Example: escalation question troops_war troops_wider_war --workers 2
+    (the README's tables on the article's question).
+    """
+    from sim.experiments.question import load_question, resized
+
+    if out is not None and len(question_files) > 1:
+        raise ScenarioError("--out takes one question; give the questions one at a time")
+    # Every file checked before anything runs: bad input writes nothing.
+    loaded = [load_question(name) for name in question_files]
+    loaded = [(resized(spec, runs, trajectories, gsa_runs), b, t) for spec, b, t in loaded]
+    for spec, base, text in loaded:
+        out_dir = out if out is not None else RESULTS / "questions" / folder_name(spec.name)
+        _answer(spec, base, text, out_dir, workers, force, wait)
+
+
+def _answer(
+    spec: Question, base: Scenario, text: str, out_dir: Path, workers: int, force: bool, wait: bool
+) -> None:
+    """Run one question into its folder (resuming) and print its answer."""
+    from sim.analysis.answers import answer
+    from sim.experiments.question import fingerprint, plan, prepare, run_question, tasks_for
+    from sim.experiments.runs import local_pool, stop_on_interrupt
+    from sim.experiments.sweep import now, read_manifest, verify_chunks, write_manifest
+
+    with claim(out_dir, force, wait, waiting):
+        prepare(out_dir, spec, base, text)
+        table, scenarios = plan(spec, base)
+        tasks = tasks_for(spec, scenarios, table)
+        todo, problems = verify_chunks(out_dir, tasks)
+        if problems:
+            say(f"Recomputing {len(problems):,} chunk file(s) that failed verification: "
+                + "; ".join(problems[:3]), err=True)  # fmt: skip
+        total = sum(t.chunk.stop - t.chunk.start for t in tasks)
+        left = sum(t.chunk.stop - t.chunk.start for t in todo)
+        if left < total:
+            say(f"Resuming: {total - left:,} of {total:,} runs are already done (verified).")
+        workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+        try:
+            with stop_on_interrupt() as stop, progress_bar() as progress:
+                bar = progress.add_task("runs", total=total, completed=total - left)
+                advance = lambda n: progress.advance(bar, n)  # noqa: E731
+                mark = fingerprint(spec, base)
+                if workers <= 1 or not todo:
+                    run_question(out_dir, mark, todo, None, advance, stop)
+                else:
+                    with local_pool(workers) as pool:
+                        run_question(out_dir, mark, todo, pool, advance, stop)
+        except KeyboardInterrupt:
+            say("Interrupted: finished chunks are saved; run the same command to resume.", err=True)
+            raise typer.Exit(130) from None
+        report = answer(out_dir, spec, base)
+        manifest = read_manifest(out_dir)
+        manifest["finished"] = now()
+        write_manifest(out_dir, manifest)
+    say(report)
+    say(f"Written: {out_dir}/answer.md, answer.json, rules.csv, gsa.csv, morris.csv")
