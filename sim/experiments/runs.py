@@ -59,8 +59,8 @@ def simulate_chunk(chunk: Chunk) -> pd.DataFrame:
         models = [run_model(spec, chunk.seed, int(r), record=False) for r in runs]
         metrics = np.array([m.metrics for m in models])
         dyads = np.array([m.dyad_metrics for m in models])
-        casualties = np.array([m.state[0][:, A_DEATHS] for m in models])
-        withdrawals = np.array([m.state[0][:, A_WITHDRAWN] for m in models])
+        casualties = np.array([m.state.actor[:, A_DEATHS] for m in models])
+        withdrawals = np.array([m.state.actor[:, A_WITHDRAWN] for m in models])
         twin_metrics, twin_dyads = [], []
         for road in Road if chunk.twins else ():
             twins = [

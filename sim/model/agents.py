@@ -25,12 +25,13 @@ class RunOnMesa(Protocol):
     model that imports them."""
 
     packed: tuple[np.ndarray, np.ndarray, np.ndarray]
-    state: tuple[np.ndarray, ...]
+    vector: np.ndarray
+    state: layout.StateViews
     day: int
     day_key: np.uint64
     suppress: int
-    scratch: tuple[np.ndarray, ...]
-    log: tuple[np.ndarray, np.ndarray]
+    scratch: np.ndarray
+    log: np.ndarray
     actors: list
 
 
@@ -52,30 +53,30 @@ class Actor(mesa.Agent):
     def perceive(self) -> None:
         """Read each opponent's hostility through threat perception (M1)."""
         m = self.model
-        day.perceive(self.index, *m.packed, m.state, m.day_key)
+        day.perceive(self.index, *m.packed, m.vector, m.day_key)
 
     def decide(self) -> None:
         """Choose today's action by quantal response over expected utilities (brief §3)."""
         m = self.model
-        day.decide(self.index, *m.packed, m.state, m.day_key, m.day, m.suppress, m.scratch, m.log)
+        day.decide(self.index, *m.packed, m.vector, m.day_key, m.day, m.suppress, m.scratch, m.log)
 
     def act(self) -> None:
         """Carry out today's choice (warn, mobilise, harass, strike, attack, de-escalate, ...)."""
         m = self.model
-        day.act(self.index, *m.packed, m.state, m.day_key, m.day, m.log)
+        day.act(self.index, *m.packed, m.vector, m.day_key, m.day, m.log)
 
     def suffer_incidents(self) -> None:
         """Suffer incidents, likelier with exposure, fighting and harassment; read them (M3, M4)."""
         m = self.model
-        day.suffer_incidents(self.index, *m.packed, m.state, m.day_key, m.day, m.suppress, m.log)
+        day.suffer_incidents(self.index, *m.packed, m.vector, m.day_key, m.day, m.suppress, m.log)
 
     def update_beliefs(self) -> None:
         """Update the belief about each opponent from the day's signals (M11)."""
-        day.update_beliefs(self.index, *self.model.packed, self.model.state)
+        day.update_beliefs(self.index, *self.model.packed, self.model.vector)
 
     def update_hostility(self) -> None:
         """Richardson's update toward each opponent (M1, M2, M6)."""
-        day.update_hostility(self.index, *self.model.packed, self.model.state)
+        day.update_hostility(self.index, *self.model.packed, self.model.vector)
 
     # -- what the actor's part of the state says
 
@@ -87,40 +88,40 @@ class Actor(mesa.Agent):
     @property
     def hostility(self) -> float:
         """Hostility toward its most hostile-making opponent (the largest xᵢⱼ)."""
-        pair = self.model.state[1][layout.P_HOST, self.index]
+        pair = self.model.state.pair[self.index, :, layout.P_HOST]
         return float(max(pair[o.index] for o in self.opponents))
 
     @property
     def belief(self) -> float:
         """The highest belief that an opponent is aggressive."""
-        pair = self.model.state[1][layout.P_BELIEF, self.index]
+        pair = self.model.state.pair[self.index, :, layout.P_BELIEF]
         return float(max(pair[o.index] for o in self.opponents))
 
     def hostility_to(self, other: Actor) -> float:
         """Hostility toward one opponent."""
-        return float(self.model.state[1][layout.P_HOST, self.index, other.index])
+        return float(self.model.state.pair[self.index, other.index, layout.P_HOST])
 
     def belief_about(self, other: Actor) -> float:
         """The belief that one opponent is aggressive."""
-        return float(self.model.state[1][layout.P_BELIEF, self.index, other.index])
+        return float(self.model.state.pair[self.index, other.index, layout.P_BELIEF])
 
     @property
     def troops(self) -> int:
         """Troops in theatre now."""
-        return int(self.model.state[0][self.index, layout.A_TROOPS])
+        return int(self.model.state.actor[self.index, layout.A_TROOPS])
 
     @property
     def casualties(self) -> float:
         """Deaths suffered so far (battle, strikes and incidents)."""
-        return float(self.model.state[0][self.index, layout.A_DEATHS])
+        return float(self.model.state.actor[self.index, layout.A_DEATHS])
 
     @property
     def action(self) -> str:
         """Today's action, e.g. 'limited strike'."""
-        return Action(int(self.model.state[0][self.index, layout.A_CHOICE])).label
+        return Action(int(self.model.state.actor[self.index, layout.A_CHOICE])).label
 
     @property
     def target(self) -> str:
         """The opponent today's action aimed at ('' for a posture)."""
-        target = int(self.model.state[0][self.index, layout.A_TARGET])
+        target = int(self.model.state.actor[self.index, layout.A_TARGET])
         return self.model.actors[target].name if target >= 0 else ""

@@ -76,7 +76,9 @@ class EscalationModel(mesa.Model):
         self.suppress = int(suppress)
         self.record = record
         self.packed = layout.pack(scenario)
-        self.state = layout.new_state(len(scenario.actors))
+        # The run's state vector, which the phases read and write, and its named views.
+        self.vector = layout.new_state(len(scenario.actors))
+        self.state = layout.views(self.vector, len(scenario.actors))
         self.scratch = layout.new_scratch()
         self.log = layout.new_log(LOG_ROWS if record else 0)
         self.key = np.uint64(run_key(seed, run))  # numba hands back a Python int
@@ -85,7 +87,7 @@ class EscalationModel(mesa.Model):
         self.actors = [Actor(self, i, p) for i, p in enumerate(scenario.actors)]
         self.events: list[LoggedEvent] = []
         self.dyad_rows: list[dict] = []
-        self.terminated = bool(day.start(*self.packed, self.state, self.key))
+        self.terminated = bool(day.start(*self.packed, self.vector, self.key))
         for actor in self.actors:
             if actor.params.warned and self.switches.warning:
                 self._log(
@@ -125,16 +127,16 @@ class EscalationModel(mesa.Model):
             return
         self.day = self.steps
         self.day_key = np.uint64(day_key(self.key, self.day))
-        self.log[1][0] = 0
+        layout.clear_log(self.log)
         self.agents.do("perceive")
         self.agents.do("decide")
         self.agents.do("act")
-        day.fight(*self.packed, self.state, self.day_key, self.day, self.log)
-        day.slip(*self.packed, self.state, self.day_key, self.day, self.suppress, self.log)
+        day.fight(*self.packed, self.vector, self.day_key, self.day, self.log)
+        day.slip(*self.packed, self.vector, self.day_key, self.day, self.suppress, self.log)
         self.agents.do("suffer_incidents")
         self.agents.do("update_beliefs")
         self.agents.do("update_hostility")
-        self.terminated = bool(day.settle(*self.packed, self.state, self.day, self.log))
+        self.terminated = bool(day.settle(*self.packed, self.vector, self.day, self.log))
         self.truncated = not self.terminated and self.day >= self.world.days
         self.running = not (self.terminated or self.truncated)
         if self.record:
@@ -152,12 +154,12 @@ class EscalationModel(mesa.Model):
     @property
     def metrics(self) -> np.ndarray:
         """The run's metrics vector (sim.model.outcomes)."""
-        return self.state[3]
+        return self.state.metrics
 
     @property
     def dyad_metrics(self) -> np.ndarray:
         """The per-dyad metrics, one row per actor k ≥ 1 (the dyad challenger–k)."""
-        return self.state[4]
+        return self.state.dyad_metrics
 
     @property
     def dyads(self) -> list[tuple[Actor, Actor]]:
@@ -166,7 +168,7 @@ class EscalationModel(mesa.Model):
 
     def rung_of(self, other: Actor) -> int:
         """The rung of the dyad challenger–other."""
-        return int(self.state[2][layout.D_RUNG, other.index])
+        return int(self.state.dyad[other.index, layout.D_RUNG])
 
     @property
     def rung(self) -> int:
@@ -184,8 +186,8 @@ class EscalationModel(mesa.Model):
         table = run_table(
             self.metrics[None, :],
             self.dyad_metrics[None, :, :],
-            self.state[0][None, :, layout.A_DEATHS],
-            self.state[0][None, :, layout.A_WITHDRAWN],
+            self.state.actor[None, :, layout.A_DEATHS],
+            self.state.actor[None, :, layout.A_WITHDRAWN],
             [a.name for a in self.actors],
             [a.role.value for a in self.actors],
             self.world.escalation_rung,
@@ -220,8 +222,8 @@ class EscalationModel(mesa.Model):
                     "dyad": dyad_label(challenger.name, other.name),
                     "rung": self.rung_of(other),
                     "battle_deaths": int(self.dyad_metrics[other.index, DM_BATTLE_DEATHS]),
-                    "episode_deaths": int(self.state[2][layout.D_BATTLE, other.index]),
-                    "offensive": bool(self.state[2][layout.D_OFF_BY, other.index] >= 0),
+                    "episode_deaths": int(self.state.dyad[other.index, layout.D_BATTLE]),
+                    "offensive": bool(self.state.dyad[other.index, layout.D_OFF_BY] >= 0),
                 }
             )
 
@@ -229,9 +231,8 @@ class EscalationModel(mesa.Model):
         self.events.append(event)
 
     def _read_log(self) -> None:
-        rows, count = self.log
         names = [a.name for a in self.actors]
-        for row in rows[: count[0]]:
+        for row in layout.log_rows(self.log):
             kind, actor, other = int(row[0]), int(row[1]), int(row[2])
             who = names[actor]
             whom = names[other] if other >= 0 else None

@@ -33,6 +33,8 @@ from sim.model.state import (
     MOVE_COST,
     NUCLEAR,
     NUCLEAR_COST,
+    O_UTILITY,
+    O_WARNINGS,
     P_BELIEF,
     P_COMMIT,
     P_HARM,
@@ -56,9 +58,13 @@ from sim.model.state import (
     WARN,
     WARN_WEIGHT,
     WITHDRAW,
+    actor_at,
+    dyad_at,
     dyad_of,
+    logging,
     opponent,
     opponent_count,
+    pair_at,
     phase,
     strength,
     write,
@@ -66,34 +72,32 @@ from sim.model.state import (
 
 
 @phase
-def balance(P, W, SW, state, i, j):
+def balance(P, W, SW, S, i, j):
     """(p, Σ credibility): i's chance to win against j with the allies j's tripwires would
     bring in, and how many of them (their credibility summed)."""
-    actor = state[0]
     gain = W[MOB_GAIN]
     support = 0.0
     wider = 0.0
     if SW[SW_TRIPWIRE] and j != 0:
         for k in range(1, P.shape[0]):
             if k != j:
-                cred = combat.credibility(actor[k, A_TROOPS], P[k, RESOLVE], W[DETERRENCE])
-                support += cred * strength(P, actor, k, gain)
+                cred = combat.credibility(S[actor_at(k, A_TROOPS)], P[k, RESOLVE], W[DETERRENCE])
+                support += cred * strength(P, S, k, gain)
                 wider += cred
-    own, other = strength(P, actor, i, gain), strength(P, actor, j, gain)
+    own, other = strength(P, S, i, gain), strength(P, S, j, gain)
     return combat.win_probability(own, other, support), wider
 
 
 @phase
-def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
+def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
     """Choose today's action by quantal response over the menu's short-sighted utilities
     (brief §3). In the attacks twin an attack drawn becomes holding; in the warnings twin
     backing down from a warning costs nothing, in the face twin holding after harm does not."""
-    actor, pair, dyad = state[0], state[1], state[2]
     n = P.shape[0]
-    r, V = actor[i, A_RESOLVE], P[i, STAKES]
+    r, V = S[actor_at(i, A_RESOLVE)], P[i, STAKES]
     h, kappa = W[ANGER], W[MOVE_COST]
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
-    pain = combat.casualty_pain(actor[i, A_DEATHS], P[i, TOLERANCE], r)
+    pain = combat.casualty_pain(S[actor_at(i, A_DEATHS)], P[i, TOLERANCE], r)
     weary = decisions.weariness(pain, r) if SW[SW_WITHDRAWAL] else 0.0
     no_warnings = suppress & (1 << Road.WARNINGS)
     hold = decisions.hold_utility()
@@ -103,30 +107,31 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
     for m in range(opponent_count(i, n)):
         j = opponent(i, m)
         d = dyad_of(i, j)
-        rung = dyad[D_RUNG, d]
-        b = pair[P_BELIEF, i, j]
-        x = decisions.felt_anger(pair[P_HOST, i, j])
-        harm = decisions.felt_harm(pair[P_HARM, i, j])
-        committed = SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0
-        held = day - pair[P_COMMIT, i, j] if (committed and SW[SW_LOCK_IN]) else 0.0
+        rung = S[dyad_at(n, d, D_RUNG)]
+        b = S[pair_at(n, i, j, P_BELIEF)]
+        x = decisions.felt_anger(S[pair_at(n, i, j, P_HOST)])
+        harm = decisions.felt_harm(S[pair_at(n, i, j, P_HARM)])
+        warned = S[pair_at(n, i, j, P_COMMIT)]
+        committed = SW[SW_WARNING] and warned >= 0.0
+        held = day - warned if (committed and SW[SW_LOCK_IN]) else 0.0
         backdown = decisions.backdown_cost(P[i, AUDIENCE], committed, held, W[LOCK_IN])
         worst = max(worst, backdown)
-        if pair[P_HARM, i, j] > 0.5 and not suppress & (1 << Road.FACE):
+        if S[pair_at(n, i, j, P_HARM)] > 0.5 and not suppress & (1 << Road.FACE):
             unanswered = max(unanswered, backdown)  # harmed, as for the restraint signal in act
         paid = 0.0 if no_warnings else backdown
-        own_offensive = dyad[D_OFF_BY, d] == i
+        own_offensive = S[dyad_at(n, d, D_OFF_BY)] == i
         if rung >= 2.0 or committed:
             u = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, paid, weary)
             free = decisions.deescalate_utility(b, W[PEACE], rung, h, x, kappa, 0.0, weary)
             count = option(scratch, count, u, DEESCALATE, j, free, u)
-        if SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0:
+        if SW[SW_WARNING] and warned < 0.0:
             u = decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
             count = option(scratch, count, u, WARN, j, u, u)
-        if rung >= 1.0 and actor[i, A_MOBILISED] == 0.0:
+        if rung >= 1.0 and S[actor_at(i, A_MOBILISED)] == 0.0:
             u = decisions.mobilise_utility(b, V, h, x, kappa, r, W[MOB_WEIGHT])
             count = option(scratch, count, u, MOBILISE, j, u, u)
         # Force needs something within reach: a party to the front, or troops in theatre.
-        reach = P[j, GUARANTOR] == 0.0 or actor[j, A_TROOPS] > 0.0
+        reach = P[j, GUARANTOR] == 0.0 or S[actor_at(j, A_TROOPS)] > 0.0
         if reach and rung >= 2.0:
             u = decisions.probe_utility(h, x, rho, harm, kappa, r, W[PROBE_WEIGHT])
             count = option(scratch, count, u, PROBE, j, u, u)
@@ -137,7 +142,7 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         nuclear = P[i, ARMED] > 0.0 and rung >= 5.0
         win = wider = 0.0
         if attack or nuclear:  # the balance of forces, once for both options
-            win, wider = balance(P, W, SW, state, i, j)
+            win, wider = balance(P, W, SW, S, i, j)
         if attack:
             u = decisions.attack_utility(
                 win, V, W[FIRST_STRIKE], b, h, x, W[WAR_COST], r, wider, weary
@@ -146,23 +151,25 @@ def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
         if nuclear:
             u = decisions.nuclear_utility(win, V, h, x, W[NUCLEAR_COST])
             count = option(scratch, count, u, NUCLEAR, j, u, u)
-    if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
+    if SW[SW_WITHDRAWAL] and S[actor_at(i, A_TROOPS)] > 0.0:
         u = decisions.withdraw_utility(pain, r, V, kappa, 0.0 if no_warnings else worst)
         free = decisions.withdraw_utility(pain, r, V, kappa, 0.0)
         count = option(scratch, count, u, WITHDRAW, -1, free, u)
-    scratch[0][0] = scratch[3][0] = hold - unanswered
-    choose(i, W, state, dkey, day, suppress, scratch, count, worst > 0.0, unanswered > 0.0)
-    choice, target = int(actor[i, A_CHOICE]), int(actor[i, A_TARGET])
-    if choice != HOLD and log[0].shape[0] > 0:  # the ensemble keeps no log: skip its numbers
+    scratch[O_UTILITY] = scratch[O_WARNINGS] = hold - unanswered
+    choose(i, W, S, dkey, day, suppress, scratch, count, worst > 0.0, unanswered > 0.0)
+    choice, target = int(S[actor_at(i, A_CHOICE)]), int(S[actor_at(i, A_TARGET)])
+    if choice != HOLD and logging(log):  # the ensemble keeps no log: skip its numbers
         j = target if target >= 0 else 0
-        win, wider = balance(P, W, SW, state, i, j) if target >= 0 else (0.0, 0.0)
+        win, wider = balance(P, W, SW, S, i, j) if target >= 0 else (0.0, 0.0)
         face = worst
-        if target >= 0 and SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0:
-            held = day - pair[P_COMMIT, i, j] if SW[SW_LOCK_IN] else 0.0
+        warned = S[pair_at(n, i, j, P_COMMIT)]
+        if target >= 0 and SW[SW_WARNING] and warned >= 0.0:
+            held = day - warned if SW[SW_LOCK_IN] else 0.0
             face = decisions.backdown_cost(P[i, AUDIENCE], True, held, W[LOCK_IN])
         elif target >= 0:
             face = 0.0
         write(
-            log, LOG_ACTION + choice, i, target, pair[P_BELIEF, i, j], pair[P_HOST, i, j],
+            log, LOG_ACTION + choice, i, target, S[pair_at(n, i, j, P_BELIEF)],
+            S[pair_at(n, i, j, P_HOST)],
             win, wider, face,
         )  # fmt: skip

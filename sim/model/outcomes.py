@@ -1,7 +1,8 @@
 """What a run reports (model brief section 4): per-run and per-dyad metrics and the outcome.
 
-Both engines keep a run's metrics in one float vector and one per-dyad matrix and update
-them through the functions below, so the bookkeeping, like the rules, is written once.
+Both engines keep a run's metrics at the start of its state vector and its per-dyad metrics in
+a block of it (`sim.model.state`), and update them through the functions below, so the
+bookkeeping, like the rules, is written once.
 """
 
 from enum import IntEnum
@@ -143,27 +144,30 @@ def note_event(metrics: np.ndarray, event: int, day: int) -> None:
 
 
 @njit(cache=True)
-def note_active(dyad_metrics: np.ndarray, k: int, day: int) -> None:
-    """Keep the first and last day of militarized activity in dyad k."""
-    if dyad_metrics[k, DM_FIRST_ACTIVE] == NEVER:
-        dyad_metrics[k, DM_FIRST_ACTIVE] = day
-    dyad_metrics[k, DM_LAST_ACTIVE] = day
+def note_active(state: np.ndarray, row: int, day: int) -> None:
+    """Keep the first and last day of militarized activity in a dyad, whose metrics start at
+    `row` of the run's state (`sim.model.state.dyad_metric_at`)."""
+    if state[row + DM_FIRST_ACTIVE] == NEVER:
+        state[row + DM_FIRST_ACTIVE] = day
+    state[row + DM_LAST_ACTIVE] = day
 
 
 @njit(cache=True)
-def note_act(dyad_metrics: np.ndarray, k: int, by_challenger: bool, day: int) -> None:
-    """Keep the first day each side of dyad k took a militarized action (a threat or more)."""
+def note_act(state: np.ndarray, row: int, by_challenger: bool, day: int) -> None:
+    """Keep the first day each side of a dyad (metrics from `row`) took a militarized action
+    (a threat or more)."""
     m = DM_ACT_CHALLENGER if by_challenger else DM_ACT_OTHER
-    if dyad_metrics[k, m] == NEVER:
-        dyad_metrics[k, m] = day
+    if state[row + m] == NEVER:
+        state[row + m] = day
 
 
 @njit(cache=True)
-def note_incident(dyad_metrics: np.ndarray, k: int, day: int, deaths: float) -> None:
-    """Count an incident's deaths in dyad k; a deadly incident is militarized activity."""
-    dyad_metrics[k, DM_INCIDENT_DEATHS] += deaths
+def note_incident(state: np.ndarray, row: int, day: int, deaths: float) -> None:
+    """Count an incident's deaths in a dyad (metrics from `row`); a deadly incident is
+    militarized activity."""
+    state[row + DM_INCIDENT_DEATHS] += deaths
     if deaths > 0:
-        note_active(dyad_metrics, k, day)
+        note_active(state, row, day)
 
 
 @njit(cache=True)

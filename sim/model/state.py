@@ -2,20 +2,41 @@
 
 The scenario is packed once (`pack`): `P[i, ·]` the parameters of actor i, `W` the world's,
 `SW` the switches, each column named after its field of `sim.model.scenario`, so a new field
-gets its index here without renumbering anything. A run's state is a tuple of arrays
-(`new_state`), so a twin forks by copying it:
+gets its index here without renumbering anything.
 
-- `actor[n, ·]`: troops, deaths, mobilised, today's choice and its target, withdrawal day, the
-  resolve drawn for this crisis, and the likelihood ratio today's choice signals;
-- `pair[·, n, n]`: for i toward j, hostility x, perceived hostility ŷ, belief b that j is
-  resolute, day of i's public warning to j (−1: none), remembered harm H from j, today's
-  pending shock, the product of today's signals, and the chances of at least one slip while
-  their dyad holds rung 3, rung 4 or war (set on day 0: they depend on the scenario only);
-- `dyad[·, n]`: for the dyad challenger–k (row k ≥ 1), its rung, calm days, battle deaths,
+**The state of a run is one float vector** (`new_state`), so a twin forks by copying it. Every
+phase takes whole arrays and indices: the scenario (`P`, `W`, `SW`), the state `S`, the scratch
+of a decision (`new_scratch`) and the day's log (`new_log`), and makes no array view, slice or
+tuple of arrays. numba counts references to every array a compiled function binds (each inlined
+phase binds its arguments anew), with calls that LLVM keeps unless it can see them void; in the
+compiled day they cost about half its time. With no view or tuple made inside the day, the
+ensemble engine hands the phases views that it makes once per call with a null reference count
+(`sim.model.ensemble._days`), and LLVM drops every count: tests/model/test_refcounts.py checks
+that none is left. `S` holds, for n actors (n = P.shape[0]), in this order:
+
+- `METRICS`: the run's metrics (`sim.model.outcomes`). They come first, so the bookkeeping of
+  `outcomes` (`note_event`, `note_day`) reads `S` as the metrics vector;
+- `DIVERGED + road`: the first day on which that road's twin differs from the run (−1: not yet);
+- `actor_at(i, A_*)`: actor i's troops, deaths, mobilised, today's choice and its target,
+  withdrawal day, the resolve drawn for this crisis, and the likelihood ratio today's choice
+  signals;
+- `dyad_at(n, k, D_*)`: for the dyad challenger–k (k ≥ 1), its rung, calm days, battle deaths,
   who used force, the offensive under way (attacker, first day), today's marks (who offered
   de-escalation among them, as flags) and how its war was settled (0: not; strategic rule);
-- the run's metrics and per-dyad metrics (`sim.model.outcomes`) and, per road, the first day
-  on which that road's twin differs from the run (−1: not yet).
+- `dyad_metric_at(n, k, DM_*)`: the dyad's metrics (`sim.model.outcomes`);
+- `pair_at(n, i, j, P_*)`: for i toward j, hostility x, perceived hostility ŷ, belief b that j is
+  resolute, day of i's public warning to j (−1: none), remembered harm H from j, today's pending
+  shock, the product of today's signals, and the chances of at least one slip while their dyad
+  holds rung 3, rung 4 or war (set on day 0: they depend on the scenario only). A pair's fields
+  sit side by side, as a phase reads them (actor by actor, opponent by opponent).
+
+A phase reads and writes through the accessors: `S[pair_at(n, i, j, P_HOST)]`. Python code (the
+Mesa model, its agents, tests) reads the same vector through `views`: named numpy views
+(`views(S, n).pair[i, j, P_HOST]`). To add a state variable, append a field to its block's list
+(`A_*`, `D_*` or `P_*`) and raise the block's count (`N_*_STATE`): every offset follows. A new
+block (say, per actor and type) gets an offset function after the last block's, an accessor and
+a view. The scratch of a decision is one vector too: the options' columns (`O_*`, MAX_OPTIONS
+each) and the strategic rule's context rows (`context_at`).
 
 The challenger is actor 0; every other actor is on the other side, so the dyads are the pairs
 (0, k), k ≥ 1, and an actor's opponents are 0 (for k ≥ 1) or every k ≥ 1 (for 0).
@@ -23,8 +44,12 @@ The challenger is actor 0; every other actor is on the other side, so the dyads 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
+from numba.core import config
+from numba.extending import intrinsic
 
 from sim.model.ladder import Action
 from sim.model.outcomes import N_DYAD_METRICS, N_METRICS, N_ROADS, Event
@@ -35,6 +60,35 @@ helper = njit(cache=True, error_model="numpy", inline="always")  # small: inline
 # A phase is called once a day per actor; inlined into the ensemble's day, it costs no call
 # (its arguments are a dozen arrays); the Mesa engine calls its own compiled copy.
 phase = njit(cache=True, error_model="numpy", inline="always")
+
+
+@intrinsic
+def unowned(typingctx, array):
+    """A view of `array` with a null meminfo: numba's reference counts of it become visibly
+    void, and LLVM drops them (numba's reference-count pruning removes every count on null)."""
+
+    def codegen(context, builder, signature, args):
+        source = context.make_array(signature.args[0])(context, builder, args[0])
+        view = context.make_array(signature.return_type)(context, builder)
+        context.populate_array(
+            view,
+            data=source.data,
+            shape=source.shape,
+            strides=source.strides,
+            itemsize=source.itemsize,
+            meminfo=None,
+        )
+        return view._getvalue()
+
+    return array(array), codegen
+
+
+if config.DISABLE_JIT:  # the phases run as plain Python (tests that record draws): no views
+
+    def unowned(array):
+        """The array itself (numba is off: nothing counts references)."""
+        return array
+
 
 # Columns of the packed actor parameters, in this order (`pack`).
 ACTOR_COLUMNS = (
@@ -90,7 +144,7 @@ SW_MISPERCEPTION, SW_NOISE, SW_DECISIONS = _SW["misperception"], _SW["noise"], _
 SW_TYPES, SW_LOOKAHEAD, SW_SLIPS = _SW["types"], _SW["lookahead"], _SW["slips"]
 SW_TERMINATION = _SW["termination"]
 
-# State layout.
+# State layout (see the module's docstring): the fields of each block...
 A_TROOPS, A_DEATHS, A_MOBILISED, A_CHOICE, A_TARGET, A_WITHDRAWN, A_RESOLVE, A_SIGNAL = range(8)
 N_ACTOR_STATE = 8
 (
@@ -105,12 +159,25 @@ N_DYAD_STATE = 13
 # Offers of de-escalation today, and how a dyad's war was settled, as flags: the challenger's
 # (1), the other side's (2), both (3).
 BY_CHALLENGER, BY_OTHER = 1.0, 2.0
+# ... and where the blocks start: the fixed ones first, then those sized by n.
+METRICS = 0
+DIVERGED = METRICS + N_METRICS
+ACTORS = DIVERGED + N_ROADS
 NO_ONE = -1.0
 # Actions and events as plain ints: numba stores no enum member into a float array.
 HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (
     a.value for a in Action
 )
+# The scratch of one decision (`new_scratch`): columns of MAX_OPTIONS options, one after the
+# other (utility, action, target, the utilities of the twins without warnings' audience costs
+# and without the face of holding after harm, under the strategic rule the utilities of the two
+# types an opponent reasons about, and a copy of the utilities), then the strategic rule's
+# context rows, per opponent, for the run and for the warnings twin (`context_at`).
 MAX_OPTIONS = 2 + 7 * (MAX_ACTORS - 1)
+O_UTILITY, O_ACTION, O_TARGET, O_WARNINGS, O_FACE, O_HIGH, O_LOW, O_SAVED = (
+    k * MAX_OPTIONS for k in range(8)
+)
+CONTEXT = 8 * MAX_OPTIONS
 CONTEXT_WIDTH = 24  # what the strategic rule knows of each opponent (sim.model.strategic)
 # Log rows: kind, actor, other, then five numbers (see sim.analysis.timeline).
 LOG_WIDTH = 8
@@ -140,73 +207,139 @@ def pack(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return params, world, switches
 
 
+# ---------------------------------------------------------------------------- the state
+
+
+@helper
+def _dyads(n):
+    return ACTORS + n * N_ACTOR_STATE
+
+
+@helper
+def _dyad_metrics(n):
+    return _dyads(n) + n * N_DYAD_STATE
+
+
+@helper
+def _pairs(n):
+    return _dyad_metrics(n) + n * N_DYAD_METRICS
+
+
+@helper
+def state_size(n):
+    """The length of a run's state vector for n actors."""
+    return _pairs(n) + n * n * N_PAIR_STATE
+
+
+@helper
+def actor_at(i, field):
+    """Where actor i's field A_* is in the state."""
+    return ACTORS + i * N_ACTOR_STATE + field
+
+
+@helper
+def dyad_at(n, k, field):
+    """Where the field D_* of the dyad challenger–k is in the state."""
+    return _dyads(n) + k * N_DYAD_STATE + field
+
+
+@helper
+def dyad_metric_at(n, k, field):
+    """Where the metric DM_* of the dyad challenger–k is in the state."""
+    return _dyad_metrics(n) + k * N_DYAD_METRICS + field
+
+
+@helper
+def pair_at(n, i, j, field):
+    """Where the field P_* of actor i toward actor j is in the state."""
+    return _pairs(n) + (i * n + j) * N_PAIR_STATE + field
+
+
 @jit
 def new_state(n):
-    """Empty state arrays for a run of n actors (filled by `sim.model.day.start`)."""
-    return (
-        np.zeros((n, N_ACTOR_STATE)),
-        np.zeros((N_PAIR_STATE, n, n)),
-        np.zeros((N_DYAD_STATE, n)),
-        np.zeros(N_METRICS),
-        np.zeros((n, N_DYAD_METRICS)),
-        np.full(N_ROADS, -1, dtype=np.int64),
+    """An empty state vector for a run of n actors (filled by `sim.model.day.start`)."""
+    return np.zeros(state_size(n))
+
+
+class StateViews(NamedTuple):
+    """Named views of a state vector, for Python code: writes go through to the state."""
+
+    actor: np.ndarray  # [i, A_*]
+    pair: np.ndarray  # [i, j, P_*]
+    dyad: np.ndarray  # [k, D_*]
+    metrics: np.ndarray  # [metric] (sim.model.outcomes)
+    dyad_metrics: np.ndarray  # [k, DM_*]
+    diverged: np.ndarray  # [road]
+
+
+def views(state: np.ndarray, n: int) -> StateViews:
+    """The blocks of a state vector of n actors as named numpy views (no copy)."""
+
+    def block(start: int, *shape: int) -> np.ndarray:
+        return state[start : start + int(np.prod(shape))].reshape(shape)
+
+    return StateViews(
+        actor=block(ACTORS, n, N_ACTOR_STATE),
+        pair=block(_pairs(n), n, n, N_PAIR_STATE),
+        dyad=block(_dyads(n), n, N_DYAD_STATE),
+        metrics=block(METRICS, N_METRICS),
+        dyad_metrics=block(_dyad_metrics(n), n, N_DYAD_METRICS),
+        diverged=block(DIVERGED, N_ROADS),
     )
 
 
-def new_log(rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """A day's event log of at most `rows` rows (0: no log, as in the ensemble engine)."""
-    return np.zeros((rows, LOG_WIDTH)), np.zeros(1, dtype=np.int64)
+@helper
+def copy_state(source, target):
+    """Copy one state vector into another of its size (a twin's fork)."""
+    for k in range(source.shape[0]):
+        target[k] = source[k]
 
 
 @jit
 def new_scratch():
-    """Scratch arrays for the options of one decision: utilities, actions, targets, the
-    utilities of the twins without warnings' audience costs and without the face of holding
-    after harm, under the strategic rule the utilities of the two types an opponent reasons
-    about (resolute, irresolute), a copy of the utilities (`sim.model.choice`), and the
-    strategic rule's context rows per opponent, for the run and for the warnings twin."""
-    size = MAX_OPTIONS
-    return (
-        np.zeros(size), np.zeros(size, np.int64), np.zeros(size, np.int64), np.zeros(size),
-        np.zeros(size), np.zeros(size), np.zeros(size), np.zeros(size),
-        np.zeros((2, MAX_ACTORS, CONTEXT_WIDTH)),
-    )  # fmt: skip
+    """The scratch of one decision: its options' columns (`O_*`) and the strategic rule's
+    context rows (`context_at`)."""
+    return np.zeros(CONTEXT + 2 * MAX_ACTORS * CONTEXT_WIDTH)
 
 
 @helper
-def _copy_rows(source, target):
-    """Copy a 2-D array into another of its shape."""
-    for a in range(source.shape[0]):
-        for b in range(source.shape[1]):
-            target[a, b] = source[a, b]
+def context_at(twin, m):
+    """Where the context row of the m-th opponent starts in the scratch: the run's (twin 0) or
+    the warnings twin's (twin 1)."""
+    return CONTEXT + (twin * MAX_ACTORS + m) * CONTEXT_WIDTH
 
 
-@phase
-def copy_state(source, target):
-    """Copy one run state into another (a twin's fork). The ensemble engine keeps the state
-    at the start of each day while some twin may still fork: most days of most runs."""
-    # Explicit loops: for arrays this small, numba's general slice assignment (or reshape)
-    # costs several times the copy itself (231 -> 77 ns a state, reassurance).
-    _copy_rows(source[0], target[0])
-    for a in range(source[1].shape[0]):
-        _copy_rows(source[1][a], target[1][a])
-    _copy_rows(source[2], target[2])
-    for a in range(source[3].shape[0]):
-        target[3][a] = source[3][a]
-    _copy_rows(source[4], target[4])
-    for a in range(source[5].shape[0]):
-        target[5][a] = source[5][a]
+@jit
+def new_log(rows):
+    """A day's event log of at most `rows` rows (0: no log, as in the ensemble engine): row 0
+    holds the count, rows 1.. the events (`log_rows`)."""
+    return np.zeros((rows + 1, LOG_WIDTH))
+
+
+def log_rows(log: np.ndarray) -> np.ndarray:
+    """The events in a day's log, one row each."""
+    return log[1 : 1 + int(log[0, 0])]
+
+
+def clear_log(log: np.ndarray) -> None:
+    """Empty a day's log (before the next day)."""
+    log[0, 0] = 0.0
+
+
+@helper
+def logging(log):
+    """Whether the log has room for events (the ensemble keeps none)."""
+    return log.shape[0] > 1
 
 
 @helper
 def write(log, kind, actor, other, v1, v2, v3, v4, v5):
     """Add a row to the day's log, if it keeps one and has room."""
-    rows, count = log
-    if count[0] < rows.shape[0]:
-        k = count[0]
-        rows[k, 0], rows[k, 1], rows[k, 2] = kind, actor, other
-        rows[k, 3], rows[k, 4], rows[k, 5], rows[k, 6], rows[k, 7] = v1, v2, v3, v4, v5
-        count[0] += 1
+    k = int(log[0, 0]) + 1
+    if k < log.shape[0]:
+        log[k, 0], log[k, 1], log[k, 2] = kind, actor, other
+        log[k, 3], log[k, 4], log[k, 5], log[k, 6], log[k, 7] = v1, v2, v3, v4, v5
+        log[0, 0] = k
 
 
 @helper
@@ -228,13 +361,13 @@ def opponent(i, m):
 
 
 @helper
-def diverge(state, road, day):
+def diverge(S, road, day):
     """Mark the first day on which `road`'s twin would differ from this run."""
-    if state[5][road] < 0:
-        state[5][road] = day
+    if S[DIVERGED + road] < 0:
+        S[DIVERGED + road] = day
 
 
 @helper
-def strength(P, actor, k, gain):
+def strength(P, S, k, gain):
     """Actor k's strength F̃ = F·(1 + Γ·mobilised)."""
-    return P[k, FORCES] * (1.0 + gain * actor[k, A_MOBILISED])
+    return P[k, FORCES] * (1.0 + gain * S[actor_at(k, A_MOBILISED)])

@@ -14,12 +14,17 @@ r̄ + Δ/2 over its probability at r̄ − Δ/2) is the signal they read (Kydd 2
 
 The per-opponent context (beliefs, replies, risks) is priced once per decision; the options are
 priced at the actor's own resolve and at the two types, and, until each commitment twin has
-forked, as that twin would price them (`ctx` rows of the run, then of the warnings twin).
+forked, as that twin would price them (context rows of the run, then of the warnings twin,
+in the scratch: `sim.model.state.context_at`).
+
+The heavier functions are compiled once each, not inlined (inlined, they multiplied the first
+compile's time and memory), and each starts by taking views of its arrays with no reference
+count (`sim.model.state.unowned`), so that, like the inlined phases, it makes no count in the day.
 """
 
 from sim.model.choice import choose, option
 from sim.model.outcomes import Road
-from sim.model.rules import combat, decisions, risk, signalling, strategy, termination, types
+from sim.model.rules import combat, decisions, signalling, strategy, termination, types
 from sim.model.rules.hostility import felt_shock
 from sim.model.state import (
     A_CHOICE,
@@ -33,12 +38,12 @@ from sim.model.state import (
     ARMED,
     ATTACK,
     AUDIENCE,
-    CALM_DAYS,
     CONTEXT_WIDTH,
     D_OFF_BY,
     D_RUNG,
     D_SETTLED,
     DEESCALATE,
+    DIVERGED,
     FIRST_STRIKE,
     FORCES,
     GUARANTOR,
@@ -52,9 +57,10 @@ from sim.model.state import (
     MOVE_COST,
     NUCLEAR,
     NUCLEAR_COST,
-    NUCLEAR_SLIP,
-    NUCLEAR_SLIP_FACTOR,
-    OFF_DAYS,
+    O_HIGH,
+    O_LOW,
+    O_UTILITY,
+    O_WARNINGS,
     P_BELIEF,
     P_COMMIT,
     P_HARM,
@@ -69,8 +75,6 @@ from sim.model.state import (
     RESOLVE,
     RETALIATION,
     S_STRIKE,
-    SLIP_GROWTH,
-    SLIP_RATE,
     SPREAD,
     STAKES,
     STRIKE,
@@ -80,7 +84,6 @@ from sim.model.state import (
     SW_LOCK_IN,
     SW_LOOKAHEAD,
     SW_RETALIATION,
-    SW_SLIPS,
     SW_TERMINATION,
     SW_TRIPWIRE,
     SW_TYPES,
@@ -91,13 +94,19 @@ from sim.model.state import (
     WARN,
     WARN_WEIGHT,
     WITHDRAW,
+    actor_at,
+    context_at,
     diverge,
+    dyad_at,
     dyad_of,
     helper,
     jit,
+    logging,
     opponent,
     opponent_count,
+    pair_at,
     strength,
+    unowned,
     write,
 )  # fmt: skip
 
@@ -120,9 +129,9 @@ def type_of(P, SW, k, resolute):
 
 
 @helper
-def pain_of(P, actor, k):
+def pain_of(P, S, k):
     """k's losses as felt pain, at the tolerance's neutral resolve (resolve weighs it later)."""
-    return combat.casualty_pain(actor[k, A_DEATHS], P[k, TOLERANCE], 0.5)
+    return combat.casualty_pain(S[actor_at(k, A_DEATHS)], P[k, TOLERANCE], 0.5)
 
 
 @helper
@@ -132,51 +141,56 @@ def weary_at(SW, pain, resolve):
 
 
 @helper
-def standing_backdown(P, W, SW, pair, k, j, day):
+def standing_backdown(P, W, SW, S, k, j, day):
     """What backing down from k's standing warning to j would cost k today (0: none)."""
-    committed = SW[SW_WARNING] and pair[P_COMMIT, k, j] >= 0.0
-    held = day - pair[P_COMMIT, k, j] if (committed and SW[SW_LOCK_IN]) else 0.0
+    warned = S[pair_at(P.shape[0], k, j, P_COMMIT)]
+    committed = SW[SW_WARNING] and warned >= 0.0
+    held = day - warned if (committed and SW[SW_LOCK_IN]) else 0.0
     return decisions.backdown_cost(P[k, AUDIENCE], committed, held, W[LOCK_IN])
 
 
 @jit
-def joiners(P, W, SW, state, i, j, day, no_warnings):
+def joiners(P, W, SW, S, i, j, day, no_warnings):
     """For an attack by i on j: (Σ J, Σ J·F̃) over the guarantors k ≠ j with troops in theatre,
     J the chance k joins the war, expected under i's belief about k (Schelling 1966)."""
-    actor, pair = state[0], state[1]
+    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
+    n = P.shape[0]
     total = support = 0.0
     if j == 0 or not (SW[SW_TRIPWIRE] and SW[SW_LOOKAHEAD]):
         return total, support
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
-    for k in range(1, P.shape[0]):
-        if k == j or P[k, GUARANTOR] == 0.0 or actor[k, A_TROOPS] <= 0.0:
+    for k in range(1, n):
+        troops = S[actor_at(k, A_TROOPS)]
+        if k == j or P[k, GUARANTOR] == 0.0 or troops <= 0.0:
             continue
-        hit = decisions.felt_harm(pair[P_HARM, k, i] + W[HARM] * actor[k, A_TROOPS] / 1000.0)
-        face = 0.0 if no_warnings else standing_backdown(P, W, SW, pair, k, i, day)
-        pain = pain_of(P, actor, k)
+        hit = decisions.felt_harm(S[pair_at(n, k, i, P_HARM)] + W[HARM] * troops / 1000.0)
+        face = 0.0 if no_warnings else standing_backdown(P, W, SW, S, k, i, day)
+        pain = pain_of(P, S, k)
         chance = 0.0
         for resolute in (True, False):
             r = type_of(P, SW, k, resolute)
             u = strategy.join_utility(
                 P[k, STAKES], rho, hit, face, W[WAR_COST], r, weary_at(SW, pain, r)
             )
-            share = pair[P_BELIEF, i, k] if resolute else 1.0 - pair[P_BELIEF, i, k]
+            belief = S[pair_at(n, i, k, P_BELIEF)]
+            share = belief if resolute else 1.0 - belief
             chance += share * strategy.reply_chance(u, W[PRECISION])
         total += chance
-        support += chance * strength(P, actor, k, W[MOB_GAIN])
+        support += chance * strength(P, S, k, W[MOB_GAIN])
     return total, support
 
 
 @jit
-def retaliation(P, W, SW, state, i, j):
+def retaliation(P, W, SW, S, i, j):
     """The chance j strikes back after a strike by i, expected under i's belief about j."""
-    actor, pair = state[0], state[1]
+    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
+    n = P.shape[0]
     if not SW[SW_LOOKAHEAD]:
         return 0.0
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
-    x = decisions.felt_anger(pair[P_HOST, j, i] + felt_shock(W[S_STRIKE], 0.5, 1.0))
-    harm = decisions.felt_harm(pair[P_HARM, j, i] + 1.0)
-    pain = pain_of(P, actor, j)
+    x = decisions.felt_anger(S[pair_at(n, j, i, P_HOST)] + felt_shock(W[S_STRIKE], 0.5, 1.0))
+    harm = decisions.felt_harm(S[pair_at(n, j, i, P_HARM)] + 1.0)
+    pain = pain_of(P, S, j)
     high = type_of(P, SW, j, True)
     low = type_of(P, SW, j, False)
     u_high = decisions.strike_utility(
@@ -186,26 +200,27 @@ def retaliation(P, W, SW, state, i, j):
         W[ANGER], x, rho, harm, W[STRIKE_COST], low, weary_at(SW, pain, low)
     )
     return types.expected_reply(
-        pair[P_BELIEF, i, j],
+        S[pair_at(n, i, j, P_BELIEF)],
         strategy.reply_chance(u_high, W[PRECISION]),
         strategy.reply_chance(u_low, W[PRECISION]),
     )
 
 
 @jit
-def threat(P, W, SW, state, i, j):
+def threat(P, W, SW, S, i, j):
     """The chance j attacks i today, expected under i's belief about j's type: j's own utility
     of an attack at each type, weighing its chance to win, its anger and its cost of war, but
     no reply (what j's attack would look like to a level-0 attacker; Kydd 2005)."""
-    actor, pair = state[0], state[1]
-    reach = P[i, GUARANTOR] == 0.0 or actor[i, A_TROOPS] > 0.0
-    settled = state[2][D_SETTLED, dyad_of(i, j)] > 0.0
+    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
+    n = P.shape[0]
+    reach = P[i, GUARANTOR] == 0.0 or S[actor_at(i, A_TROOPS)] > 0.0
+    settled = S[dyad_at(n, dyad_of(i, j), D_SETTLED)] > 0.0
     if settled or not (SW[SW_LOOKAHEAD] and SW[SW_DELIBERATE] and reach and P[j, FORCES] > 0.0):
         return 0.0
     gain = W[MOB_GAIN]
-    win = combat.win_probability(strength(P, actor, j, gain), strength(P, actor, i, gain), 0.0)
-    x = decisions.felt_anger(pair[P_HOST, j, i])
-    pain = pain_of(P, actor, j)
+    win = combat.win_probability(strength(P, S, j, gain), strength(P, S, i, gain), 0.0)
+    x = decisions.felt_anger(S[pair_at(n, j, i, P_HOST)])
+    pain = pain_of(P, S, j)
     chance = 0.0
     for resolute in (True, False):
         r = type_of(P, SW, j, resolute)
@@ -213,254 +228,264 @@ def threat(P, W, SW, state, i, j):
             win, P[j, STAKES], 0.0, 0.0, W[ANGER], x, W[WAR_COST], r, 0.0,
             weary_at(SW, pain, r), 0.0,
         )  # fmt: skip
-        share = pair[P_BELIEF, i, j] if resolute else 1.0 - pair[P_BELIEF, i, j]
+        belief = S[pair_at(n, i, j, P_BELIEF)]
+        share = belief if resolute else 1.0 - belief
         chance += share * strategy.reply_chance(u, W[PRECISION])
     return chance
 
 
 @helper
-def nuclear_in(P, i, j):
-    """Whether the dyad of i and j holds a nuclear-armed state."""
-    return P[i, ARMED] > 0.0 or P[j, ARMED] > 0.0
-
-
-@jit
-def slip_factors(P, W, SW, i, j):
-    """(F₃, F₄, F_war): the chance of at least one slip while a rung is held, at rungs 3 and 4
-    for D_c days and in war for Dₒ days (Powell 1990); each times its cost is the rung's risk."""
-    if not SW[SW_SLIPS]:
-        return 0.0, 0.0, 0.0
-    nuclear = nuclear_in(P, i, j)
-    base, growth, factor = W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR]
-    f3 = risk.risk_cost(risk.slip_chance(3, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
-    f4 = risk.risk_cost(risk.slip_chance(4, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
-    at_war = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
-    return f3, f4, risk.risk_cost(at_war, W[OFF_DAYS], 1.0)
-
-
-@helper
-def rung_risk(W, ctx, rung, resolve):
+def rung_risk(W, scratch, c, rung, resolve):
     """The risk of holding `rung` for its stay: a clash priced as a strike, a slide into war as
     a war, a war gone nuclear as nuclear use (Schelling 1960; Powell 1990)."""
     if rung >= 5.0:
-        return ctx[C_RISK_WAR] * W[NUCLEAR_COST]
+        return scratch[c + C_RISK_WAR] * W[NUCLEAR_COST]
     if rung >= 4.0:
-        return ctx[C_RISK4] * (1.0 - resolve) * W[WAR_COST]
+        return scratch[c + C_RISK4] * (1.0 - resolve) * W[WAR_COST]
     if rung >= 3.0:
-        return ctx[C_RISK3] * (1.0 - resolve) * W[STRIKE_COST]
+        return scratch[c + C_RISK3] * (1.0 - resolve) * W[STRIKE_COST]
     return 0.0
 
 
 @jit
-def war_payoff_of(P, W, SW, state, k, other, resolve, joined, support):
+def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support):
     """What a war with `other` is worth to k at resolve r, `joined` of k's opponents' allies
     expected in, with its nuclear risk (Fearon 1995)."""
-    actor = state[0]
+    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     gain = W[MOB_GAIN]
-    win = combat.win_probability(
-        strength(P, actor, k, gain), strength(P, actor, other, gain), support
-    )
-    f_war = state[1][P_RISK_WAR, k, other]
-    weary = weary_at(SW, pain_of(P, actor, k), resolve)
+    win = combat.win_probability(strength(P, S, k, gain), strength(P, S, other, gain), support)
+    f_war = S[pair_at(P.shape[0], k, other, P_RISK_WAR)]
+    weary = weary_at(SW, pain_of(P, S, k), resolve)
     return strategy.war_payoff(
         win, P[k, STAKES], W[WAR_COST], resolve, joined, weary, f_war * W[NUCLEAR_COST]
     )
 
 
 @jit
-def warning_game(P, W, SW, state, i, j, day, no_warnings):
+def warning_game(P, W, SW, S, i, j, day, no_warnings):
     """The challenge chances after a warning of i to j and after silence, from the two-type
     warning game's equilibrium (Fearon 1997); the sender's war is fought alone."""
-    pair = state[1]
+    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
+    n = P.shape[0]
     audience = 0.0 if no_warnings else P[i, AUDIENCE]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
-    w_high = war_payoff_of(P, W, SW, state, i, j, high, 0.0, 0.0)
-    w_low = war_payoff_of(P, W, SW, state, i, j, low, 0.0, 0.0)
-    joined, support = joiners(P, W, SW, state, j, i, day, no_warnings)
+    w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0)
+    w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0)
+    joined, support = joiners(P, W, SW, S, j, i, day, no_warnings)
     j_high, j_low = type_of(P, SW, j, True), type_of(P, SW, j, False)
     th_high = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, state, j, i, j_high, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support)
     )
     th_low = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, state, j, i, j_low, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_low, joined, support)
     )
     _, q_warn, q_silent = signalling.warning_equilibrium(
-        w_high, w_low, pair[P_BELIEF, j, i], P[i, STAKES], audience, W[MOVE_COST],
-        th_high, th_low, pair[P_BELIEF, i, j],
+        w_high, w_low, S[pair_at(n, j, i, P_BELIEF)], P[i, STAKES], audience, W[MOVE_COST],
+        th_high, th_low, S[pair_at(n, i, j, P_BELIEF)],
     )  # fmt: skip
     return q_warn, q_silent
 
 
 @jit
-def fill_context(P, W, SW, state, i, j, day, no_warnings, ctx):
-    """What i knows of opponent j before pricing its options, into the row `ctx`."""
-    actor, pair, dyad = state[0], state[1], state[2]
+def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
+    """What i knows of opponent j before pricing its options, into the context row that starts
+    at `c` of the scratch."""
+    P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
+    n = P.shape[0]
     d = dyad_of(i, j)
-    ctx[C_BELIEF] = pair[P_BELIEF, i, j]
-    ctx[C_ANGER] = decisions.felt_anger(pair[P_HOST, i, j])
-    ctx[C_HARM] = decisions.felt_harm(pair[P_HARM, i, j])
-    ctx[C_COMMITTED] = 1.0 if (SW[SW_WARNING] and pair[P_COMMIT, i, j] >= 0.0) else 0.0
-    backdown = standing_backdown(P, W, SW, pair, i, j, day)
-    ctx[C_BACKDOWN] = 0.0 if no_warnings else backdown
-    ctx[C_RUNG] = dyad[D_RUNG, d]
-    ctx[C_REACH] = 1.0 if (P[j, GUARANTOR] == 0.0 or actor[j, A_TROOPS] > 0.0) else 0.0
-    ctx[C_ATTACK] = (
-        1.0
-        if (ctx[C_REACH] > 0.0 and SW[SW_DELIBERATE] and dyad[D_OFF_BY, d] != i)
-        and P[i, FORCES] > 0.0
-        else 0.0
+    warned = S[pair_at(n, i, j, P_COMMIT)]
+    off_by = S[dyad_at(n, d, D_OFF_BY)]
+    scratch[c + C_BELIEF] = S[pair_at(n, i, j, P_BELIEF)]
+    scratch[c + C_ANGER] = decisions.felt_anger(S[pair_at(n, i, j, P_HOST)])
+    scratch[c + C_HARM] = decisions.felt_harm(S[pair_at(n, i, j, P_HARM)])
+    scratch[c + C_COMMITTED] = 1.0 if (SW[SW_WARNING] and warned >= 0.0) else 0.0
+    backdown = standing_backdown(P, W, SW, S, i, j, day)
+    scratch[c + C_BACKDOWN] = 0.0 if no_warnings else backdown
+    rung = S[dyad_at(n, d, D_RUNG)]
+    scratch[c + C_RUNG] = rung
+    reach = P[j, GUARANTOR] == 0.0 or S[actor_at(j, A_TROOPS)] > 0.0
+    scratch[c + C_REACH] = 1.0 if reach else 0.0
+    scratch[c + C_ATTACK] = (
+        1.0 if (reach and SW[SW_DELIBERATE] and off_by != i) and P[i, FORCES] > 0.0 else 0.0
     )
-    joined, support = joiners(P, W, SW, state, i, j, day, no_warnings)
+    joined, support = joiners(P, W, SW, S, i, j, day, no_warnings)
     gain = W[MOB_GAIN]
-    own, other = strength(P, actor, i, gain), strength(P, actor, j, gain)
-    ctx[C_WIN] = combat.win_probability(own, other, support)
-    ctx[C_JOINERS] = joined
-    ctx[C_RETALIATION] = retaliation(P, W, SW, state, i, j) if ctx[C_RUNG] >= 3.0 else 0.0
-    ctx[C_AT_WAR] = 1.0 if (ctx[C_RUNG] >= 5.0 or dyad[D_OFF_BY, d] >= 0.0) else 0.0
-    ctx[C_CONCESSION] = 0.0  # the chance j quits, as i expects it: the attrition equilibrium
-    if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
+    own, other = strength(P, S, i, gain), strength(P, S, j, gain)
+    scratch[c + C_WIN] = combat.win_probability(own, other, support)
+    scratch[c + C_JOINERS] = joined
+    scratch[c + C_RETALIATION] = retaliation(P, W, SW, S, i, j) if rung >= 3.0 else 0.0
+    at_war = rung >= 5.0 or off_by >= 0.0
+    scratch[c + C_AT_WAR] = 1.0 if at_war else 0.0
+    # The chance j quits, as i expects it: the attrition equilibrium.
+    scratch[c + C_CONCESSION] = 0.0
+    if at_war and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
         mean_cost = termination.fighting_cost(P[i, RESOLVE], W[WAR_COST])
-        ctx[C_CONCESSION] = termination.concession_gain(ctx[C_BELIEF], mean_cost)
-    ctx[C_Q_WARN] = ctx[C_Q_SILENT] = 0.0
-    if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and pair[P_COMMIT, i, j] < 0.0:
-        ctx[C_Q_WARN], ctx[C_Q_SILENT] = warning_game(P, W, SW, state, i, j, day, no_warnings)
-    f3, f4, f_war = pair[P_RISK3, i, j], pair[P_RISK4, i, j], pair[P_RISK_WAR, i, j]
+        scratch[c + C_CONCESSION] = termination.concession_gain(scratch[c + C_BELIEF], mean_cost)
+    scratch[c + C_Q_WARN] = scratch[c + C_Q_SILENT] = 0.0
+    if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and warned < 0.0:
+        q_warn, q_silent = warning_game(P, W, SW, S, i, j, day, no_warnings)
+        scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT] = q_warn, q_silent
+    f3, f4 = S[pair_at(n, i, j, P_RISK3)], S[pair_at(n, i, j, P_RISK4)]
+    f_war = S[pair_at(n, i, j, P_RISK_WAR)]
     if joined > 0.0 and f_war == 0.0:  # the war would widen to nuclear-armed joiners
-        for k in range(1, P.shape[0]):
-            if k != j and P[k, ARMED] > 0.0 and actor[k, A_TROOPS] > 0.0:
-                f_war = max(f_war, pair[P_RISK_WAR, i, k] * min(1.0, joined))
-    ctx[C_RISK3], ctx[C_RISK4], ctx[C_RISK_WAR] = f3, f4, f_war
-    ctx[C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
-    ctx[C_AUDIENCE] = P[i, AUDIENCE] if (SW[SW_WARNING] and not no_warnings) else 0.0
-    ctx[C_THREAT] = threat(P, W, SW, state, i, j)
+        for k in range(1, n):
+            if k != j and P[k, ARMED] > 0.0 and S[actor_at(k, A_TROOPS)] > 0.0:
+                f_war = max(f_war, S[pair_at(n, i, k, P_RISK_WAR)] * min(1.0, joined))
+    scratch[c + C_RISK3], scratch[c + C_RISK4], scratch[c + C_RISK_WAR] = f3, f4, f_war
+    scratch[c + C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
+    scratch[c + C_AUDIENCE] = P[i, AUDIENCE] if (SW[SW_WARNING] and not no_warnings) else 0.0
+    scratch[c + C_THREAT] = threat(P, W, SW, S, i, j)
 
 
 @jit
-def price(P, W, SW, state, i, j, ctx, kind, resolve):
-    """The utility of option `kind` toward the opponent of row `ctx` at resolve r, against
-    holding (docs/model.md §3.4.2, the strategic rule)."""
-    actor = state[0]
+def prices(P, W, SW, S, i, j, scratch, c, kind, r, high, low):
+    """`price` at the actor's resolve and at its two types, in one call (one call's arguments
+    passed instead of three; each utility computed exactly as alone)."""
+    P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
+    return (
+        price(P, W, SW, S, i, j, scratch, c, kind, r),
+        price(P, W, SW, S, i, j, scratch, c, kind, high),
+        price(P, W, SW, S, i, j, scratch, c, kind, low),
+    )
+
+
+@helper
+def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
+    """The utility of option `kind` toward the opponent of the context row at `c` at resolve r,
+    against holding (docs/model.md §3.4.2, the strategic rule)."""
     h, kappa, V = W[ANGER], W[MOVE_COST], P[i, STAKES]
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
-    b, x, harm, rung = ctx[C_BELIEF], ctx[C_ANGER], ctx[C_HARM], ctx[C_RUNG]
-    weary = weary_at(SW, pain_of(P, actor, i), resolve)
-    now = rung_risk(W, ctx, rung, resolve)
+    b, x = scratch[c + C_BELIEF], scratch[c + C_ANGER]
+    harm, rung = scratch[c + C_HARM], scratch[c + C_RUNG]
+    weary = weary_at(SW, pain_of(P, S, i), resolve)
+    now = rung_risk(W, scratch, c, rung, resolve)
     if kind == DEESCALATE:
-        if ctx[C_AT_WAR] > 0.0 and SW[SW_TERMINATION]:
+        if scratch[c + C_AT_WAR] > 0.0 and SW[SW_TERMINATION]:
             cost = termination.fighting_cost(resolve, W[WAR_COST])
-            worth = termination.fighting_worth(ctx[C_WIN], V)
+            worth = termination.fighting_worth(scratch[c + C_WIN], V)
             return termination.ceasefire_utility(
-                cost, weary, worth, ctx[C_CONCESSION], ctx[C_BACKDOWN]
+                cost, weary, worth, scratch[c + C_CONCESSION], scratch[c + C_BACKDOWN]
             )
-        lower = rung_risk(W, ctx, max(rung - 1.0, 0.0), resolve)
+        lower = rung_risk(W, scratch, c, max(rung - 1.0, 0.0), resolve)
         u = decisions.deescalate_utility(
-            ctx[C_THREAT], W[PEACE], rung, h, x, kappa, ctx[C_BACKDOWN], weary
+            scratch[c + C_THREAT], W[PEACE], rung, h, x, kappa, scratch[c + C_BACKDOWN], weary
         )
         return u + now - lower
     if kind == WARN:
         if not SW[SW_LOOKAHEAD]:
             return decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
-        w = war_payoff_of(P, W, SW, state, i, j, resolve, 0.0, 0.0)
-        return signalling.warning_gain(w, V, ctx[C_AUDIENCE], kappa, ctx[C_Q_WARN], ctx[C_Q_SILENT])
+        w = war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0)
+        return signalling.warning_gain(
+            w, V, scratch[c + C_AUDIENCE], kappa, scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT]
+        )
     if kind == MOBILISE:
-        return decisions.mobilise_utility(ctx[C_THREAT], V, h, x, kappa, resolve, W[MOB_WEIGHT])
+        return decisions.mobilise_utility(
+            scratch[c + C_THREAT], V, h, x, kappa, resolve, W[MOB_WEIGHT]
+        )
     if kind == PROBE:
         u = decisions.probe_utility(h, x, rho, harm, kappa, resolve, W[PROBE_WEIGHT])
-        return u - (rung_risk(W, ctx, max(rung, 3.0), resolve) - now)
+        return u - (rung_risk(W, scratch, c, max(rung, 3.0), resolve) - now)
     if kind == STRIKE:
-        step = rung_risk(W, ctx, max(rung, 4.0), resolve) - now
+        step = rung_risk(W, scratch, c, max(rung, 4.0), resolve) - now
         return strategy.strike_utility(
-            h, x, rho, harm, W[STRIKE_COST], resolve, weary, ctx[C_RETALIATION], step
+            h, x, rho, harm, W[STRIKE_COST], resolve, weary, scratch[c + C_RETALIATION], step
         )
     if kind == ATTACK:
-        step = rung_risk(W, ctx, 5.0, resolve) - now
+        step = rung_risk(W, scratch, c, 5.0, resolve) - now
         return strategy.attack_utility(
-            ctx[C_WIN], V, W[FIRST_STRIKE], ctx[C_THREAT], h, x, W[WAR_COST], resolve,
-            ctx[C_JOINERS],
-            weary, step,
+            scratch[c + C_WIN], V, W[FIRST_STRIKE], scratch[c + C_THREAT], h, x, W[WAR_COST],
+            resolve, scratch[c + C_JOINERS], weary, step,
         )  # fmt: skip
     return strategy.nuclear_utility(
-        ctx[C_WIN], V, h, x, W[NUCLEAR_COST], ctx[C_NUCLEAR_REPLY]
+        scratch[c + C_WIN], V, h, x, W[NUCLEAR_COST], scratch[c + C_NUCLEAR_REPLY]
     )  # NUCLEAR
 
 
 @jit
-def decide(i, P, W, SW, state, dkey, day, suppress, scratch, log):
+def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
     """Choose today's action by quantal response over utilities that expect replies, and
     leave in A_SIGNAL the likelihood ratio opponents will read from the choice (Kydd 2005)."""
-    actor, pair = state[0], state[1]
+    P, W, SW, S, scratch, log = (
+        unowned(P),
+        unowned(W),
+        unowned(SW),
+        unowned(S),
+        unowned(scratch),
+        unowned(log),
+    )
     n = P.shape[0]
-    util, hi, lo, ctx, twin_ctx = scratch[0], scratch[5], scratch[6], scratch[8][0], scratch[8][1]
-    r = actor[i, A_RESOLVE]
+    r = S[actor_at(i, A_RESOLVE)]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
-    no_warnings = suppress & (1 << Road.WARNINGS)
+    no_warnings = (suppress & (1 << Road.WARNINGS)) != 0
     # The warnings twin is this run until the first day some decision input differs without
     # audience costs; the face twin until the first day holding after harm costs face. Under
     # this rule a difference in any input moves what the choice signals, so the twins fork
     # there, not only when the choice itself would differ (as under the myopic rule).
-    track = suppress == 0 and state[5][Road.WARNINGS] < 0
+    track = suppress == 0 and S[DIVERGED + Road.WARNINGS] < 0
     differs = False
     count = option(scratch, 0, 0.0, HOLD, -1, 0.0, 0.0)
-    hi[0] = lo[0] = 0.0
+    scratch[O_HIGH] = scratch[O_LOW] = 0.0
     worst = unanswered = 0.0
-    pain = pain_of(P, actor, i)
+    pain = pain_of(P, S, i)
     for m in range(opponent_count(i, n)):
         j = opponent(i, m)
-        fill_context(P, W, SW, state, i, j, day, no_warnings, ctx[m])
+        c = context_at(0, m)
+        fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c)
         if track:
-            fill_context(P, W, SW, state, i, j, day, True, twin_ctx[m])
-            for c in range(N_CONTEXT):
-                differs = differs or twin_ctx[m][c] != ctx[m][c]
-        raw = standing_backdown(P, W, SW, pair, i, j, day)
+            t = context_at(1, m)
+            fill_context(P, W, SW, S, i, j, day, track, scratch, t)  # track: True
+            for f in range(N_CONTEXT):
+                differs = differs or scratch[t + f] != scratch[c + f]
+        raw = standing_backdown(P, W, SW, S, i, j, day)
         worst = max(worst, raw)
-        if pair[P_HARM, i, j] > 0.5 and not suppress & (1 << Road.FACE):
+        if S[pair_at(n, i, j, P_HARM)] > 0.5 and not suppress & (1 << Road.FACE):
             unanswered = max(unanswered, raw)
-        rung = ctx[m][C_RUNG]
-        force = state[2][D_SETTLED, dyad_of(i, j)] == 0.0  # a settled war stays settled
+        rung = scratch[c + C_RUNG]
+        force = S[dyad_at(n, dyad_of(i, j), D_SETTLED)] == 0.0  # a settled war stays settled
+        reach = force and scratch[c + C_REACH] > 0.0
         kinds = (
-            DEESCALATE if (rung >= 2.0 or ctx[m][C_COMMITTED] > 0.0) else -1,
-            WARN if (SW[SW_WARNING] and pair[P_COMMIT, i, j] < 0.0) else -1,
-            MOBILISE if (rung >= 1.0 and actor[i, A_MOBILISED] == 0.0) else -1,
-            PROBE if (force and ctx[m][C_REACH] > 0.0 and rung >= 2.0) else -1,
-            STRIKE if (force and ctx[m][C_REACH] > 0.0 and rung >= 3.0) else -1,
-            ATTACK if (force and ctx[m][C_ATTACK] > 0.0) else -1,
+            DEESCALATE if (rung >= 2.0 or scratch[c + C_COMMITTED] > 0.0) else -1,
+            WARN if (SW[SW_WARNING] and S[pair_at(n, i, j, P_COMMIT)] < 0.0) else -1,
+            MOBILISE if (rung >= 1.0 and S[actor_at(i, A_MOBILISED)] == 0.0) else -1,
+            PROBE if (reach and rung >= 2.0) else -1,
+            STRIKE if (reach and rung >= 3.0) else -1,
+            ATTACK if (force and scratch[c + C_ATTACK] > 0.0) else -1,
             NUCLEAR if (P[i, ARMED] > 0.0 and rung >= 5.0) else -1,
         )
         for kind in kinds:
             if kind < 0:
                 continue
-            u = price(P, W, SW, state, i, j, ctx[m], kind, r)
-            hi[count] = price(P, W, SW, state, i, j, ctx[m], kind, high)
-            lo[count] = price(P, W, SW, state, i, j, ctx[m], kind, low)
+            u, u_high, u_low = prices(P, W, SW, S, i, j, scratch, c, kind, r, high, low)
+            scratch[O_HIGH + count], scratch[O_LOW + count] = u_high, u_low
             count = option(scratch, count, u, kind, j, u, u)
-    if SW[SW_WITHDRAWAL] and actor[i, A_TROOPS] > 0.0:
+    if SW[SW_WITHDRAWAL] and S[actor_at(i, A_TROOPS)] > 0.0:
         paid = 0.0 if no_warnings else worst
         kappa, V = W[MOVE_COST], P[i, STAKES]
         u = decisions.withdraw_utility(pain, r, V, kappa, paid)
-        hi[count] = decisions.withdraw_utility(pain, high, V, kappa, paid)
-        lo[count] = decisions.withdraw_utility(pain, low, V, kappa, paid)
-        count = option(scratch, count, u, WITHDRAW, -1, decisions.withdraw_utility(
-            pain, r, V, kappa, 0.0), u)  # fmt: skip
-    util[0] = scratch[3][0] = hi[0] = lo[0] = -unanswered
+        scratch[O_HIGH + count] = decisions.withdraw_utility(pain, high, V, kappa, paid)
+        scratch[O_LOW + count] = decisions.withdraw_utility(pain, low, V, kappa, paid)
+        free = decisions.withdraw_utility(pain, r, V, kappa, 0.0)
+        count = option(scratch, count, u, WITHDRAW, -1, free, u)
+    scratch[O_UTILITY] = scratch[O_WARNINGS] = scratch[O_HIGH] = scratch[O_LOW] = -unanswered
     if track and (differs or worst > 0.0):
-        diverge(state, Road.WARNINGS, day)
+        diverge(S, Road.WARNINGS, day)
     if suppress == 0 and unanswered > 0.0:
-        diverge(state, Road.FACE, day)
-    k = choose(i, W, state, dkey, day, suppress, scratch, count, False, False)
-    if actor[i, A_CHOICE] == HOLD:
+        diverge(S, Road.FACE, day)
+    k = choose(i, W, S, dkey, day, suppress, scratch, count, False, False)
+    if S[actor_at(i, A_CHOICE)] == HOLD:
         k = 0  # the attacks twin holds instead of attacking: opponents see a hold
-    actor[i, A_SIGNAL] = 1.0
+    S[actor_at(i, A_SIGNAL)] = 1.0
     if SW[SW_TYPES] and SW[SW_BELIEFS]:
-        actor[i, A_SIGNAL] = types.choice_likelihood(
-            decisions.choice_probability(hi, count, W[PRECISION], k),
-            decisions.choice_probability(lo, count, W[PRECISION], k),
+        S[actor_at(i, A_SIGNAL)] = types.choice_likelihood(
+            decisions.choice_probability(scratch, count, W[PRECISION], k, O_HIGH),
+            decisions.choice_probability(scratch, count, W[PRECISION], k, O_LOW),
         )
-    choice, target = int(actor[i, A_CHOICE]), int(actor[i, A_TARGET])
-    if choice != HOLD and log[0].shape[0] > 0:  # the ensemble keeps no log: skip its numbers
+    choice, target = int(S[actor_at(i, A_CHOICE)]), int(S[actor_at(i, A_TARGET)])
+    if choice != HOLD and logging(log):  # the ensemble keeps no log: skip its numbers
         j = target if target >= 0 else opponent(i, 0)
-        m = 0 if i != 0 else j - 1
-        face = ctx[m][C_BACKDOWN] if target >= 0 else worst
+        c = context_at(0, 0 if i != 0 else j - 1)
+        face = scratch[c + C_BACKDOWN] if target >= 0 else worst
         write(
-            log, LOG_ACTION + choice, i, target, pair[P_BELIEF, i, j], pair[P_HOST, i, j],
-            ctx[m][C_WIN], ctx[m][C_JOINERS], face,
+            log, LOG_ACTION + choice, i, target, S[pair_at(n, i, j, P_BELIEF)],
+            S[pair_at(n, i, j, P_HOST)], scratch[c + C_WIN], scratch[c + C_JOINERS], face,
         )  # fmt: skip

@@ -130,39 +130,41 @@ def nuclear_utility(win, stakes, anger, hostility, nuclear_cost):
 
 
 @rule
-def best_option(utilities, count):
+def best_option(utilities, count, first=0):
     """The option of highest utility, the first of any tie (McKelvey & Palfrey 1995)."""
+    # U_k is utilities[first + k] for k < count: the options' column of a longer vector.
     best = 0
     for k in range(1, count):
-        if utilities[k] > utilities[best]:
+        if utilities[first + k] > utilities[first + best]:
             best = k
     return best
 
 
 @rule
-def choice_probability(utilities, count, precision, k):
+def choice_probability(utilities, count, precision, k, first=0):
     """P(k) = e^(λU_k)/Σ e^(λU), leaving the utilities as they are (McKelvey & Palfrey 1995)."""
-    top = utilities[best_option(utilities, count)]
+    top = utilities[first + best_option(utilities, count, first)]
     total = 0.0
     for m in range(count):
-        total += exp_neg(precision * (utilities[m] - top))
-    return exp_neg(precision * (utilities[k] - top)) / total
+        total += exp_neg(precision * (utilities[first + m] - top))
+    return exp_neg(precision * (utilities[first + k] - top)) / total
 
 
 @rule
-def quantal_choice(utilities, count, precision, u):
+def quantal_choice(utilities, count, precision, u, first=0):
     """Option k with chance e^(λU_k)/Σ e^(λU), from one draw u (McKelvey & Palfrey 1995)."""
-    best = utilities[0]
+    # U_k is utilities[first + k] for k < count; the utilities are replaced by their weights.
+    best = utilities[first]
     for k in range(1, count):
-        best = max(best, utilities[k])
+        best = max(best, utilities[first + k])
     total = 0.0
     for k in range(count):
-        utilities[k] = exp_neg(precision * (utilities[k] - best))
-        total += utilities[k]
+        utilities[first + k] = exp_neg(precision * (utilities[first + k] - best))
+        total += utilities[first + k]
     target = u * total
     running = 0.0
     for k in range(count):
-        running += utilities[k]
+        running += utilities[first + k]
         if target < running:
             return k
     return count - 1
