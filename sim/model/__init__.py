@@ -1,6 +1,7 @@
 """The model: a crisis's scenario, its rules, one day of it, and the two engines that run it.
 
 - `scenario`: the validated parameters of a crisis and the one defaults object (`load_scenario`);
+  `messages`: bad input in one line (where, what, the closest known name);
 - `ladder`, `chance`, `outcomes`: the rungs and actions, counter-based random numbers, what a
   run reports;
 - `rules/`: every rule as a small pure function; `day`: one day's phases, which both engines run;

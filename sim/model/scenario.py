@@ -13,7 +13,6 @@ engines then stop the run and say which parameters drove it there (`sim.model.fi
 parameter takes the same rule through `param`, with `why=` where its bound has another reason.
 """
 
-import difflib
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.model.messages import did_you_mean, explain, location, repeated
 from sim.safe_io import MAX_DEPTH, nesting, read_text_file, shown
 
 MAX_ACTORS = 8  # a fixed bound keeps the compiled engine's state small
@@ -380,31 +380,6 @@ class ScenarioError(ValueError):
     """A scenario that cannot be used; its message is one line naming the problem."""
 
 
-def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
-    parts: list[str] = []
-    node: Any = data
-    for item in loc:
-        if isinstance(item, int) and isinstance(node, list | tuple) and item < len(node):
-            node = node[item]
-            label = node.get("name") if isinstance(node, dict) else None
-            parts.append(f"[{label!r}]" if label else f"[{item}]")
-        else:
-            node = node.get(item) if isinstance(node, dict) else None
-            parts.append(f".{item}" if parts else str(item))
-    return "".join(parts)
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """A " (did you mean 'x'?)" hint naming the closest choice, or "" when none is close."""
-    hint = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{hint[0]}'?)" if hint else ""
-
-
-def repeated(items: list[str]) -> list[str]:
-    """The items that appear more than once, sorted."""
-    return sorted({item for item in items if items.count(item) > 1})
-
-
 def _model_for(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     head = [p for p in loc if isinstance(p, str)]
     if not head[:-1]:
@@ -412,24 +387,11 @@ def _model_for(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return {"world": World, "mechanisms": Mechanisms, "actors": ActorParams}.get(head[0])
 
 
-def explain(error: ValidationError, where: str, known: list[str]) -> str:
-    """The first validation error as one line: `where: problem`; `known` feeds the hint."""
-    first = error.errors()[0]
-    if first["type"] == "extra_forbidden":
-        return f"{where}: unknown key" + did_you_mean(str(first["loc"][-1]), known)
-    if first["type"] == "missing":
-        return f"{where}: required field is missing"
-    message = first["msg"].removeprefix("Value error, ")
-    value = first.get("input")
-    got = f" (got {shown(value)})" if not isinstance(value, dict | list) else ""
-    return f"{where}: {message}{got}"
-
-
 def _explain(error: ValidationError, data: dict[str, Any]) -> str:
     loc = tuple(p for p in error.errors()[0]["loc"] if p not in ("function-after",))
     model = _model_for(loc)
     known = list(model.model_fields) if model else []
-    return explain(error, _location(loc, data) if loc else "scenario", known)
+    return explain(error, location(loc, data) if loc else "scenario", known)
 
 
 def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
