@@ -69,14 +69,14 @@ class _Track:
 
     def record(self) -> None:
         """Today's row (call it after each step)."""
-        from sim.model import day as phases
+        from sim.model.state import D_OFF_BY
 
         model, d = self.model, self.model.day
-        state = model.state[2]
+        dyad = model.state.dyad
         for k, (_, other) in enumerate(model.dyads):
             self.rungs[d, k] = model.rung_of(other)
             self.battle[d, k] = int(model.dyad_metrics[other.index, DM_BATTLE_DEATHS])
-            self.offensive[d, k] = bool(state[phases.D_OFF_BY, other.index] >= 0)
+            self.offensive[d, k] = bool(dyad[other.index, D_OFF_BY] >= 0)
         for k, actor in enumerate(model.actors):
             self.hostility[d, k] = actor.hostility
             self.casualties[d, k] = int(actor.casualties)
