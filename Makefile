@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets everything up first (scripts/setup.sh).
-.PHONY: run test
+.PHONY: run test check
 
 # The main job: the headline experiment (troops per guarantor against the challenger's
 # threat perception), with its report, after one run told day by day. Writes into results/.
@@ -16,3 +16,11 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/python -m pytest -n 2 --dist loadfile
+
+# The inner loop (under 2 minutes once set up): lint, format check, the fast tests (marker
+# `check`: tests/conftest.py names them), one shipped scenario docked run by run among them.
+check:
+	@bash scripts/setup.sh --test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python -m pytest -n 2 -q -m check

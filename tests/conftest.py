@@ -112,3 +112,41 @@ def shipped(request: pytest.FixtureRequest) -> Scenario:
 @pytest.fixture
 def reassurance() -> Scenario:
     return load_scenario("reassurance")
+
+
+# `make check`, the inner loop (README, "Contributing"): lint and these files, each a few
+# seconds of CPU, plus one shipped scenario docked run by run (CHECK_TESTS). The
+# rest (ensembles of thousands of runs, the browser, the docs site, sweeps, calibrations,
+# signals and servers) runs in `make test`, where every test runs.
+CHECK = {
+    "tests/test_architecture.py",
+    "tests/model/test_chance.py",
+    "tests/model/test_scenario.py",
+    "tests/model/test_rules.py",
+    "tests/model/test_strategic_rules.py",
+    "tests/model/test_state.py",
+    "tests/model/test_pack.py",
+    "tests/model/test_outcomes.py",
+    "tests/model/test_dispute_metrics.py",
+    "tests/analysis/test_summaries.py",
+    "tests/analysis/test_sweep_stats.py",
+    "tests/analysis/test_timeline.py",
+    "tests/analysis/test_answers.py",
+    "tests/record/test_classes.py",
+    "tests/experiments/test_folders.py",
+    "tests/experiments/test_question.py",
+    "tests/cli/test_hostile_numbers.py",
+    "tests/docs/test_front_door.py",
+}
+CHECK_TESTS = {
+    "tests/model/test_docking.py::test_engines_agree_run_by_run_on_every_shipped_scenario"
+    "[reassurance]",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of `make check` (marker `check`, registered in pyproject.toml)."""
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix() in CHECK or item.nodeid in CHECK_TESTS:
+            item.add_marker(pytest.mark.check)
