@@ -10,12 +10,13 @@ run:
 	.venv/bin/escalation report results/troops_threat
 
 # The full suite: lint, format check, tests. Two pytest workers, each taking whole test
-# files (a module's fixtures, such as the app's server, are then made once).
+# files (a module's fixtures, such as the app's server, are then made once); the 25 slowest
+# tests are listed at the end, to show where the time goes.
 test:
 	@bash scripts/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/python -m pytest -n 2 --dist loadfile
+	.venv/bin/python -m pytest -n 2 --dist loadfile --durations=25
 
 # The inner loop (under 2 minutes once set up): lint, format check, the fast tests (marker
 # `check`: tests/conftest.py names them), one shipped scenario docked run by run among them.
