@@ -103,6 +103,17 @@ SWITCH_HELP: dict[str, str] = {
     "noise": "Threat perception adds random noise to what an actor perceives. Off: no noise.",
     "decisions": "Every actor chooses each day what to do. Off: everyone holds every day, "
     "so no force is used and no war can happen.",
+    "types": "Each actor's resolve is drawn once per crisis and kept private, so each side "
+    "must guess how resolved the other is. Off: every actor's resolve is its mean, known to "
+    "all.",
+    "lookahead": "Each actor weighs the replies it expects to its action before choosing it, "
+    "so a threat of reply can deter. Off: no reply is expected, and nothing deters by "
+    "expectation.",
+    "slips": "Strikes and combat (rungs 3 and 4) can slip out of control, and a war with a "
+    "nuclear-armed state can go nuclear unbidden: the threat that leaves something to chance. "
+    "Off: no rung slips out of control and no war goes nuclear unbidden.",
+    "termination": "A war can end by bargaining: a ceasefire is offered once a day of war "
+    "costs more than it may win. Off: no war ends by bargaining.",
 }
 
 
@@ -121,15 +132,16 @@ def slider_note(name: str, value: float, default: float) -> str:
     match name:
         case "precision" if value == 0:
             return (
-                "At 0, every option is equally likely every day, the worst included: strikes, "
-                "offensives and, once at war, nuclear use. Most runs then end in nuclear use: "
-                "this shows what precision does, not a plausible crisis."
+                "At 0, every option is equally likely every day, the worst included. Every "
+                "run then climbs to strikes and combat and stays in crisis nearly all year, yet "
+                "offensives are called off as randomly as they start, so runs rarely if ever "
+                "reach open war: this shows what precision does, not a plausible crisis."
             )
         case "precision" if value < 2:
             return (
-                "Very noisy choices: actors often pick options far from their best, strikes "
-                "and offensives included, so most runs end in war for no reason a class could "
-                "find in the timeline."
+                "Very noisy choices: actors often pick options far from their best, so crises "
+                "climb to strikes and combat and last most of the year, but offensives are "
+                "called off as randomly as they start, and open war is rare."
             )
         case "audience_cost" if value >= 1:
             return (
