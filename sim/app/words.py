@@ -16,22 +16,25 @@ simulated year. Each pair of opposing actors (a *dyad*) climbs and descends a la
 combat, 5 open war (1,000 battle deaths of reciprocal combat), 6 nuclear use.
 
 **What each actor does.** Every day each actor chooses to hold, warn, mobilise, harass,
-strike, attack, offer de-escalation or withdraw its troops, by weighing the stakes, its chance
-to win, the cost of war, deterrence by the guarantors' troops, the price of backing down
-after a public warning, and its anger. Its hostility follows Richardson's reaction to what it
-*perceives*; its belief that the other side is aggressive learns from what it sees.
+strike, attack, offer de-escalation (or, at war, a ceasefire) or withdraw its troops. It weighs
+the stakes, its chance to win, the cost of war, deterrence by the guarantors' troops, the price
+of backing down after a public warning, its anger, and the replies it expects: each actor's
+resolve is private, so it guesses the other side's from what that side does, and every step up
+the ladder carries a risk of slipping out of anyone's control (the strategic rule).
 
 **The mechanisms (the switches).** Reaction to hostility (Richardson); troops read as
 provocation; missteps, random incidents where forces meet; misreading an incident as an
 attack (a hotline makes it rarer); the tripwire, troops that deter and stand in harm's way;
 public warnings that cost face to take back, and lock in over time; casualties that can bring
-troops home; retaliation, harm answered by strikes; deliberate attacks chosen by expected
-utility; beliefs that learn from costly signals. Switch one off to see what it does.
+troops home; retaliation, harm answered by strikes; deliberate attacks; beliefs that learn
+from costly signals; private resolve; looking ahead to the other side's reply; slips out of
+control; wars ended by bargaining. Switch one off to see what it does.
 
-**Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
-*commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
-then retaliation). Every run has one twin for each road to war, with the same random numbers
-and that road suppressed; a road *caused* a war when the run reached war and that twin did not.
+**Six roads to war, and the twins.** A war can come from a *misstep* (an incident), from
+*misreading* it as an attack, from a *deliberate attack*, from a public *warning* no one can
+take back, from the *face* lost by holding back after harm, or from a *slip* nobody chose.
+Every run has one twin for each road, with the same random numbers and that road suppressed;
+a road *caused* a war when the run reached war and that twin did not.
 
 **Deaths.** *Battle deaths* are those of strikes and offensives between the two sides of a
 dyad; open war needs 1,000 of them. Incidents (missteps) kill too, but their dead are no
@@ -182,5 +185,5 @@ def switch_note(name: str, on: bool) -> str:
     if name == "deliberate":
         return "Nobody launches an offensive: the deliberate road to war is closed."
     if name == "missteps":
-        return "No incidents: the inadvertent road to war is closed."
+        return "No incidents: the roads to war by missteps and by misreading them are closed."
     return ""

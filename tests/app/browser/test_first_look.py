@@ -129,7 +129,7 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     tab.keyboard.press("Space")
     expect(tab.locator(".restart-notice")).to_contain_text("the run restarted at day 0")
     expect(
-        tab.locator(".extreme-note", has_text="No incidents: the inadvertent road")
+        tab.locator(".extreme-note", has_text="No incidents: the roads to war by missteps")
     ).to_be_visible()
     changed = {**defaults(), "seed": 3, "missteps": False}
     expect(tab.locator(".run-chart")).to_contain_text(caption(changed))
