@@ -133,7 +133,7 @@ def road_rows(tally: Tally, spec: Scenario) -> list[tuple[str, ...]]:
 
 def needed_rows(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Which roads each war needed (its twin without that road did not reach war): one row
-    per combination of roads, the most common first, e.g. ('missteps + commitments', '12')."""
+    per combination of roads, the most common first, e.g. ('missteps + warnings', '12')."""
     wars = table[table["escalated"]]
     if wars.empty:
         return []

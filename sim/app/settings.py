@@ -129,6 +129,10 @@ SWITCHES: dict[str, str] = {
     "misperception": "Biased perception",
     "noise": "Noisy perception",
     "decisions": "Actors decide (off: everyone holds)",
+    "types": "Private resolve (each side unsure how resolved the other is)",
+    "lookahead": "Actors weigh the replies they expect",
+    "slips": "Force can slip out of control",
+    "termination": "Wars can end in a ceasefire",
 }
 
 # Moving "every actor" sets these too (each can then be moved on its own).

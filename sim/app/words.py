@@ -16,22 +16,25 @@ simulated year. Each pair of opposing actors (a *dyad*) climbs and descends a la
 combat, 5 open war (1,000 battle deaths of reciprocal combat), 6 nuclear use.
 
 **What each actor does.** Every day each actor chooses to hold, warn, mobilise, harass,
-strike, attack, offer de-escalation or withdraw its troops, by weighing the stakes, its chance
-to win, the cost of war, deterrence by the guarantors' troops, the price of backing down
-after a public warning, and its anger. Its hostility follows Richardson's reaction to what it
-*perceives*; its belief that the other side is aggressive learns from what it sees.
+strike, attack, offer de-escalation (or, at war, a ceasefire) or withdraw its troops. It weighs
+the stakes, its chance to win, the cost of war, deterrence by the guarantors' troops, the price
+of backing down after a public warning, its anger, and the replies it expects: each actor's
+resolve is private, so it guesses the other side's from what that side does, and every step up
+the ladder carries a risk of slipping out of anyone's control (the strategic rule).
 
 **The mechanisms (the switches).** Reaction to hostility (Richardson); troops read as
 provocation; missteps, random incidents where forces meet; misreading an incident as an
 attack (a hotline makes it rarer); the tripwire, troops that deter and stand in harm's way;
 public warnings that cost face to take back, and lock in over time; casualties that can bring
-troops home; retaliation, harm answered by strikes; deliberate attacks chosen by expected
-utility; beliefs that learn from costly signals. Switch one off to see what it does.
+troops home; retaliation, harm answered by strikes; deliberate attacks; beliefs that learn
+from costly signals; private resolve; looking ahead to the other side's reply; slips out of
+control; wars ended by bargaining. Switch one off to see what it does.
 
-**Three roads to war, and the twins.** A war can be *deliberate* (chosen), come from a
-*commitment* (a warning no one can take back) or be *inadvertent* (an incident, misread,
-then retaliation). Every run has one twin for each road to war, with the same random numbers
-and that road suppressed; a road *caused* a war when the run reached war and that twin did not.
+**Six roads to war, and the twins.** A war can come from a *misstep* (an incident), from
+*misreading* it as an attack, from a *deliberate attack*, from a public *warning* no one can
+take back, from the *face* lost by holding back after harm, or from a *slip* nobody chose.
+Every run has one twin for each road, with the same random numbers and that road suppressed;
+a road *caused* a war when the run reached war and that twin did not.
 
 **Deaths.** *Battle deaths* are those of strikes and offensives between the two sides of a
 dyad; open war needs 1,000 of them. Incidents (missteps) kill too, but their dead are no
@@ -103,6 +106,17 @@ SWITCH_HELP: dict[str, str] = {
     "noise": "Threat perception adds random noise to what an actor perceives. Off: no noise.",
     "decisions": "Every actor chooses each day what to do. Off: everyone holds every day, "
     "so no force is used and no war can happen.",
+    "types": "Each actor's resolve is drawn once per crisis and kept private, so each side "
+    "must guess how resolved the other is. Off: every actor's resolve is its mean, known to "
+    "all.",
+    "lookahead": "Each actor weighs the replies it expects to its action before choosing it, "
+    "so a threat of reply can deter. Off: no reply is expected, and nothing deters by "
+    "expectation.",
+    "slips": "Strikes and combat (rungs 3 and 4) can slip out of control, and a war with a "
+    "nuclear-armed state can go nuclear unbidden: the threat that leaves something to chance. "
+    "Off: no rung slips out of control and no war goes nuclear unbidden.",
+    "termination": "A war can end by bargaining: a ceasefire is offered once a day of war "
+    "costs more than it may win. Off: no war ends by bargaining.",
 }
 
 
@@ -121,15 +135,16 @@ def slider_note(name: str, value: float, default: float) -> str:
     match name:
         case "precision" if value == 0:
             return (
-                "At 0, every option is equally likely every day, the worst included: strikes, "
-                "offensives and, once at war, nuclear use. Most runs then end in nuclear use: "
-                "this shows what precision does, not a plausible crisis."
+                "At 0, every option is equally likely every day, the worst included. Every "
+                "run then climbs to strikes and combat and stays in crisis nearly all year, yet "
+                "offensives are called off as randomly as they start, so runs rarely if ever "
+                "reach open war: this shows what precision does, not a plausible crisis."
             )
         case "precision" if value < 2:
             return (
-                "Very noisy choices: actors often pick options far from their best, strikes "
-                "and offensives included, so most runs end in war for no reason a class could "
-                "find in the timeline."
+                "Very noisy choices: actors often pick options far from their best, so crises "
+                "climb to strikes and combat and last most of the year, but offensives are "
+                "called off as randomly as they start, and open war is rare."
             )
         case "audience_cost" if value >= 1:
             return (
@@ -170,5 +185,5 @@ def switch_note(name: str, on: bool) -> str:
     if name == "deliberate":
         return "Nobody launches an offensive: the deliberate road to war is closed."
     if name == "missteps":
-        return "No incidents: the inadvertent road to war is closed."
+        return "No incidents: the roads to war by missteps and by misreading them are closed."
     return ""

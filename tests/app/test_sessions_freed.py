@@ -53,7 +53,7 @@ def test_the_page_frees_its_session_when_its_kernel_closes(monkeypatch):
     (mine,) = [sessions.OPEN[k] for k in set(sessions.OPEN) - before]
     context.close()  # what Solara does when it closes the page's kernel
     gc.collect()
-    assert mine.closed.is_set() and set(sessions.OPEN) == before
+    assert mine.closed is True and set(sessions.OPEN) == before
 
 
 def free_port() -> int:

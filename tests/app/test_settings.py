@@ -214,11 +214,16 @@ def test_the_notes_beside_extreme_settings_say_what_the_model_then_does(base):
             settings = with_value(settings, name, value)
         return many_runs(scenario_of(settings), 1, 300)
 
-    assert "Most runs then end in nuclear use" in slider_note("precision", 0.0, 8.0)
-    assert _share(runs(precision=0.0), "nuclear use") > 0.5
-    assert "most runs end in war" in slider_note("precision", 1.0, 8.0)
-    noisy = runs(precision=1.0).attribution().set_index("quantity").loc["P(escalation)"]
-    assert noisy.share > 0.5
+    # The strategic rule at precision 0 (seed 1, 300 runs): every run reaches rung 4 and stays
+    # in crisis ~364 days, none reaches open war (random offensives end in random ceasefires).
+    assert "Every run then climbs to strikes and combat" in slider_note("precision", 0.0, 8.0)
+    assert "rarely if ever reach open war" in slider_note("precision", 0.0, 8.0)
+    for precision, words in ((0.0, "stays in crisis nearly all year"), (1.0, "most of the year")):
+        assert words in slider_note("precision", precision, 8.0)
+        noisy = run_table(scenario_of(with_value(start, "precision", precision)), 1, 300)
+        assert (noisy["max_rung"] >= 4).mean() > 0.5 and noisy["crisis_days"].mean() > 0.5 * 365
+        assert noisy["escalated"].mean() < 0.05  # 'rare': under 5% of runs reach open war
+    assert "open war is rare" in slider_note("precision", 1.0, 8.0)
     assert "several times likelier" in slider_note("audience_cost", 1.0, 0.3)
     ratio = runs(audience_cost=1.0).escalated / runs().escalated
     assert ratio >= 3, ratio

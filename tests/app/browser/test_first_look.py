@@ -129,7 +129,7 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     tab.keyboard.press("Space")
     expect(tab.locator(".restart-notice")).to_contain_text("the run restarted at day 0")
     expect(
-        tab.locator(".extreme-note", has_text="No incidents: the inadvertent road")
+        tab.locator(".extreme-note", has_text="No incidents: the roads to war by missteps")
     ).to_be_visible()
     changed = {**defaults(), "seed": 3, "missteps": False}
     expect(tab.locator(".run-chart")).to_contain_text(caption(changed))
@@ -143,5 +143,5 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     # An extreme value explained where it is set: precision 0.
     tab.get_by_role("slider", name="decision precision").focus()
     tab.keyboard.press("Home")
-    note = tab.locator(".extreme-note", has_text="Most runs then end in nuclear use")
+    note = tab.locator(".extreme-note", has_text="Every run then climbs to strikes and combat")
     expect(note).to_be_visible()

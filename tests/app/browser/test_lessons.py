@@ -166,7 +166,7 @@ def test_lesson_3_the_misstep_play_a_year_its_twins_and_a_hotline(open_page, tim
     wait_day(other, 1)
     assert tab.locator(".run-chart").get_attribute("data-day") == "365"
     # Questions 3 and 4, on the reassurance scenario at seed 1: wars that needed both
-    # missteps and commitments, and when in the year wars start.
+    # missteps and warnings, and when in the year wars start.
     button(tab, "Restore defaults").click()
     numbers_on_the_page(tab, defaults(), timings)
     table = run_table(scenario_of(defaults()), 1, 300)
