@@ -360,8 +360,8 @@ def answer(out_dir: Path, spec: Question, base: Scenario) -> str:
     )
     text = markdown(title, rules, result, words or "", sizes, labels)
     out_dir = Path(out_dir)
-    write_atomically(out_dir / "answer.md", lambda p: p.write_text(text, encoding="utf-8"))
-    write_atomically(out_dir / "rules.csv", lambda p: rules.to_csv(p))
+    write_atomically(out_dir, "answer.md", lambda p: p.write_text(text, encoding="utf-8"))
+    write_atomically(out_dir, "rules.csv", lambda p: rules.to_csv(p))
     summary = {
         "question": spec.name,
         "outcome": spec.outcome,
@@ -373,8 +373,8 @@ def answer(out_dir: Path, spec: Question, base: Scenario) -> str:
         ),
     }
     if result is not None:
-        write_atomically(out_dir / "gsa.csv", lambda p: result.rows.to_csv(p, index=False))
-        write_atomically(out_dir / "morris.csv", lambda p: result.morris.to_csv(p, index=False))
+        write_atomically(out_dir, "gsa.csv", lambda p: result.rows.to_csv(p, index=False))
+        write_atomically(out_dir, "morris.csv", lambda p: result.morris.to_csv(p, index=False))
         summary["sensitivity"] = {
             "verdict": words,
             "pooled_difference": list(result.pooled),
@@ -386,7 +386,7 @@ def answer(out_dir: Path, spec: Question, base: Scenario) -> str:
             "flip_box": json.loads(result.flip_box.to_json(orient="records")),
             "unchanged_by": result.unread,
         }
-    write_atomically(out_dir / "answer.json", lambda p: p.write_text(json.dumps(summary, indent=1)))
+    write_atomically(out_dir, "answer.json", lambda p: p.write_text(json.dumps(summary, indent=1)))
     if rules.empty:
         raise ScenarioError(f"{out_dir}: no rule was run")
     return text

@@ -49,6 +49,7 @@ from sim.experiments.experiment import (
     read_path,
 )
 from sim.experiments.folders import clean_leftovers, mark_folder
+from sim.experiments.manifest import stamp_points
 from sim.experiments.runs import Chunk
 from sim.experiments.sweep import (
     Task,
@@ -364,7 +365,7 @@ def prepare(out_dir: Path, question: Question, base: Scenario, text: str) -> dic
         "started": now(),
         "finished": None,
     }
-    write_atomically(out_dir / "points.parquet", lambda p: table.to_parquet(p))
+    stamp_points(out_dir, table, manifest)  # points.parquet, its checksum in the manifest
     write_manifest(out_dir, manifest)
     return manifest
 
@@ -388,7 +389,8 @@ def run_question(
     )
     for task, table in results:
         write_atomically(
-            out_dir / "chunks" / task.filename,
+            out_dir,
+            Path("chunks") / task.filename,
             lambda p, table=table: table.to_parquet(p, index=False),
         )
         ledger.record(out_dir, task.filename, {**task.identity, "experiment": fingerprint_})
