@@ -7,7 +7,9 @@
 
 Every command's bad input ends in one line on stderr and exit code 2; commands import their
 heavy modules inside, so `escalation --help` stays quick. A Ctrl-C while the command starts
-(its modules still importing, before any handler of its own is in place) ends in one line too.
+(its modules still importing, or typer still building the commands from their signatures,
+before any handler of its own is in place) ends in one line too: the `escalation` script runs
+`main`, not `app`.
 """
 
 import sys
@@ -20,4 +22,15 @@ except KeyboardInterrupt:  # the `escalation` script imports this first: no trac
     sys.stderr.write("Interrupted.\n")
     raise SystemExit(130) from None
 
-__all__ = ["app"]
+
+def main() -> None:
+    """The `escalation` script: the command line, with a Ctrl-C before a command's own handler
+    (while typer reads the commands' signatures) ending in one line, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        raise SystemExit(130) from None
+
+
+__all__ = ["app", "main"]
