@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 import uuid
@@ -62,6 +63,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def run_apart(coroutine) -> None:
+    """asyncio.run in a thread of its own: this thread may hold a running loop already
+    (Playwright's, when a browser test ran before in the same pytest worker)."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 def connections_left_behind(batches: int = 3, each: int = 200) -> dict[str, object]:
     """Start `escalation app` (its cull timeout shortened to 1 s), open and close `each`
     WebSocket connections, each a page of its own, `batches` times, and say what was left:
@@ -103,14 +122,14 @@ def connections_left_behind(batches: int = 3, each: int = 200) -> dict[str, obje
                 time.sleep(0.3)
         found["threads"] = measured()[1]
         for _ in range(batches):
-            asyncio.run(connect(each))
+            run_apart(connect(each))
             deadline = time.monotonic() + 30  # the cull timeout, and the server catching up
             while (now := measured())[0] > 0 and time.monotonic() < deadline:
                 time.sleep(0.5)
             found["kernels"].append(now[0])
             found["memory"].append(now[2])
         time.sleep(11)  # idle worker threads end at the next connection after 10 s idle
-        asyncio.run(connect(1))
+        run_apart(connect(1))
         time.sleep(2)
         found["threads_after"] = measured()[1]
         return found
