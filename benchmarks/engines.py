@@ -1,18 +1,18 @@
-"""Benchmark: the ensemble engine against the Mesa engine, runs with all four twins.
+"""Benchmark: the engine against its floor, and 100,000 runs with all their twins on 2 cores.
 
-In one process, side by side: runs per second of the Mesa engine and of the ensemble engine
-on one core (the reassurance scenario, each run with its four twins) and their ratio; then N
-runs with twins (default 100,000) on worker processes, with the wall time; then the same for
-a smaller count in a fresh pool, to show that peak memory does not grow with N. Prints the
-machine (cores, CPU model) and its load, since the machine may be shared.
+In one run: the engine's cost per simulated day over the floor kernel's (`benchmarks/floor.py`:
+the same mix of options, exponentials and draws with nothing else, in the same process, CPU
+time); then --runs year-long runs, each with all its twins, on worker processes, with the wall
+time (and, for fewer than 100,000 runs, the time 100,000 would take at the same rate, said to be
+extrapolated); then the same for a smaller count in a fresh pool, to show that peak memory does
+not grow with the count. Prints the machine (cores, CPU model) and its load, since the machine
+may be shared.
 
-Targets on the 2-core machine (Model 2 issue, item 10): ratio >= 1,000; 100,000 runs with all
-their twins <= 15 s on both cores; peak memory flat in N (try --runs 1000000).
-
-One-core figures are CPU time (time.process_time) and wall time, each the best of --repeats,
-the two engines timed alternately so that both see the same machine.
+Targets on the 2-core machine (issue 18, item 5): engine ÷ floor <= 2; 100,000 runs with all
+their twins <= 15 s on both cores; peak memory flat in the count (try --runs 1000000).
 
     .venv/bin/python benchmarks/engines.py [--runs 100000] [--memory-runs 20000] [--workers 2]
+    .venv/bin/python benchmarks/engines.py --twins 0 --runs 1000000   # memory without twins
 """
 
 import argparse
@@ -25,13 +25,6 @@ from pathlib import Path
 from sim.analysis.summaries import Tally
 from sim.experiments.runs import Chunk, chunks, iter_tables, process_pool, simulate_chunk
 from sim.model.scenario import load_scenario
-
-
-def timed(chunk: Chunk) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one chunk in this process."""
-    cpu, wall = time.process_time(), time.perf_counter()
-    simulate_chunk(chunk)
-    return time.process_time() - cpu, time.perf_counter() - wall
 
 
 def peak_mb(pid: int | str = "self") -> float:
@@ -61,11 +54,13 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}; load average {load}"
 
 
-def many(spec, runs: int, workers: int, chunk_size: int) -> tuple[float, float, list[float], Tally]:
+def many(
+    spec, runs: int, workers: int, chunk_size: int, twins: bool = True
+) -> tuple[float, float, list[float], Tally]:
     """Wall seconds, the workers' CPU seconds, each worker's peak memory (MB) and the tally of
-    `runs` runs with twins."""
+    `runs` runs (with their twins unless told otherwise)."""
     tally = Tally(spec.world.days, spec.world.escalation_rung)
-    tasks = chunks(spec, runs, seed=1, chunk_size=chunk_size)
+    tasks = chunks(spec, runs, seed=1, chunk_size=chunk_size, twins=twins)
     start = time.perf_counter()
     with process_pool(workers) as pool:
         for table in iter_tables(tasks, workers, executor=pool):
@@ -77,53 +72,39 @@ def many(spec, runs: int, workers: int, chunk_size: int) -> tuple[float, float, 
 
 
 def main() -> None:
+    from benchmarks.floor import measure  # floor.py reads `machine` from here
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="reassurance")
-    parser.add_argument("--agent-runs", type=int, default=10)
-    parser.add_argument("--ensemble-runs", type=int, default=4_000)
+    parser.add_argument("--floor-runs", type=int, default=2000, help="runs timed against the floor")
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--memory-runs", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--twins", type=int, choices=(0, 1), default=1, help="1: with all twins")
     args = parser.parse_args()
     spec = load_scenario(args.scenario)
     print(f"machine: {machine()}")
-    simulate_chunk(Chunk(spec, 1, 0, 10, "ensemble"))  # load or compile once, untimed
-    simulate_chunk(Chunk(spec, 1, 0, 2, "agent"))
-    inf = float("inf")
-    agent, ensemble = [inf, inf], [inf, inf]  # best (CPU, wall) seconds
-    for _ in range(args.repeats):
-        for best, chunk in (
-            (agent, Chunk(spec, 1, 0, args.agent_runs, "agent")),
-            (ensemble, Chunk(spec, 1, 0, args.ensemble_runs, "ensemble")),
-        ):
-            cpu, wall = timed(chunk)
-            best[0], best[1] = min(best[0], cpu), min(best[1], wall)
-    print(f"scenario {spec.name}: year-long runs, each with its four twins, on one core")
-    rates = {}
-    for name, runs, (cpu, wall) in (
-        ("agent (Mesa) engine", args.agent_runs, agent),
-        ("ensemble engine", args.ensemble_runs, ensemble),
-    ):
-        rates[name] = runs / cpu, runs / wall
+    if args.floor_runs:
+        m = measure(args.scenario, args.floor_runs, args.repeats, 5)
+        ratio = m["engine_ns"] / m["floor_ns"]
         print(
-            f"  {name + ':':21s}{runs / cpu:12,.1f} runs/s CPU ({cpu / runs * 1e6:,.0f} us/run),"
-            f" {runs / wall:,.1f} runs/s wall"
+            f"scenario {spec.name}, one core, CPU time: engine {m['engine_ns']:,.0f} ns a simulated"
+            f" day, floor {m['floor_ns']:,.0f} ns; engine ÷ floor {ratio:.2f} (target <= 2)"
         )
-    (agent_cpu, agent_wall), (ens_cpu, ens_wall) = rates.values()
+    simulate_chunk(Chunk(spec, 1, 0, 10, "ensemble"))  # load or compile once, untimed
+    twins = bool(args.twins)
+    what = "with all their twins" if twins else "without twins"
+    elapsed, cpu, peaks, tally = many(spec, args.runs, args.workers, args.chunk_size, twins)
     print(
-        f"  ratio:               {ens_cpu / agent_cpu:12,.0f}x CPU, {ens_wall / agent_wall:,.0f}x "
-        "wall  (target >= 1,000)"
-    )
-
-    elapsed, cpu, peaks, tally = many(spec, args.runs, args.workers, args.chunk_size)
-    print(
-        f"{args.runs:,} runs with twins on {args.workers} worker processes: {elapsed:.1f} s wall "
-        f"({args.runs / elapsed:,.0f} runs/s; target for 100,000: <= 15 s); workers' CPU "
-        f"{cpu:.1f} s; load average now "
+        f"{args.runs:,} year-long runs {what} on {args.workers} worker processes: {elapsed:.1f} s"
+        f" wall ({args.runs / elapsed:,.0f} runs/s); workers' CPU {cpu:.1f} s; load average now "
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    if args.runs < 100_000:
+        scaled = elapsed * 1e5 / args.runs
+        print(f"  100,000 runs at this rate (extrapolated, not run): {scaled:.0f} s (target 15 s)")
     print(f"  P(escalation) = {tally.escalated / tally.runs:.4f}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
@@ -131,7 +112,7 @@ def main() -> None:
         f"{', '.join(f'{w:,.0f}' for w in peaks)} MB"
     )
     if args.memory_runs:
-        _, _, small, _ = many(spec, args.memory_runs, args.workers, args.chunk_size)
+        _, _, small, _ = many(spec, args.memory_runs, args.workers, args.chunk_size, twins)
         print(
             f"peak memory with {args.memory_runs:,} runs: workers "
             f"{', '.join(f'{w:,.0f}' for w in small)} MB (flat if about the same as above; the "

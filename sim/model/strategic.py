@@ -476,10 +476,10 @@ def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
         k = 0  # the attacks twin holds instead of attacking: opponents see a hold
     S[actor_at(i, A_SIGNAL)] = 1.0
     if SW[SW_TYPES] and SW[SW_BELIEFS]:
-        S[actor_at(i, A_SIGNAL)] = types.choice_likelihood(
-            decisions.choice_probability(scratch, count, W[PRECISION], k, O_HIGH),
-            decisions.choice_probability(scratch, count, W[PRECISION], k, O_LOW),
+        p_high, p_low = decisions.choice_probabilities(
+            scratch, count, W[PRECISION], k, O_HIGH, O_LOW
         )
+        S[actor_at(i, A_SIGNAL)] = types.choice_likelihood(p_high, p_low)
     choice, target = int(S[actor_at(i, A_CHOICE)]), int(S[actor_at(i, A_TARGET)])
     if choice != HOLD and logging(log):  # the ensemble keeps no log: skip its numbers
         j = target if target >= 0 else opponent(i, 0)

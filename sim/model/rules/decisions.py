@@ -151,6 +151,28 @@ def choice_probability(utilities, count, precision, k, first=0):
 
 
 @rule
+def choice_probabilities(utilities, count, precision, k, first, second):
+    """P(k) under two columns of utilities, each exactly as `choice_probability` gives it, in one
+    pass: the two columns' exponentials interleave (McKelvey & Palfrey 1995)."""
+    best_a = best_b = 0
+    for m in range(1, count):
+        if utilities[first + m] > utilities[first + best_a]:
+            best_a = m
+        if utilities[second + m] > utilities[second + best_b]:
+            best_b = m
+    top_a, top_b = utilities[first + best_a], utilities[second + best_b]
+    total_a = total_b = mine_a = mine_b = 0.0
+    for m in range(count):
+        weight_a = exp_neg(precision * (utilities[first + m] - top_a))
+        weight_b = exp_neg(precision * (utilities[second + m] - top_b))
+        total_a += weight_a
+        total_b += weight_b
+        if m == k:
+            mine_a, mine_b = weight_a, weight_b
+    return mine_a / total_a, mine_b / total_b
+
+
+@rule
 def quantal_choice(utilities, count, precision, u, first=0):
     """Option k with chance e^(λU_k)/Σ e^(λU), from one draw u (McKelvey & Palfrey 1995)."""
     # U_k is utilities[first + k] for k < count; the utilities are replaced by their weights.
