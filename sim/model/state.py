@@ -172,13 +172,16 @@ HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (
 # other (utility, action, target, the utilities of the twins without warnings' audience costs
 # and without the face of holding after harm, under the strategic rule the utilities of the two
 # types an opponent reasons about, and a copy of the utilities), then the strategic rule's
-# context rows, per opponent, for the run and for the warnings twin (`context_at`).
+# context rows, per opponent, for the run and for the warnings twin (`context_at`), then the
+# day's joiners of an attack by the challenger, per target, with and without warnings
+# (`joined_at`: a flag that they are known today, Σ J, Σ J·F̃).
 MAX_OPTIONS = 2 + 7 * (MAX_ACTORS - 1)
 O_UTILITY, O_ACTION, O_TARGET, O_WARNINGS, O_FACE, O_HIGH, O_LOW, O_SAVED = (
     k * MAX_OPTIONS for k in range(8)
 )
 CONTEXT = 8 * MAX_OPTIONS
 CONTEXT_WIDTH = 24  # what the strategic rule knows of each opponent (sim.model.strategic)
+JOINED = CONTEXT + 2 * MAX_ACTORS * CONTEXT_WIDTH
 # Log rows: kind, actor, other, then five numbers (see sim.analysis.timeline).
 LOG_WIDTH = 8
 LOG_ACTION = 100  # a decision is logged as LOG_ACTION + its action
@@ -299,7 +302,7 @@ def copy_state(source, target):
 def new_scratch():
     """The scratch of one decision: its options' columns (`O_*`) and the strategic rule's
     context rows (`context_at`)."""
-    return np.zeros(CONTEXT + 2 * MAX_ACTORS * CONTEXT_WIDTH)
+    return np.zeros(JOINED + 2 * MAX_ACTORS * 3)
 
 
 @helper
@@ -307,6 +310,12 @@ def context_at(twin, m):
     """Where the context row of the m-th opponent starts in the scratch: the run's (twin 0) or
     the warnings twin's (twin 1)."""
     return CONTEXT + (twin * MAX_ACTORS + m) * CONTEXT_WIDTH
+
+
+@helper
+def joined_at(no_warnings, j):
+    """Where the day's joiners of an attack by the challenger on j start in the scratch."""
+    return JOINED + ((MAX_ACTORS if no_warnings else 0) + j) * 3
 
 
 @jit

@@ -26,97 +26,27 @@ from sim.model.choice import choose, option
 from sim.model.outcomes import Road
 from sim.model.rules import combat, decisions, signalling, strategy, termination, types
 from sim.model.rules.hostility import felt_shock
-from sim.model.state import (
-    A_CHOICE,
-    A_DEATHS,
-    A_MOBILISED,
-    A_RESOLVE,
-    A_SIGNAL,
-    A_TARGET,
-    A_TROOPS,
-    ANGER,
-    ARMED,
-    ATTACK,
-    AUDIENCE,
-    CONTEXT_WIDTH,
-    D_OFF_BY,
-    D_RUNG,
-    D_SETTLED,
-    DEESCALATE,
-    DIVERGED,
-    FIRST_STRIKE,
-    FORCES,
-    GUARANTOR,
-    HARM,
-    HOLD,
-    LOCK_IN,
-    LOG_ACTION,
-    MOB_GAIN,
-    MOB_WEIGHT,
-    MOBILISE,
-    MOVE_COST,
-    NUCLEAR,
-    NUCLEAR_COST,
-    O_HIGH,
-    O_LOW,
-    O_UTILITY,
-    O_WARNINGS,
-    P_BELIEF,
-    P_COMMIT,
-    P_HARM,
-    P_HOST,
-    P_RISK3,
-    P_RISK4,
-    P_RISK_WAR,
-    PEACE,
-    PRECISION,
-    PROBE,
-    PROBE_WEIGHT,
-    RESOLVE,
-    RETALIATION,
-    S_STRIKE,
-    SPREAD,
-    STAKES,
-    STRIKE,
-    STRIKE_COST,
-    SW_BELIEFS,
-    SW_DELIBERATE,
-    SW_LOCK_IN,
-    SW_LOOKAHEAD,
-    SW_RETALIATION,
-    SW_TERMINATION,
-    SW_TRIPWIRE,
-    SW_TYPES,
-    SW_WARNING,
-    SW_WITHDRAWAL,
-    TOLERANCE,
-    WAR_COST,
-    WARN,
-    WARN_WEIGHT,
-    WITHDRAW,
-    actor_at,
-    context_at,
-    diverge,
-    dyad_at,
-    dyad_of,
-    helper,
-    jit,
-    logging,
-    opponent,
-    opponent_count,
-    pair_at,
-    strength,
-    unowned,
-    write,
+
+from sim.model.state import (  # isort: skip  (one screen, not one name a line)
+    A_CHOICE, A_DEATHS, A_MOBILISED, A_RESOLVE, A_SIGNAL, A_TARGET, A_TROOPS, ANGER, ARMED,
+    ATTACK, AUDIENCE, CONTEXT_WIDTH, D_OFF_BY, D_RUNG, D_SETTLED, DEESCALATE, DIVERGED,
+    FIRST_STRIKE, FORCES, GUARANTOR, HARM, HOLD, LOCK_IN, LOG_ACTION, MOB_GAIN, MOB_WEIGHT,
+    MOBILISE, MOVE_COST, NUCLEAR, NUCLEAR_COST, O_HIGH, O_LOW, O_UTILITY, O_WARNINGS, P_BELIEF,
+    P_COMMIT, P_HARM, P_HOST, P_RISK3, P_RISK4, P_RISK_WAR, PEACE, PRECISION, PROBE,
+    PROBE_WEIGHT, RESOLVE, RETALIATION, S_STRIKE, SPREAD, STAKES, STRIKE, STRIKE_COST,
+    SW_BELIEFS, SW_DELIBERATE, SW_LOCK_IN, SW_LOOKAHEAD, SW_RETALIATION, SW_TERMINATION,
+    SW_TRIPWIRE, SW_TYPES, SW_WARNING, SW_WITHDRAWAL, TOLERANCE, WAR_COST, WARN, WARN_WEIGHT,
+    WITHDRAW, actor_at, context_at, diverge, dyad_at, dyad_of, helper, jit, joined_at, logging,
+    opponent, opponent_count, pair_at, strength, unowned, write,
 )  # fmt: skip
 
 # Columns of a context row: what i knows of opponent j before pricing its options.
 (
     C_BELIEF, C_ANGER, C_HARM, C_COMMITTED, C_BACKDOWN, C_RUNG, C_REACH, C_ATTACK, C_WIN,
     C_JOINERS, C_RETALIATION, C_CONCESSION, C_Q_WARN, C_Q_SILENT, C_AT_WAR, C_RISK3, C_RISK4,
-    C_RISK_WAR, C_NUCLEAR_REPLY, C_AUDIENCE, C_THREAT,
-) = range(21)  # fmt: skip
-N_CONTEXT = 21
+    C_RISK_WAR, C_NUCLEAR_REPLY, C_AUDIENCE, C_THREAT, C_WAR_HIGH, C_WAR_LOW,
+) = range(23)  # fmt: skip
+N_CONTEXT = 23
 assert N_CONTEXT <= CONTEXT_WIDTH
 
 
@@ -178,6 +108,19 @@ def joiners(P, W, SW, S, i, j, day, no_warnings):
         total += chance
         support += chance * strength(P, S, k, W[MOB_GAIN])
     return total, support
+
+
+@helper
+def joiners_today(P, W, SW, S, i, j, day, no_warnings, scratch):
+    """`joiners`, once a day: the challenger's attack on j is priced by it and by j's warning
+    game, and no decision changes what it reads (troops, harm, warnings, beliefs, forces)."""
+    if i != 0:  # only the challenger has opponents' allies to fear
+        return joiners(P, W, SW, S, i, j, day, no_warnings)
+    at = joined_at(no_warnings, j)
+    if scratch[at] == 0.0:  # cleared by the challenger's first decision of the day
+        total, support = joiners(P, W, SW, S, i, j, day, no_warnings)
+        scratch[at], scratch[at + 1], scratch[at + 2] = 1.0, total, support
+    return scratch[at + 1], scratch[at + 2]
 
 
 @jit
@@ -262,16 +205,17 @@ def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support):
 
 
 @jit
-def warning_game(P, W, SW, S, i, j, day, no_warnings):
+def warning_game(P, W, SW, S, i, j, day, no_warnings, scratch):
     """The challenge chances after a warning of i to j and after silence, from the two-type
-    warning game's equilibrium (Fearon 1997); the sender's war is fought alone."""
-    P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
+    warning game's equilibrium (Fearon 1997), and the sender's war at its two types (fought
+    alone)."""
+    P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
     n = P.shape[0]
     audience = 0.0 if no_warnings else P[i, AUDIENCE]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
     w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0)
     w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0)
-    joined, support = joiners(P, W, SW, S, j, i, day, no_warnings)
+    joined, support = joiners_today(P, W, SW, S, j, i, day, no_warnings, scratch)
     j_high, j_low = type_of(P, SW, j, True), type_of(P, SW, j, False)
     th_high = signalling.challenge_threshold(
         P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support)
@@ -283,7 +227,7 @@ def warning_game(P, W, SW, S, i, j, day, no_warnings):
         w_high, w_low, S[pair_at(n, j, i, P_BELIEF)], P[i, STAKES], audience, W[MOVE_COST],
         th_high, th_low, S[pair_at(n, i, j, P_BELIEF)],
     )  # fmt: skip
-    return q_warn, q_silent
+    return q_warn, q_silent, w_high, w_low
 
 
 @jit
@@ -308,7 +252,7 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     scratch[c + C_ATTACK] = (
         1.0 if (reach and SW[SW_DELIBERATE] and off_by != i) and P[i, FORCES] > 0.0 else 0.0
     )
-    joined, support = joiners(P, W, SW, S, i, j, day, no_warnings)
+    joined, support = joiners_today(P, W, SW, S, i, j, day, no_warnings, scratch)
     gain = W[MOB_GAIN]
     own, other = strength(P, S, i, gain), strength(P, S, j, gain)
     scratch[c + C_WIN] = combat.win_probability(own, other, support)
@@ -322,9 +266,11 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
         mean_cost = termination.fighting_cost(P[i, RESOLVE], W[WAR_COST])
         scratch[c + C_CONCESSION] = termination.concession_gain(scratch[c + C_BELIEF], mean_cost)
     scratch[c + C_Q_WARN] = scratch[c + C_Q_SILENT] = 0.0
+    scratch[c + C_WAR_HIGH] = scratch[c + C_WAR_LOW] = 0.0
     if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and warned < 0.0:
-        q_warn, q_silent = warning_game(P, W, SW, S, i, j, day, no_warnings)
+        q_warn, q_silent, w_high, w_low = warning_game(P, W, SW, S, i, j, day, no_warnings, scratch)
         scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT] = q_warn, q_silent
+        scratch[c + C_WAR_HIGH], scratch[c + C_WAR_LOW] = w_high, w_low
     f3, f4 = S[pair_at(n, i, j, P_RISK3)], S[pair_at(n, i, j, P_RISK4)]
     f_war = S[pair_at(n, i, j, P_RISK_WAR)]
     if joined > 0.0 and f_war == 0.0:  # the war would widen to nuclear-armed joiners
@@ -342,11 +288,26 @@ def prices(P, W, SW, S, i, j, scratch, c, kind, r, high, low):
     """`price` at the actor's resolve and at its two types, in one call (one call's arguments
     passed instead of three; each utility computed exactly as alone)."""
     P, W, SW, S, scratch = unowned(P), unowned(W), unowned(SW), unowned(S), unowned(scratch)
+    if kind == WARN and SW[SW_LOOKAHEAD]:  # the types' wars are the warning game's, made today
+        return (
+            price(P, W, SW, S, i, j, scratch, c, kind, r),
+            warn_gain(W, P, i, scratch, c, scratch[c + C_WAR_HIGH]),
+            warn_gain(W, P, i, scratch, c, scratch[c + C_WAR_LOW]),
+        )
     return (
         price(P, W, SW, S, i, j, scratch, c, kind, r),
         price(P, W, SW, S, i, j, scratch, c, kind, high),
         price(P, W, SW, S, i, j, scratch, c, kind, low),
     )
+
+
+@helper
+def warn_gain(W, P, i, scratch, c, war):
+    """A warning's utility by the warning game, given what war is worth to the sender."""
+    return signalling.warning_gain(
+        war, P[i, STAKES], scratch[c + C_AUDIENCE], W[MOVE_COST], scratch[c + C_Q_WARN],
+        scratch[c + C_Q_SILENT],
+    )  # fmt: skip
 
 
 @helper
@@ -374,10 +335,7 @@ def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
     if kind == WARN:
         if not SW[SW_LOOKAHEAD]:
             return decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
-        w = war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0)
-        return signalling.warning_gain(
-            w, V, scratch[c + C_AUDIENCE], kappa, scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT]
-        )
+        return warn_gain(W, P, i, scratch, c, war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0))
     if kind == MOBILISE:
         return decisions.mobilise_utility(
             scratch[c + C_THREAT], V, h, x, kappa, resolve, W[MOB_WEIGHT]
@@ -417,6 +375,9 @@ def decide(i, P, W, SW, S, dkey, day, suppress, scratch, log):
     r = S[actor_at(i, A_RESOLVE)]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
     no_warnings = (suppress & (1 << Road.WARNINGS)) != 0
+    if i == 0:  # every day's decisions start with the challenger's: the day's joiners to come
+        for j in range(1, n):
+            scratch[joined_at(False, j)] = scratch[joined_at(True, j)] = 0.0
     # The warnings twin is this run until the first day some decision input differs without
     # audience costs; the face twin until the first day holding after harm costs face. Under
     # this rule a difference in any input moves what the choice signals, so the twins fork

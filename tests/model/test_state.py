@@ -35,14 +35,16 @@ def test_the_blocks_tile_the_state_vector_and_write_through():
     assert state[layout.pair_at(N, 1, 0, layout.P_BELIEF)] == 0.25
 
 
-def test_the_scratch_holds_each_options_column_and_each_context_row_apart():
+def test_the_scratch_holds_each_options_column_each_context_row_and_the_joiners_apart():
     scratch = layout.new_scratch()
     columns = [layout.O_UTILITY, layout.O_ACTION, layout.O_TARGET, layout.O_WARNINGS,
                layout.O_FACE, layout.O_HIGH, layout.O_LOW, layout.O_SAVED]  # fmt: skip
-    starts = sorted(columns) + [
-        layout.context_at(twin, m) for twin in (0, 1) for m in range(layout.MAX_ACTORS)
-    ]
-    sizes = [layout.MAX_OPTIONS] * len(columns) + [layout.CONTEXT_WIDTH] * (len(starts) - 8)
+    rows = [layout.context_at(twin, m) for twin in (0, 1) for m in range(layout.MAX_ACTORS)]
+    joined = [layout.joined_at(flag, j) for flag in (False, True) for j in range(layout.MAX_ACTORS)]
+    starts = sorted(columns) + rows + joined
+    sizes = (
+        [layout.MAX_OPTIONS] * len(columns) + [layout.CONTEXT_WIDTH] * len(rows) + [3] * len(joined)
+    )
     ends = [start + size for start, size in zip(starts, sizes, strict=True)]
     assert starts[0] == 0 and ends[-1] == scratch.shape[0]
     assert all(end == start for end, start in zip(ends, starts[1:], strict=False))  # no overlap
