@@ -33,10 +33,14 @@ from sim.model.chance import run_key
 from sim.model.outcomes import (
     CRISIS_END,
     DM_LAST_ACTIVE,
+    DM_MAX_RUNG,
+    DM_WAR_DAY,
     END_DAY,
     N_DYAD_METRICS,
     N_METRICS,
     N_ROADS,
+    REACHED,
+    TERMINATED,
     Road,
 )
 from sim.model.scenario import load_scenario
@@ -57,7 +61,9 @@ def measure(scenario: str, runs: int, seed: int = 1) -> dict:
         "crisis_end": np.zeros(runs),
         "fork": np.full((N_ROADS, runs), -1.0),
         "twin_end": np.zeros((N_ROADS, runs)),
+        "twin_last_active": np.zeros((N_ROADS, runs)),
         "same": np.zeros((N_ROADS, runs), bool),
+        "same_course": np.zeros((N_ROADS, runs), bool),
     }
     dyads = np.empty((1, n, N_DYAD_METRICS))
     metrics = np.empty((1, N_METRICS))
@@ -85,8 +91,16 @@ def measure(scenario: str, runs: int, seed: int = 1) -> dict:
             ensemble._report(twin, n, 0, metrics, dyads)
             out["fork"][road, k] = forks[road]
             out["twin_end"][road, k] = metrics[0, END_DAY]
+            out["twin_last_active"][road, k] = dyads[0, 1:, DM_LAST_ACTIVE].max()
             out["same"][road, k] = np.array_equal(metrics, run_metrics) and np.array_equal(
                 dyads, run_dyads
+            )
+            # the crisis's course: each rung's first day, the crisis's days, end and how it
+            # ended, each dyad's highest rung and war day (not the counts of the road's events)
+            out["same_course"][road, k] = np.array_equal(
+                metrics[0, REACHED : TERMINATED + 1], run_metrics[0, REACHED : TERMINATED + 1]
+            ) and np.array_equal(
+                dyads[0, :, [DM_MAX_RUNG, DM_WAR_DAY]], run_dyads[0, :, [DM_MAX_RUNG, DM_WAR_DAY]]
             )
     return out
 
@@ -114,22 +128,35 @@ def main() -> None:
         f"{after_end:,.0f} ({after_end / run_days:.1%}; in {ended.mean():.1%} of runs)"
     )
     print(f"  twin-days {twin_days.sum():,.0f} ({twin_days.sum() / run_days:.2f}x the run-days)")
-    same_days = 0.0
+    same_days = course_days = 0.0
+    print("    road: forked in (mean fork day), twin-days; twins equal to their run in every")
+    print("    metric, and in the crisis's course (rungs and when, crisis days and end, wars)")
     for road in Road:
-        f, same = forked[road], m["same"][road] & forked[road]
-        days = twin_days[road].sum()
+        f = forked[road]
+        same, course = m["same"][road] & f, m["same_course"][road] & f
         same_days += twin_days[road][same].sum()
+        course_days += twin_days[road][course].sum()
         mean_fork = m["fork"][road][f].mean() if f.any() else float("nan")
+        forks = max(f.sum(), 1)
         print(
-            f"    {road.label:11s} forked in {f.mean():6.1%} of runs (mean day {mean_fork:5.1f}), "
-            f"{days:9,.0f} days; identical to the run in {same.sum() / max(f.sum(), 1):6.1%} "
-            f"of its forks ({twin_days[road][same].sum():,.0f} days)"
+            f"    {road.label:11s} {f.mean():6.1%} (day {mean_fork:5.1f}), "
+            f"{twin_days[road].sum():9,.0f} days; every metric {same.sum() / forks:6.1%} "
+            f"({twin_days[road][same].sum():,.0f} days), course {course.sum() / forks:6.1%} "
+            f"({twin_days[road][course].sum():,.0f} days)"
         )
+    twin_after = np.where(
+        forked & (m["twin_last_active"] >= 0),
+        m["twin_end"] - np.maximum(m["twin_last_active"], m["fork"] - 1),
+        0.0,
+    ).sum()
     print(
-        f"  stopping each run at its last militarized activity would save {after_active:,.0f} of "
-        f"{total:,.0f} simulated days ({after_active / total:.1%}; the twins' days after that "
-        "point not counted); forking no twin that ends as its run would save "
-        f"{same_days:,.0f} ({same_days / total:.1%}), if those could be known at the fork"
+        f"  stopping runs and twins at their last militarized activity would save "
+        f"{after_active + twin_after:,.0f} of {total:,.0f} simulated days "
+        f"({(after_active + twin_after) / total:.1%}; runs {after_active:,.0f}, twins "
+        f"{twin_after:,.0f}), were the end known when it came; not forking the twins that end "
+        f"as their run in every metric would save {same_days:,.0f} ({same_days / total:.1%}), "
+        f"in the crisis's course {course_days:,.0f} ({course_days / total:.1%}), were that "
+        "known at the fork"
     )
 
 
