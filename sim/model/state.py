@@ -174,7 +174,7 @@ HOLD, DEESCALATE, WARN, MOBILISE, PROBE, STRIKE, ATTACK, WITHDRAW, NUCLEAR = (
 # types an opponent reasons about, and a copy of the utilities), then the strategic rule's
 # context rows, per opponent, for the run and for the warnings twin (`context_at`), then the
 # day's joiners of an attack by the challenger, per target, with and without warnings
-# (`joined_at`: a flag that they are known today, Σ J, Σ J·F̃).
+# (`joined_at`: a flag that they are known today, Σ J, Σ J·F̃, F_join).
 MAX_OPTIONS = 2 + 7 * (MAX_ACTORS - 1)
 O_UTILITY, O_ACTION, O_TARGET, O_WARNINGS, O_FACE, O_HIGH, O_LOW, O_SAVED = (
     k * MAX_OPTIONS for k in range(8)
@@ -182,6 +182,7 @@ O_UTILITY, O_ACTION, O_TARGET, O_WARNINGS, O_FACE, O_HIGH, O_LOW, O_SAVED = (
 CONTEXT = 8 * MAX_OPTIONS
 CONTEXT_WIDTH = 24  # what the strategic rule knows of each opponent (sim.model.strategic)
 JOINED = CONTEXT + 2 * MAX_ACTORS * CONTEXT_WIDTH
+JOINED_WIDTH = 4
 # Log rows: kind, actor, other, then five numbers (see sim.analysis.timeline).
 LOG_WIDTH = 8
 LOG_ACTION = 100  # a decision is logged as LOG_ACTION + its action
@@ -302,7 +303,7 @@ def copy_state(source, target):
 def new_scratch():
     """The scratch of one decision: its options' columns (`O_*`) and the strategic rule's
     context rows (`context_at`)."""
-    return np.zeros(JOINED + 2 * MAX_ACTORS * 3)
+    return np.zeros(JOINED + 2 * MAX_ACTORS * JOINED_WIDTH)
 
 
 @helper
@@ -315,7 +316,7 @@ def context_at(twin, m):
 @helper
 def joined_at(no_warnings, j):
     """Where the day's joiners of an attack by the challenger on j start in the scratch."""
-    return JOINED + ((MAX_ACTORS if no_warnings else 0) + j) * 3
+    return JOINED + ((MAX_ACTORS if no_warnings else 0) + j) * JOINED_WIDTH
 
 
 @jit

@@ -24,7 +24,7 @@ count (`sim.model.state.unowned`), so that, like the inlined phases, it makes no
 
 from sim.model.choice import choose, option
 from sim.model.outcomes import Road
-from sim.model.rules import combat, decisions, signalling, strategy, termination, types
+from sim.model.rules import combat, decisions, risk, signalling, strategy, termination, types
 from sim.model.rules.hostility import felt_shock
 
 from sim.model.state import (  # isort: skip  (one screen, not one name a line)
@@ -81,13 +81,14 @@ def standing_backdown(P, W, SW, S, k, j, day):
 
 @jit
 def joiners(P, W, SW, S, i, j, day, no_warnings):
-    """For an attack by i on j: (Σ J, Σ J·F̃) over the guarantors k ≠ j with troops in theatre,
-    J the chance k joins the war, expected under i's belief about k (Schelling 1966)."""
+    """For an attack by i on j: (Σ J, Σ J·F̃, F_join) over the guarantors k ≠ j with troops in
+    theatre, J the chance k joins the war, expected under i's belief about k (Schelling 1966),
+    and F_join the chance that some joiner's war with i goes nuclear, each at the chance J."""
     P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     n = P.shape[0]
-    total = support = 0.0
+    total = support = widened = 0.0
     if j == 0 or not (SW[SW_TRIPWIRE] and SW[SW_LOOKAHEAD]):
-        return total, support
+        return total, support, widened
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
     for k in range(1, n):
         troops = S[actor_at(k, A_TROOPS)]
@@ -107,20 +108,23 @@ def joiners(P, W, SW, S, i, j, day, no_warnings):
             chance += share * strategy.reply_chance(u, W[PRECISION])
         total += chance
         support += chance * strength(P, S, k, W[MOB_GAIN])
-    return total, support
+        widened = risk.either_risk(widened, chance * S[pair_at(n, i, k, P_RISK_WAR)])
+    return total, support, widened
 
 
 @helper
 def joiners_today(P, W, SW, S, i, j, day, no_warnings, scratch):
     """`joiners`, once a day: the challenger's attack on j is priced by it and by j's warning
-    game, and no decision changes what it reads (troops, harm, warnings, beliefs, forces)."""
+    game, and no decision changes what it reads (troops, harm, warnings, beliefs, forces, the
+    chances of nuclear war)."""
     if i != 0:  # only the challenger has opponents' allies to fear
         return joiners(P, W, SW, S, i, j, day, no_warnings)
     at = joined_at(no_warnings, j)
     if scratch[at] == 0.0:  # cleared by the challenger's first decision of the day
-        total, support = joiners(P, W, SW, S, i, j, day, no_warnings)
-        scratch[at], scratch[at + 1], scratch[at + 2] = 1.0, total, support
-    return scratch[at + 1], scratch[at + 2]
+        total, support, widened = joiners(P, W, SW, S, i, j, day, no_warnings)
+        scratch[at], scratch[at + 1] = 1.0, total
+        scratch[at + 2], scratch[at + 3] = support, widened
+    return scratch[at + 1], scratch[at + 2], scratch[at + 3]
 
 
 @jit
@@ -191,13 +195,13 @@ def rung_risk(W, scratch, c, rung, resolve):
 
 
 @jit
-def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support):
+def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support, widened):
     """What a war with `other` is worth to k at resolve r, `joined` of k's opponents' allies
-    expected in, with its nuclear risk (Fearon 1995)."""
+    expected in, with its nuclear risk, the joiners' (`widened`) included (Fearon 1995)."""
     P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     gain = W[MOB_GAIN]
     win = combat.win_probability(strength(P, S, k, gain), strength(P, S, other, gain), support)
-    f_war = S[pair_at(P.shape[0], k, other, P_RISK_WAR)]
+    f_war = risk.either_risk(S[pair_at(P.shape[0], k, other, P_RISK_WAR)], widened)
     weary = weary_at(SW, pain_of(P, S, k), resolve)
     return strategy.war_payoff(
         win, P[k, STAKES], W[WAR_COST], resolve, joined, weary, f_war * W[NUCLEAR_COST]
@@ -213,15 +217,15 @@ def warning_game(P, W, SW, S, i, j, day, no_warnings, scratch):
     n = P.shape[0]
     audience = 0.0 if no_warnings else P[i, AUDIENCE]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
-    w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0)
-    w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0)
-    joined, support = joiners_today(P, W, SW, S, j, i, day, no_warnings, scratch)
+    w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0, 0.0)
+    w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0, 0.0)
+    joined, support, widened = joiners_today(P, W, SW, S, j, i, day, no_warnings, scratch)
     j_high, j_low = type_of(P, SW, j, True), type_of(P, SW, j, False)
     th_high = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support, widened)
     )
     th_low = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_low, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_low, joined, support, widened)
     )
     _, q_warn, q_silent = signalling.warning_equilibrium(
         w_high, w_low, S[pair_at(n, j, i, P_BELIEF)], P[i, STAKES], audience, W[MOVE_COST],
@@ -252,7 +256,7 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     scratch[c + C_ATTACK] = (
         1.0 if (reach and SW[SW_DELIBERATE] and off_by != i) and P[i, FORCES] > 0.0 else 0.0
     )
-    joined, support = joiners_today(P, W, SW, S, i, j, day, no_warnings, scratch)
+    joined, support, widened = joiners_today(P, W, SW, S, i, j, day, no_warnings, scratch)
     gain = W[MOB_GAIN]
     own, other = strength(P, S, i, gain), strength(P, S, j, gain)
     scratch[c + C_WIN] = combat.win_probability(own, other, support)
@@ -272,11 +276,8 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
         scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT] = q_warn, q_silent
         scratch[c + C_WAR_HIGH], scratch[c + C_WAR_LOW] = w_high, w_low
     f3, f4 = S[pair_at(n, i, j, P_RISK3)], S[pair_at(n, i, j, P_RISK4)]
-    f_war = S[pair_at(n, i, j, P_RISK_WAR)]
-    if joined > 0.0 and f_war == 0.0:  # the war would widen to nuclear-armed joiners
-        for k in range(1, n):
-            if k != j and P[k, ARMED] > 0.0 and S[actor_at(k, A_TROOPS)] > 0.0:
-                f_war = max(f_war, S[pair_at(n, i, k, P_RISK_WAR)] * min(1.0, joined))
+    # the war's nuclear risk, with the wars of the guarantors expected to join it
+    f_war = risk.either_risk(S[pair_at(n, i, j, P_RISK_WAR)], widened)
     scratch[c + C_RISK3], scratch[c + C_RISK4], scratch[c + C_RISK_WAR] = f3, f4, f_war
     scratch[c + C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
     scratch[c + C_AUDIENCE] = P[i, AUDIENCE] if (SW[SW_WARNING] and not no_warnings) else 0.0
@@ -335,7 +336,8 @@ def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
     if kind == WARN:
         if not SW[SW_LOOKAHEAD]:
             return decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
-        return warn_gain(W, P, i, scratch, c, war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0))
+        w = war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0, 0.0)
+        return warn_gain(W, P, i, scratch, c, w)
     if kind == MOBILISE:
         return decisions.mobilise_utility(
             scratch[c + C_THREAT], V, h, x, kappa, resolve, W[MOB_WEIGHT]

@@ -137,7 +137,7 @@ def test_lesson_1_numbers(ensemble):
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
     shares = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
-    assert shares[0] < shares[1] < shares[2]
+    assert shares[0] <= min(shares[1:]) and shares[1] == shares[2]  # "no rarer ... no likelier"
     rising = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
     assert rising == sorted(rising)
     escalation = [pct(share) for share in rising]
@@ -170,8 +170,8 @@ def test_lesson_2_numbers(ensemble):
     assert calm[1].rd("missteps") < many.rd("missteps")  # "less"
     assert calm[1].roads.loc["missteps", "rd_high"] > many.roads.loc["missteps", "rd_low"]
     assert f"calm actors misread {calm[1].runs['n_misread'].mean():.2f} incidents" in text
-    for e in spiral:  # "neither beyond chance"
-        assert e.roads.loc["attacks", "rd_low"] < 0 < e.roads.loc["attacks", "rd_high"]
+    for e in spiral:  # "both below zero beyond chance"
+        assert e.roads.loc["attacks", "rd_high"] < 0
     attacks = [points(e.rd("attacks")) for e in spiral]
     assert f"is {attacks[0]} points with 1,000 and {attacks[1]} with 8,000" in text
     escalation = [e.attribution.loc["P(escalation)", "share"] for e in spiral]

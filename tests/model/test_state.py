@@ -43,7 +43,9 @@ def test_the_scratch_holds_each_options_column_each_context_row_and_the_joiners_
     joined = [layout.joined_at(flag, j) for flag in (False, True) for j in range(layout.MAX_ACTORS)]
     starts = sorted(columns) + rows + joined
     sizes = (
-        [layout.MAX_OPTIONS] * len(columns) + [layout.CONTEXT_WIDTH] * len(rows) + [3] * len(joined)
+        [layout.MAX_OPTIONS] * len(columns)
+        + [layout.CONTEXT_WIDTH] * len(rows)
+        + [layout.JOINED_WIDTH] * len(joined)
     )
     ends = [start + size for start, size in zip(starts, sizes, strict=True)]
     assert starts[0] == 0 and ends[-1] == scratch.shape[0]
