@@ -105,6 +105,8 @@ def main() -> None:
     if args.runs < 100_000:
         scaled = elapsed * 1e5 / args.runs
         print(f"  100,000 runs at this rate (extrapolated, not run): {scaled:.0f} s (target 15 s)")
+    idle = cpu / args.workers * max(1e5 / args.runs, 1.0)
+    print(f"  100,000 runs on {args.workers} idle cores, by the workers' CPU time: {idle:.0f} s")
     print(f"  P(escalation) = {tally.escalated / tally.runs:.4f}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
