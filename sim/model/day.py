@@ -171,9 +171,9 @@ from sim.model.state import (
 
 
 @helper
-def _nuclear_in(P, i, j):
-    """Whether the dyad of i and j holds a nuclear-armed state."""
-    return P[i, ARMED] > 0.0 or P[j, ARMED] > 0.0
+def _nuclear_sides(P, i, j):
+    """How many sides of the dyad of i and j are nuclear-armed (0, 1 or 2)."""
+    return (1 if P[i, ARMED] > 0.0 else 0) + (1 if P[j, ARMED] > 0.0 else 0)
 
 
 @jit
@@ -182,7 +182,7 @@ def slip_factors(P, W, SW, i, j):
     for D_c days and in war for Dₒ days (Powell 1990); each times its cost is the rung's risk."""
     if not SW[SW_SLIPS]:
         return 0.0, 0.0, 0.0
-    nuclear = _nuclear_in(P, i, j)
+    nuclear = _nuclear_sides(P, i, j)
     base, growth, factor = W[SLIP_RATE], W[SLIP_GROWTH], W[NUCLEAR_SLIP_FACTOR]
     f3 = risk.risk_cost(risk.slip_chance(3, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
     f4 = risk.risk_cost(risk.slip_chance(4, base, growth, factor, nuclear), W[CALM_DAYS], 1.0)
@@ -455,7 +455,7 @@ def slip(P, W, SW, S, dkey, day, suppress, log):
     n = P.shape[0]
     for k in range(1, n):
         rung = S[dyad_at(n, k, D_RUNG)]
-        nuclear = P[0, ARMED] > 0.0 or P[k, ARMED] > 0.0
+        nuclear = _nuclear_sides(P, 0, k)
         if rung >= 5.0:
             chance = risk.nuclear_slip_chance(W[NUCLEAR_SLIP], nuclear, True)
         else:

@@ -262,10 +262,10 @@ class World(_Strict):
         3.0, "g", "Factor on the slip chance at rung 4 (combat) against rung 3.",
         "Schelling (1960); Kahn (1965)", ge=1, le=100)  # fmt: skip
     nuclear_slip_factor: float = param(
-        1.5, "ν", "Factor on the slip chance when a nuclear-armed state is in the dyad.",
-        "Sagan (1993)", ge=1, le=100)  # fmt: skip
+        1.5, "ν", "Factor on the slip chance for each nuclear-armed side of the dyad.",
+        "Sagan (1993); Jervis (1989)", ge=1, le=100)  # fmt: skip
     nuclear_slip: float = param(
-        0.0001, "s_N", "Daily chance that a war with a nuclear-armed state goes nuclear unbidden.",
+        0.0001, "s_N", "Daily chance, per nuclear-armed side, that a war goes nuclear unbidden.",
         "Powell (1990); Schelling (1960)", ge=0, le=1)  # fmt: skip
     escalation_rung: int = param(
         5, "R*", "A run escalated if a dyad reached this rung (5 = open war).",

@@ -24,7 +24,7 @@ count (`sim.model.state.unowned`), so that, like the inlined phases, it makes no
 
 from sim.model.choice import choose, option
 from sim.model.outcomes import Road
-from sim.model.rules import combat, decisions, signalling, strategy, termination, types
+from sim.model.rules import combat, decisions, risk, signalling, strategy, termination, types
 from sim.model.rules.hostility import felt_shock
 from sim.model.state import (
     A_CHOICE,
@@ -151,13 +151,14 @@ def standing_backdown(P, W, SW, S, k, j, day):
 
 @jit
 def joiners(P, W, SW, S, i, j, day, no_warnings):
-    """For an attack by i on j: (Σ J, Σ J·F̃) over the guarantors k ≠ j with troops in theatre,
-    J the chance k joins the war, expected under i's belief about k (Schelling 1966)."""
+    """For an attack by i on j: (Σ J, Σ J·F̃, F_join) over the guarantors k ≠ j with troops in
+    theatre, J the chance k joins the war, expected under i's belief about k (Schelling 1966),
+    and F_join the chance that some joiner's war with i goes nuclear, each at the chance J."""
     P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     n = P.shape[0]
-    total = support = 0.0
+    total = support = widened = 0.0
     if j == 0 or not (SW[SW_TRIPWIRE] and SW[SW_LOOKAHEAD]):
-        return total, support
+        return total, support, widened
     rho = W[RETALIATION] if SW[SW_RETALIATION] else 0.0
     for k in range(1, n):
         troops = S[actor_at(k, A_TROOPS)]
@@ -177,7 +178,8 @@ def joiners(P, W, SW, S, i, j, day, no_warnings):
             chance += share * strategy.reply_chance(u, W[PRECISION])
         total += chance
         support += chance * strength(P, S, k, W[MOB_GAIN])
-    return total, support
+        widened = risk.either_risk(widened, chance * S[pair_at(n, i, k, P_RISK_WAR)])
+    return total, support, widened
 
 
 @jit
@@ -248,13 +250,13 @@ def rung_risk(W, scratch, c, rung, resolve):
 
 
 @jit
-def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support):
+def war_payoff_of(P, W, SW, S, k, other, resolve, joined, support, widened):
     """What a war with `other` is worth to k at resolve r, `joined` of k's opponents' allies
-    expected in, with its nuclear risk (Fearon 1995)."""
+    expected in, with its nuclear risk, the joiners' (`widened`) included (Fearon 1995)."""
     P, W, SW, S = unowned(P), unowned(W), unowned(SW), unowned(S)
     gain = W[MOB_GAIN]
     win = combat.win_probability(strength(P, S, k, gain), strength(P, S, other, gain), support)
-    f_war = S[pair_at(P.shape[0], k, other, P_RISK_WAR)]
+    f_war = risk.either_risk(S[pair_at(P.shape[0], k, other, P_RISK_WAR)], widened)
     weary = weary_at(SW, pain_of(P, S, k), resolve)
     return strategy.war_payoff(
         win, P[k, STAKES], W[WAR_COST], resolve, joined, weary, f_war * W[NUCLEAR_COST]
@@ -269,15 +271,15 @@ def warning_game(P, W, SW, S, i, j, day, no_warnings):
     n = P.shape[0]
     audience = 0.0 if no_warnings else P[i, AUDIENCE]
     high, low = type_of(P, SW, i, True), type_of(P, SW, i, False)
-    w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0)
-    w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0)
-    joined, support = joiners(P, W, SW, S, j, i, day, no_warnings)
+    w_high = war_payoff_of(P, W, SW, S, i, j, high, 0.0, 0.0, 0.0)
+    w_low = war_payoff_of(P, W, SW, S, i, j, low, 0.0, 0.0, 0.0)
+    joined, support, widened = joiners(P, W, SW, S, j, i, day, no_warnings)
     j_high, j_low = type_of(P, SW, j, True), type_of(P, SW, j, False)
     th_high = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_high, joined, support, widened)
     )
     th_low = signalling.challenge_threshold(
-        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_low, joined, support)
+        P[j, STAKES], war_payoff_of(P, W, SW, S, j, i, j_low, joined, support, widened)
     )
     _, q_warn, q_silent = signalling.warning_equilibrium(
         w_high, w_low, S[pair_at(n, j, i, P_BELIEF)], P[i, STAKES], audience, W[MOVE_COST],
@@ -308,7 +310,7 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     scratch[c + C_ATTACK] = (
         1.0 if (reach and SW[SW_DELIBERATE] and off_by != i) and P[i, FORCES] > 0.0 else 0.0
     )
-    joined, support = joiners(P, W, SW, S, i, j, day, no_warnings)
+    joined, support, widened = joiners(P, W, SW, S, i, j, day, no_warnings)
     gain = W[MOB_GAIN]
     own, other = strength(P, S, i, gain), strength(P, S, j, gain)
     scratch[c + C_WIN] = combat.win_probability(own, other, support)
@@ -326,11 +328,8 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
         q_warn, q_silent = warning_game(P, W, SW, S, i, j, day, no_warnings)
         scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT] = q_warn, q_silent
     f3, f4 = S[pair_at(n, i, j, P_RISK3)], S[pair_at(n, i, j, P_RISK4)]
-    f_war = S[pair_at(n, i, j, P_RISK_WAR)]
-    if joined > 0.0 and f_war == 0.0:  # the war would widen to nuclear-armed joiners
-        for k in range(1, n):
-            if k != j and P[k, ARMED] > 0.0 and S[actor_at(k, A_TROOPS)] > 0.0:
-                f_war = max(f_war, S[pair_at(n, i, k, P_RISK_WAR)] * min(1.0, joined))
+    # the war's nuclear risk, with the wars of the guarantors expected to join it
+    f_war = risk.either_risk(S[pair_at(n, i, j, P_RISK_WAR)], widened)
     scratch[c + C_RISK3], scratch[c + C_RISK4], scratch[c + C_RISK_WAR] = f3, f4, f_war
     scratch[c + C_NUCLEAR_REPLY] = 1.0 if (P[j, ARMED] > 0.0 and SW[SW_LOOKAHEAD]) else 0.0
     scratch[c + C_AUDIENCE] = P[i, AUDIENCE] if (SW[SW_WARNING] and not no_warnings) else 0.0
@@ -374,7 +373,7 @@ def price(P, W, SW, S, i, j, scratch, c, kind, resolve):
     if kind == WARN:
         if not SW[SW_LOOKAHEAD]:
             return decisions.warn_utility(b, V, h, x, kappa, W[WARN_WEIGHT])
-        w = war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0)
+        w = war_payoff_of(P, W, SW, S, i, j, resolve, 0.0, 0.0, 0.0)
         return signalling.warning_gain(
             w, V, scratch[c + C_AUDIENCE], kappa, scratch[c + C_Q_WARN], scratch[c + C_Q_SILENT]
         )
