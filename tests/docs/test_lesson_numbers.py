@@ -137,7 +137,7 @@ def test_lesson_1_numbers(ensemble):
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
     shares = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
-    assert shares[0] < shares[1] < shares[2]
+    assert shares[0] <= min(shares[1:]) and shares[1] == shares[2]  # "no rarer ... no likelier"
     rising = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
     assert rising == sorted(rising)
     escalation = [pct(share) for share in rising]
@@ -170,8 +170,8 @@ def test_lesson_2_numbers(ensemble):
     assert calm[1].rd("missteps") < many.rd("missteps")  # "less"
     assert calm[1].roads.loc["missteps", "rd_high"] > many.roads.loc["missteps", "rd_low"]
     assert f"calm actors misread {calm[1].runs['n_misread'].mean():.2f} incidents" in text
-    for e in spiral:  # "neither beyond chance"
-        assert e.roads.loc["attacks", "rd_low"] < 0 < e.roads.loc["attacks", "rd_high"]
+    for e in spiral:  # "both below zero beyond chance"
+        assert e.roads.loc["attacks", "rd_high"] < 0
     attacks = [points(e.rd("attacks")) for e in spiral]
     assert f"is {attacks[0]} points with 1,000 and {attacks[1]} with 8,000" in text
     escalation = [e.attribution.loc["P(escalation)", "share"] for e in spiral]
@@ -216,34 +216,33 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
             "soldiers, and Russia reads it as a deliberate attack by the United Kingdom",
         ),
         (r"Day 146: Russia reinforces and mobilises against United Kingdom", "Russia mobilises"),
-        (r"Day 148: Russia strikes United Kingdom's troops", "strikes British troops on day 148"),
         (
-            r"Day 149: Russia launches an offensive against United Kingdom's troops",
-            "launches an offensive against them on day 149",
+            r"Day 147: Russia harasses and probes United Kingdom's troops",
+            "harasses the British troops on day 147",
+        ),
+        (r"Days 148-149: Russia strikes United Kingdom's troops", "strikes them on days 148, 149"),
+        (r"Day 151: Russia strikes United Kingdom's troops", "149 and 151"),
+        (r"Day 155: United Kingdom offers Russia de-escalation", "de-escalation on days 155 and"),
+        (r"Day 161: United Kingdom offers Russia de-escalation", "155 and 161"),
+        (
+            r"Day 205: The crisis between Russia and United Kingdom eases to rung 0",
+            "steps back down to the ceasefire by day 205",
         ),
         (
             r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
             r"people; Russia reads it as a deliberate attack by France\.",
             "On day 249 a second incident, between Russian and French forces, kills three "
-            "Russian soldiers and is misread too",
+            "Russian soldiers and is misread too, yet it brings no strike",
+        ),
+        (r"Missteps: 6, of which misread as deliberate: 4\.", "Four more incidents follow"),
+        (r"Offensives launched: 0\.", "but launches no offensive"),
+        (
+            r"Outcome: crisis contained \(highest rung 4: strikes and combat\)",
+            "Outcome: a *crisis contained*, 3 strikes",
         ),
         (
-            r"Day 250: Russia launches an offensive against France's troops",
-            "Russia launches an offensive against France's troops on day 250",
-        ),
-        (
-            r"Day 271: France withdraws its troops: its losses \(539 dead\)",
-            "France withdraws its troops on day 271 (its losses, 539 dead,",
-        ),
-        (
-            r"Day 278: Russia and France are at open war: 1,040 battle deaths",
-            "open war from day 278 (1,040 battle deaths)",
-        ),
-        (r"Day 294: A ceasefire between Russia and France", "until a ceasefire on day 294"),
-        (
-            r"Outcome: wider war \(Russia and France at open war from day 278, 1,376 battle "
-            r"deaths\)",
-            "**wider war**, 5 strikes, 1,376 battle deaths between Russia and France",
+            r"Russia-United Kingdom: highest rung 4 \(strikes and combat\); 38 battle deaths",
+            "38 battle deaths between Russia and the United Kingdom",
         ),
         (r"Russia-Ukraine: highest rung 2 \(shows of force\)", "Ukraine, the protégé, never"),
         (
@@ -257,24 +256,48 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         (r"Twin without audience costs [^:]*: ceasefire held", "audience cost of backing down"),
         (r"Twin without the face of holding after harm: ceasefire held", "the face lost by"),
         (
-            r"Twin without deliberate attacks [^:]*: crisis contained",
-            "Without deliberate attacks it ends as a *crisis contained*",
+            r"Twin without deliberate attacks [^:]*: crisis contained; suppressing deliberate "
+            r"attacks did not change the outcome",
+            "Without deliberate attacks or",
         ),
         (
-            r"Twin without slips [^:]*: wider war; suppressing slips \(escalation nobody "
+            r"Twin without slips [^:]*: crisis contained; suppressing slips \(escalation nobody "
             r"chose\) did not change the outcome",
-            "Without slips it is the same wider war",
+            "without slips it is the same *crisis contained*",
         ),
     ):
         assert re.search(timeline, story), timeline
         assert lesson in text, lesson
     missteps = [int(day) for day in re.findall(r"Day (\d+): A misstep", story)]
-    assert min(missteps) == 145  # the first incident
-    assert "Russia and United Kingdom are at open war" not in story  # "short of war"
+    assert min(missteps) == 145 and len([d for d in missteps if d > 249]) == 4
+    assert "are at open war" not in story  # "no war"
+    assert "strikes France" not in story  # "yet it brings no strike"
     result = told["reassurance result"]
-    assert result["n_strike"] == 5 and result["first_harassment_day"] == 147
+    assert result["n_strike"] == 3 and result["first_harassment_day"] == 147
     changed = [line for line in re.findall(r"Twin [^.]*\.", story) if "changed the outcome" in line]
-    assert len(changed) == 5 and "This war needed five roads at once" in text
+    assert len(changed) == 4 and "This crisis needed four roads at once" in text
+    # "Make the guarantors conventional ... another story" (question 2).
+    conventional = tmp_path / "conventional.toml"
+    spec = (LESSONS.parents[1] / "experiments" / "reassurance.toml").read_text()
+    head, _, tail = spec.partition('name = "France"')
+    conventional.write_text(
+        head + 'name = "France"' + tail.replace("nuclear_armed = true", "nuclear_armed = false")
+    )
+    done = runner.invoke(
+        app, ["run", str(conventional), "--seed", STORY, "--out", str(tmp_path / "c")]
+    )
+    assert done.exit_code == 0, done.output
+    other = " ".join(done.output.split())
+    for timeline in (
+        r"Day 149: Russia launches an offensive against United Kingdom's troops",
+        r"Day 250: Russia launches an offensive against France's troops",
+        r"Outcome: wider war \(Russia and France at open war from day 278",
+    ):
+        assert re.search(timeline, other), timeline
+    assert (
+        "offensives against British troops on day 149 and against French troops on day 250" in text
+    )
+    assert "France are at open war from day 278 (a *wider war*)" in text
     hotline = told["hotline"]
     assert re.search(
         r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of Russia's "
@@ -282,16 +305,11 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
         hotline,
     )
     assert "The first incident is misread all the same" in text
-    assert re.search(
-        r"Day 249: A misstep: an incident between Russia and France kills 3 of Russia's "
-        r"people; Russia reads it correctly as an accident\.",
-        hotline,
-    )
-    assert "is read correctly as an accident: no offensive against France follows" in text
-    assert not re.search(r"Russia launches an offensive against France", hotline)
+    assert "reads it as a deliberate" not in hotline.split("Day 249")[1]
+    assert "The later incidents are all read correctly" in text
     assert re.search(r"Outcome: crisis contained", hotline)
-    assert told["hotline result"]["n_strike"] == 1
-    assert "ends as a *crisis contained*, with 1 strike" in text
+    assert told["hotline result"]["n_strike"] == 3
+    assert "it ends as a *crisis contained*, with 3 strikes, as without the hotline" in text
 
     shipped, hotline_runs = ensemble("reassurance"), ensemble("hotline")
     misstep = shipped.attribution.loc["P(escalation | misstep)"]
