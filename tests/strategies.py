@@ -87,6 +87,7 @@ def worlds(draw, max_days: int = 120) -> dict:
         "misstep_casualties": draw(st.floats(0.0, 10.0)),
         "incident_lethality": draw(st.floats(0.0, 1.0)),
         "strike_casualties": draw(st.floats(0.0, 60.0)),
+        "force_lethality": draw(st.floats(0.0, 1.0)),
         "combat_casualties": draw(st.floats(0.0, 150.0)),
         "offensive_days": draw(st.integers(1, 90)),
         "war_deaths": draw(st.floats(1.0, 2000.0)),

@@ -57,16 +57,18 @@ def impossible_without(scenario: Scenario, road: Road) -> str:
     world, switches = scenario.world, scenario.mechanisms
     if world.escalation_rung < 5:
         return ""  # escalation short of war needs no battle deaths
+    strikes_kill = world.strike_casualties > 0 and world.force_lethality > 0
     slips = (
         switches.slips
         and road != Road.SLIPS
         and world.slip_rate > 0
+        and world.force_lethality > 0
         and (world.strike_casualties > 0 or world.combat_casualties > 0)
     )
     if not switches.decisions and not slips:
         return "decisions are off, so no one strikes or attacks: war is impossible in any run"
     attacks = switches.deliberate and road != Road.ATTACKS
-    if world.strike_casualties == 0 and (not attacks or world.combat_casualties == 0) and not slips:
+    if not strikes_kill and (not attacks or world.combat_casualties == 0) and not slips:
         why = "attacks are suppressed" if road == Road.ATTACKS else "attacks are off"
         if attacks:
             why = "offensives kill no one"

@@ -78,6 +78,7 @@ from sim.model.state import (
     DEESCALATE,
     DIVERGED,
     EXPOSURE,
+    FORCE_LETHALITY,
     FRAMING,
     GRIEVANCE,
     HARASSMENT,
@@ -362,7 +363,9 @@ def act(i, P, W, SW, S, dkey, day, log):
         _tell(P, W, SW, S, i, j, 1.0 + (W[SIGNAL_HOSTILE] - 1.0) / 4.0)
         note_event(S, Event.HARASSMENT, day)
     elif choice == STRIKE:
-        deaths = combat.casualty_count(W[C_STRIKE], uniform_at(dkey, Stream.STRIKE_CASUALTIES, i))
+        deaths = combat.force_deaths(
+            W[C_STRIKE], W[FORCE_LETHALITY], uniform_at(dkey, Stream.STRIKE_CASUALTIES, i)
+        )
         S[actor_at(j, A_DEATHS)] += deaths
         S[dyad_at(n, d, D_BATTLE)] += deaths
         S[dyad_metric_at(n, d, DM_BATTLE_DEATHS)] += deaths
@@ -469,7 +472,9 @@ def slip(P, W, SW, S, dkey, day, suppress, log):
             write(log, LOG_SLIP, 0, k, 0, rung, 1, 0, 0)
             continue
         mean = W[C_STRIKE] if rung < 4.0 else W[C_COMBAT]
-        total = combat.casualty_count(mean, uniform_at(dkey, Stream.SLIP_CASUALTIES, k))
+        total = combat.force_deaths(
+            mean, W[FORCE_LETHALITY], uniform_at(dkey, Stream.SLIP_CASUALTIES, k)
+        )
         half = np.floor(total / 2.0)
         S[actor_at(0, A_DEATHS)] += half
         S[actor_at(k, A_DEATHS)] += total - half

@@ -228,6 +228,9 @@ class World(_Strict):
     strike_casualties: float = param(
         20.0, "C_st", "Mean deaths in one limited strike (uniform on 0..2C).",
         "brief M9", ge=0, le=1e6)  # fmt: skip
+    force_lethality: float = param(
+        1.0, "ℓ_f", "Share of strikes and slips (clashes) that can kill; the rest are bloodless.",
+        "Jones, Bremer & Singer (1996); Palmer et al. (2015)", ge=0, le=1)  # fmt: skip
     combat_casualties: float = param(
         40.0, "C_c", "Mean battle deaths a day of an offensive (uniform on 0..2C).",
         "Correlates of War", ge=0, le=1e6)  # fmt: skip
@@ -348,13 +351,18 @@ class Scenario(_Strict):
 
 # The decision rules an answer is checked across: each a set of changes to a scenario.
 # "myopic" is Model 2's rule as it was: daily logit at Model 2's precision, no private types,
-# no slips, every incident can kill (tests/model/test_strategic.py checks it gives Model 2's runs to
-# the last bit).
+# no slips, every incident and strike can kill (tests/model/test_strategic.py checks it gives
+# Model 2's runs to the last bit).
 RULES: dict[str, dict[str, dict[str, Any]]] = {
     "strategic": {},
     "complete information": {"mechanisms": {"types": False}},
     "myopic": {
-        "world": {"decision_rule": "myopic", "precision": 8.0, "incident_lethality": 1.0},
+        "world": {
+            "decision_rule": "myopic",
+            "precision": 8.0,
+            "incident_lethality": 1.0,
+            "force_lethality": 1.0,
+        },
         "mechanisms": {"types": False, "slips": False},
     },
 }

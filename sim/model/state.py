@@ -124,7 +124,7 @@ S_STRIKE, S_OFFENSIVE = _W["strike_shock"], _W["offensive_shock"]
 C_MISSTEP, C_STRIKE, C_COMBAT = (
     _W["misstep_casualties"], _W["strike_casualties"], _W["combat_casualties"]
 )  # fmt: skip
-LETHALITY = _W["incident_lethality"]
+LETHALITY, FORCE_LETHALITY = _W["incident_lethality"], _W["force_lethality"]
 OFF_DAYS, WAR_DEATHS, CALM_DAYS, LOCK_IN = (
     _W["offensive_days"], _W["war_deaths"], _W["calm_days"], _W["lock_in_days"]
 )  # fmt: skip

@@ -353,3 +353,9 @@ def test_the_report_says_when_a_twin_is_the_run():
 
     (note,) = road_notes(scenario({"misreading": False}))
     assert "twin without misreading is the run" in note and "risk difference is 0" in note
+
+
+def test_the_attacks_twin_cannot_reach_war_when_strikes_and_slips_are_bloodless():
+    bloodless = scenario(world={"force_lethality": 0.0})
+    assert "attacks are suppressed" in impossible_without(bloodless, Road.ATTACKS)
+    assert impossible_without(bloodless, Road.MISSTEPS) == ""  # offensives still kill

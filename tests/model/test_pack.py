@@ -21,7 +21,7 @@ WORLD_INDEX = {
     "misperception_bias": "BIAS", "perception_noise": "NOISE", "misread_shock": "S_MISREAD",
     "accident_shock": "S_ACCIDENT", "strike_shock": "S_STRIKE", "offensive_shock": "S_OFFENSIVE",
     "misstep_casualties": "C_MISSTEP", "incident_lethality": "LETHALITY",
-    "strike_casualties": "C_STRIKE",
+    "strike_casualties": "C_STRIKE", "force_lethality": "FORCE_LETHALITY",
     "combat_casualties": "C_COMBAT", "offensive_days": "OFF_DAYS", "war_deaths": "WAR_DEATHS",
     "calm_days": "CALM_DAYS", "lock_in_days": "LOCK_IN", "escalation_rung": "ESCALATION_RUNG",
     "decision_rule": "RULE", "warn_weight": "WARN_WEIGHT", "mobilise_weight": "MOB_WEIGHT",

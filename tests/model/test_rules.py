@@ -454,6 +454,15 @@ def test_incident_deaths_at_full_lethality_are_the_casualty_count_to_the_last_bi
     assert combat.incident_deaths(mean, 1.0, u) == combat.casualty_count(mean, u)
 
 
+@pytest.mark.parametrize("mean", [0.0, 4.0, 20.0, 40.0, 1000.0])
+def test_force_deaths_are_drawn_as_incident_deaths_and_at_full_lethality_as_before(mean):
+    # A grid, not hypothesis: the rule's first call compiles it, past hypothesis's deadline.
+    for u in (np.arange(997) + 0.5) / 997:
+        for ell in (0.0, 0.05, 0.3, 0.77, 1.0):
+            assert combat.force_deaths(mean, ell, u) == combat.incident_deaths(mean, ell, u)
+        assert combat.force_deaths(mean, 1.0, u) == combat.casualty_count(mean, u)
+
+
 @pytest.mark.parametrize("lethality", [0.0, 0.1, 0.25, 0.5, 0.9, 1.0])
 def test_incident_deaths_spare_a_share_one_minus_lethality_and_rescale_the_same_draw(lethality):
     grid = (np.arange(9000) + 0.5) / 9000

@@ -35,6 +35,12 @@ def incident_deaths(mean, lethality, u):
 
 
 @rule
+def force_deaths(mean, lethality, u):
+    """A strike or clash kills only if u ≥ 1 − ℓ_f, as incidents do (MID; Palmer et al. 2015)."""
+    return incident_deaths(mean, lethality, u)
+
+
+@rule
 def attacker_share(attacker, defender):
     """The attacker bears F_j/(F_i + F_j) of the battle deaths (Mearsheimer 1989)."""
     total = attacker + defender
