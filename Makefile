@@ -12,7 +12,8 @@ run:
 # The full suite: lint, format check, tests. Two pytest workers, each starting on its half of
 # the tests in file order (so most files, and their module fixtures, stay on one worker) and
 # taking over the other's remaining tests when its own run out (work stealing): both stay
-# busy to the end, where whole files on each (loadfile) left one worker finishing alone.
+# busy to the end (3 s apart in the README's run), where whole files per worker (loadfile)
+# could leave one worker finishing a big file alone.
 # The 25 slowest tests are listed at the end, to show where the time goes.
 test:
 	@bash scripts/setup.sh --test
