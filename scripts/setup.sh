@@ -54,21 +54,45 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
 fi
 
+# Each step says how long it took (seconds of wall time), to show where a set-up's time goes.
+started=$SECONDS
+took() { echo "  ($1: $((SECONDS - started)) s)"; started=$SECONDS; }
+
 if [ ! -x .venv/bin/python ] || ! usable .venv/bin/python; then
     python=$(find_python)
     echo "Creating .venv with $("$python" --version)"
     rm -rf .venv
     "$python" -m venv .venv
+    took "virtual environment"
 fi
 
 stamp=".venv/.installed${extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "Installing the project${extras:+ with its test tools} into .venv"
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet --editable ".${extras}"
+    # --no-compile: pip would turn all ~13,000 installed modules into bytecode (about 35 s
+    # of CPU); Python does it for the few it imports, on first import.
+    .venv/bin/python -m pip install --quiet --no-compile --editable ".${extras}"
     touch "$stamp"
+    took "pip install"
 fi
-# The teaching app works offline: Solara's front-end files into its local cache.
-.venv/bin/python scripts/solara_offline.py
-# The model's machine code, compiled once here rather than inside a first command or test.
-.venv/bin/python scripts/compile.py
+# The teaching app works offline: Solara's front-end files into its local cache, fetched
+# from the npm registry (network) while the model's machine code compiles (CPU) once here,
+# rather than inside a first command or test. Each step's failure is reported and ends the
+# set-up with its exit status, the fetch's first.
+.venv/bin/python scripts/solara_offline.py &
+offline=$!
+compiled=0
+.venv/bin/python scripts/compile.py || compiled=$?
+fetched=0
+wait "$offline" || fetched=$?
+took "app's front-end files and compile, side by side"
+if [ "$fetched" != 0 ]; then
+    echo "error: the app's front-end files could not be put in place" \
+        "(scripts/solara_offline.py exited with $fetched)" >&2
+    exit "$fetched"
+fi
+if [ "$compiled" != 0 ]; then
+    echo "error: compiling the model failed (scripts/compile.py exited with $compiled)" >&2
+    exit "$compiled"
+fi

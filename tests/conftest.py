@@ -1,15 +1,27 @@
 """Shared fixtures and scenario builders for the tests."""
 
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from filelock import FileLock
+from hypothesis import settings
 
 from sim.model.ensemble import pack, simulate_runs
 from sim.model.outcomes import MAX_RUNG
 from sim.model.scenario import Mechanisms, Scenario, load_scenario, parse_scenario
 
 SHIPPED = ["baseline", "reassurance", "hotline", "hardline", "korea"]
+
+# No time limit on a property test's examples: on a loaded 2-core machine a first call (numba
+# loading machine code from its cache) took 323 ms, over Hypothesis's default 200 ms, and the
+# test failed as "flaky" although its property held. What the tests check is the property.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # The rationalist null (brief §7): complete information, no misperception, no noise, no
 # missteps, no commitment problem (no audience costs, no lock-in).
@@ -101,6 +113,37 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+class Shared:
+    """Work done once per test session, by whichever pytest worker asks for it first: each
+    piece is a folder under the session's temporary root, which every xdist worker of the
+    session shares; it is made under a file lock, so another worker asking for the same piece
+    waits for it and then reads it. A piece whose making failed is made again by the next
+    asker (the folder counts only once its `.done` mark is written)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def folder(self, key: str, make: Callable[[Path], None]) -> Path:
+        """The folder `key`, filled by `make(folder)` in the first worker that asks."""
+        target = self.root / key
+        with FileLock(f"{target}.lock"):
+            if not (target / ".done").exists():
+                shutil.rmtree(target, ignore_errors=True)
+                make(target)
+                (target / ".done").touch()
+        return target
+
+
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    """Work shared by the session's workers (see Shared), under its common temporary root."""
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:  # each worker's base is popen-gwN under the root
+        root = root.parent
+    (root / "shared").mkdir(exist_ok=True)
+    return Shared(root / "shared")
 
 
 @pytest.fixture(params=SHIPPED)

