@@ -25,30 +25,29 @@ def test_the_tutorial_notebook_executes_and_its_claims_hold(tmp_path):
     finally:
         os.chdir(here)
 
-    # 1. Seed 89: a wider war; its twin without missteps keeps the ceasefire. Missteps,
-    # misreading, attacks, warnings and face were each necessary; suppressing slips changed
+    # 1. Seed 89: a crisis contained; its twin without missteps keeps the ceasefire. Missteps,
+    # misreading, warnings and face were each necessary; suppressing attacks or slips changed
     # nothing.
     model, twins = namespace["model"], namespace["twins"]
     assert namespace["twin"] is twins[Road.MISSTEPS]
-    assert model.outcome == Outcome.WIDER_WAR
-    assert twins[Road.MISSTEPS].outcome == Outcome.CEASEFIRE_HELD
-    for road in (Road.MISREADING, Road.ATTACKS, Road.WARNINGS, Road.FACE):
-        assert twins[road].outcome < Outcome.LIMITED_WAR, road
-    assert twins[Road.ATTACKS].outcome == Outcome.CRISIS_CONTAINED
-    assert twins[Road.SLIPS].outcome == model.outcome
+    assert model.outcome == Outcome.CRISIS_CONTAINED
+    for road in (Road.MISSTEPS, Road.MISREADING, Road.WARNINGS, Road.FACE):
+        assert twins[road].outcome == Outcome.CEASEFIRE_HELD, road
+    for road in (Road.ATTACKS, Road.SLIPS):
+        assert twins[road].outcome == model.outcome, road
 
     # 2. Many runs: as many as asked; warnings caused the largest share of escalations;
     # the shares add up to more than 100% (one war can need several roads); the missteps
-    # road's risk difference is "about +1.3 points".
+    # road's risk difference is "about +0.6 points".
     assert namespace["tally"].runs == 2_000
     roads = namespace["roads"].set_index("road")
     shares = roads["caused_share"]
     assert shares.idxmax() == "warnings"
     assert shares.sum() > 1
-    assert 1.2 <= 100 * roads.loc["missteps", "risk_difference"] <= 1.4
+    assert 0.5 <= 100 * roads.loc["missteps", "risk_difference"] <= 0.7
 
     # 3. The sweep: 3 × 2 points; troops barely change P(limited war) (200 runs a point:
-    # within 5 points, about two standard errors), no wider war without troops, some with.
+    # within 5 points, about two standard errors), and no run reaches a wider war.
     summary = namespace["summary"]
     assert len(summary) == 6
     assert (summary["runs"] == 200).all()
@@ -59,8 +58,7 @@ def test_the_tutorial_notebook_executes_and_its_claims_hold(tmp_path):
             abs(by.loc[(threat, 5000), "p_limited_war"] - by.loc[(threat, 0), "p_limited_war"])
             < 0.05
         )
-        assert by.loc[(threat, 0), "p_wider_war"] == 0
-        assert by.loc[(threat, 5000), "p_wider_war"] > 0
+    assert (summary["p_wider_war"] == 0).all()
 
 
 def test_the_notebook_is_saved_with_current_outputs_and_questions_for_students():
