@@ -147,5 +147,7 @@ def test_200_connections_opened_and_closed_leave_no_session_thread_or_memory_beh
     found = connections_left_behind()
     assert found["kernels"] == [0, 0, 0]
     memory = found["memory"]
-    assert memory[2] - memory[1] < 10_000  # kB: settled (a leak grew 50 MB per 200)
+    # kB: settled. A leak grew 50 MB per 200; without one the third 200 grew 2 MB on a quiet
+    # machine and 13 MB on a clean clone's loaded CI run, so the bound is half a leak
+    assert memory[2] - memory[1] < 25_000
     assert found["threads_after"] <= found["threads"] + 3

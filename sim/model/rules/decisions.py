@@ -152,8 +152,8 @@ def choice_probability(utilities, count, precision, k, first=0):
 
 @rule
 def choice_probabilities(utilities, count, precision, k, first, second):
-    """P(k) under two columns of utilities, each exactly as `choice_probability` gives it, in one
-    pass: the two columns' exponentials interleave (McKelvey & Palfrey 1995)."""
+    """P(k) under two columns of utilities, as `choice_probability` (McKelvey & Palfrey 1995)."""
+    # one pass: the two columns' exponentials interleave, each sum in the same order
     best_a = best_b = 0
     for m in range(1, count):
         if utilities[first + m] > utilities[first + best_a]:
