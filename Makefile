@@ -9,18 +9,17 @@ run:
 	.venv/bin/escalation sweep troops_threat
 	.venv/bin/escalation report results/troops_threat
 
-# The full suite: lint, format check, tests. Three pytest workers on the two cores: a
-# third of the suite's time is spent waiting (a browser, an app server, a sweep's processes,
-# the freed-sessions test's idle timeouts), and a third worker computes meanwhile (396 s of
-# tests against 521 s with two, README). Each starts on its share of the tests in file order
-# (so most files, and their module fixtures, stay on one worker) and takes over the others'
-# remaining tests when its own run out (work stealing), so all stay busy to the end.
+# The full suite: lint, format check, tests. Two pytest workers, each starting on its half of
+# the tests in file order (so most files, and their module fixtures, stay on one worker) and
+# taking over the other's remaining tests when its own run out (work stealing): both stay
+# busy to the end (3 s apart in the README's run), where whole files per worker (loadfile)
+# could leave one worker finishing a big file alone.
 # The 25 slowest tests are listed at the end, to show where the time goes.
 test:
 	@bash scripts/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/python -m pytest -n 3 --dist worksteal --durations=25
+	.venv/bin/python -m pytest -n 2 --dist worksteal --durations=25
 
 # The inner loop (under 2 minutes once set up): lint, format check, the fast tests (marker
 # `check`: tests/conftest.py names them), one shipped scenario docked run by run among them.
