@@ -16,7 +16,7 @@ Nothing in today's rules makes a calm final: a calm dyad can climb again (misste
 new decisions), so stopping a run there would change results. Making a crisis's end final is a
 rule decision for the ODD; these figures say what it would save.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/after_calm.py [reassurance] [--runs 2000]
+    .venv/bin/python -m benchmarks.after_calm [reassurance] [--runs 2000]
 """
 
 from __future__ import annotations

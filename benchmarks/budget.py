@@ -9,7 +9,7 @@ order, divided by the days simulated (the runs without twins; with --twins, the 
 their twins, per run). Switching a mechanism off changes the runs, not only their cost: read a
 line as "this rule set costs so much a day", not as a saving that keeps the results.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/budget.py [reassurance] [--runs 1000] [--twins]
+    .venv/bin/python -m benchmarks.budget [reassurance] [--runs 1000] [--twins]
 """
 
 import argparse

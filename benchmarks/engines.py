@@ -11,8 +11,8 @@ may be shared.
 Targets on the 2-core machine (issue 18, item 5): engine ÷ floor <= 2; 100,000 runs with all
 their twins <= 15 s on both cores; peak memory flat in the count (try --runs 1000000).
 
-    .venv/bin/python benchmarks/engines.py [--runs 100000] [--memory-runs 20000] [--workers 2]
-    .venv/bin/python benchmarks/engines.py --twins 0 --runs 1000000   # memory without twins
+    .venv/bin/python -m benchmarks.engines [--runs 100000] [--memory-runs 20000] [--workers 2]
+    .venv/bin/python -m benchmarks.engines --twins 0 --runs 1000000   # memory without twins
 """
 
 import argparse

@@ -15,7 +15,7 @@ CPU time (time.process_time: the machine may be shared), each the median of --re
 The ratio engine ÷ floor says how far the engine is above what the machine needs for the same
 count of options, exponentials and draws; the issue's target is ≤ 2.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/floor.py [reassurance] [--runs 2000] [--repeats 5]
+    .venv/bin/python -m benchmarks.floor [reassurance] [--runs 2000] [--repeats 5]
 """
 
 from __future__ import annotations

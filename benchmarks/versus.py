@@ -7,7 +7,7 @@ on the same machine at the same moments: the machine may be shared, so the figur
 order, and the ratio of the two. Both must give identical outputs (checked). The export, and
 numba's cache of it, are kept for the next call (the first compiles both engines: minutes).
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/versus.py 5f13630 [--runs 2000] [--repeats 7]
+    .venv/bin/python -m benchmarks.versus 5f13630 [--runs 2000] [--repeats 7]
 """
 
 import argparse

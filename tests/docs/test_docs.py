@@ -43,3 +43,26 @@ def test_every_switch_is_described():
 
 def test_the_readme_says_it_is_not_a_forecast():
     assert "not a forecast" in (ROOT / "README.md").read_text().lower()
+
+
+def test_a_script_that_imports_its_siblings_is_documented_as_a_module():
+    """`python benchmarks/x.py` puts benchmarks/ on sys.path, not the project: a script that
+    imports `benchmarks.y` only runs as `python -m benchmarks.x`, so no doc may say otherwise."""
+    import re
+
+    needs_module = {
+        path.stem
+        for folder in ("benchmarks", "tools")
+        for path in (ROOT / folder).glob("*.py")
+        if re.search(r"^\s*(from|import) (benchmarks|tools)\.", path.read_text(), re.M)
+    }
+    assert needs_module, "no script imports a sibling: this check has nothing left to guard"
+    docs = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *ROOT.glob("benchmarks/*.py")]
+    docs += list((ROOT / "tools").glob("*.py"))
+    wrong = [
+        f"{doc.relative_to(ROOT)}: python {m.group(0)}"
+        for doc in docs
+        for m in re.finditer(r"(?<=python )(benchmarks|tools)/(\w+)\.py", doc.read_text())
+        if m.group(2) in needs_module
+    ]
+    assert not wrong, "run these as python -m folder.script: " + "; ".join(wrong)
