@@ -2,10 +2,11 @@
 
 In one run: the engine's cost per simulated day over the floor kernel's (`benchmarks/floor.py`:
 the same mix of options, exponentials and draws with nothing else, in the same process, CPU
-time); then --runs year-long runs, each with all its twins, on worker processes, with the wall
-time (and, for fewer than 100,000 runs, the time 100,000 would take at the same rate, said to be
-extrapolated); then the same for a smaller count in a fresh pool, to show that peak memory does
-not grow with the count. Prints the machine (cores, CPU model) and its load, since the machine
+time); then --memory-runs runs in a pool of their own, then --runs year-long runs, each with all
+its twins, on worker processes, with the wall time (and, for fewer than 100,000 runs, the time
+100,000 would take at the same rate, said to be extrapolated). The peak memory of the workers
+and of the main process (its high-water mark after each count) shows whether memory grows with
+the count. Prints the machine (cores, CPU model) and its load, since the machine
 may be shared.
 
 Targets on the 2-core machine (issue 18, item 5): engine ÷ floor <= 2; 100,000 runs with all
@@ -95,6 +96,10 @@ def main() -> None:
         )
     simulate_chunk(Chunk(spec, 1, 0, 10, "ensemble"))  # load or compile once, untimed
     twins = bool(args.twins)
+    small: list[float] = []
+    if args.memory_runs:  # first, so that the main process's high-water mark can be compared
+        _, _, small, _ = many(spec, args.memory_runs, args.workers, args.chunk_size, twins)
+    main_small = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     what = "with all their twins" if twins else "without twins"
     elapsed, cpu, peaks, tally = many(spec, args.runs, args.workers, args.chunk_size, twins)
     print(
@@ -105,7 +110,7 @@ def main() -> None:
     if args.runs < 100_000:
         scaled = elapsed * 1e5 / args.runs
         print(f"  100,000 runs at this rate (extrapolated, not run): {scaled:.0f} s (target 15 s)")
-    idle = cpu / args.workers * max(1e5 / args.runs, 1.0)
+    idle = cpu / args.workers * 1e5 / args.runs
     print(f"  100,000 runs on {args.workers} idle cores, by the workers' CPU time: {idle:.0f} s")
     print(f"  P(escalation) = {tally.escalated / tally.runs:.4f}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -114,11 +119,10 @@ def main() -> None:
         f"{', '.join(f'{w:,.0f}' for w in peaks)} MB"
     )
     if args.memory_runs:
-        _, _, small, _ = many(spec, args.memory_runs, args.workers, args.chunk_size, twins)
         print(
-            f"peak memory with {args.memory_runs:,} runs: workers "
-            f"{', '.join(f'{w:,.0f}' for w in small)} MB (flat if about the same as above; the "
-            "main process only tallies chunks)"
+            f"peak memory with {args.memory_runs:,} runs (run first): main process "
+            f"{main_small:,.0f} MB; workers {', '.join(f'{w:,.0f}' for w in small)} MB (flat if "
+            "about the same as above)"
         )
 
 
