@@ -116,15 +116,18 @@ def test_lesson_1_numbers(ensemble):
     assert f"With no troops, {limited[0].split()[0]} of runs end in a limited war" in text
     assert f"(95% interval {limited[0].split(' (')[1][:-1]})" in text
     assert f"with 2,000 per guarantor, {limited[1]}; with 5,000, {limited[2]}" in text
-    # "do not deter": the limited war is no rarer with troops than without.
-    limited_shares = [e.outcomes.loc["limited war", "share"] for e in (none, few, shipped)]
-    assert min(limited_shares[1:]) >= limited_shares[0]
+    # "do not deter": with troops the limited war lies inside the no-troops interval.
+    low, high = none.outcomes.loc["limited war", ["low", "high"]]
+    assert all(low <= e.outcomes.loc["limited war", "share"] <= high for e in (few, shipped))
     assert "the troops do not deter the limited war" in text
-    # "no more than chance": the attacks twin's interval without troops holds zero.
-    assert none.roads.loc["attacks", "rd_low"] < 0 < none.roads.loc["attacks", "rd_high"]
+    # "the deliberate offensive is there": the attacks twin's interval lies above zero, and
+    # the attacks road is the largest, with troops or without.
+    for e in (none, few, shipped):
+        assert e.roads.loc["attacks", "rd_low"] > 0
+        assert e.roads.caused_share.idxmax() == "attacks"
     changes = none.difference("attacks").replace(" (", " percentage points (")
-    assert f"changes P(escalation) by {changes}: no more than chance" in text
-    assert f"although {none.caused('attacks')} of the wars had a deliberate attack" in text
+    assert f"changes P(escalation) by {changes}" in text
+    assert f"{none.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
         f"With 2,000 troops the risk difference is {few.difference('attacks')}".replace(
             " (", " points ("
@@ -139,11 +142,12 @@ def test_lesson_1_numbers(ensemble):
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
     shares = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
-    assert shares[0] <= min(shares[1:]) and shares[1] == shares[2]  # "no rarer ... no likelier"
-    rising = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
-    assert rising == sorted(rising)
-    escalation = [pct(share) for share in rising]
-    assert f"rises, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
+    assert shares[0] <= min(shares[1:])  # "no rarer with troops"
+    overall = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
+    low, high = none.attribution.loc["P(escalation)", ["low", "high"]]
+    assert all(low <= share <= high for share in overall[1:])  # "barely moves"
+    escalation = [pct(share) for share in overall]
+    assert f"barely moves: {escalation[0]}, {escalation[1]} and {escalation[2]}" in text
     assert f"With no troops, {int(wider['count'])} runs still end in a wider war" in text
 
 
