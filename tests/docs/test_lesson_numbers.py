@@ -404,15 +404,16 @@ def test_lesson_4_numbers(ensemble):
     )
     long = free["crisis_days"] >= 300
     assert f"at c = 0, {pct(long.mean())} of runs spend 300 days or more in crisis" in text
-    assert free[long].escalated.mean() < 0.2  # "few of those become a war"
+    assert free[long].escalated.mean() > 0.5  # "most of those are wars that last"
     strikes = [f"{e.runs['n_strike'].mean():.1f}" for e in runs[:2]]
     assert f"strikes rise from {strikes[0]} a run to {strikes[1]}" in text
     attacks = [points(e.rd("attacks")) for e in runs]
-    assert runs[0].rd("attacks") < 0
+    rds = [e.rd("attacks") for e in runs]
+    assert rds == sorted(rds) and rds[0] > 0  # "the more, the higher the audience cost"
     assert f"is {attacks[0]} at c = 0, {attacks[1]} points at 0.3" in text
     assert f"{attacks[2]} at 0.6 and {attacks[3]} at 1.2" in text
     misstep = runs[3].attribution.loc["P(escalation | misstep)", "share"]
-    assert 0.25 < misstep < 0.4 and f"misstep)*: {pct(misstep)})" in text  # "about a third"
+    assert 0.4 < misstep < 0.6 and f"misstep)*: {pct(misstep)})" in text  # "about half"
     assert f"At c = 1.2, {runs[3].caused('warnings')} of the wars needed the warnings" in text
 
 
