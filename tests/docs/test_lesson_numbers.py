@@ -300,13 +300,16 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     for timeline in (
         r"Day 149: Russia launches an offensive against United Kingdom's troops",
         r"Day 250: Russia launches an offensive against France's troops",
-        r"Outcome: wider war \(Russia and France at open war from day 278",
+        r"Days 149-158: United Kingdom offers Russia de-escalation",
+        r"Days 251-259: France offers Russia de-escalation",
+        r"Outcome: crisis contained",
     ):
         assert re.search(timeline, other), timeline
+    assert "are at open war" not in other
     assert (
         "offensives against British troops on day 149 and against French troops on day 250" in text
     )
-    assert "France are at open war from day 278 (a *wider war*)" in text
+    assert "yet each ends before it becomes a war: the guarantor offers a ceasefire at once" in text
     hotline = told["hotline"]
     assert re.search(
         r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of Russia's "
@@ -341,9 +344,9 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     for road in ("missteps", "misreading"):  # "closes most of the inadvertent road"
         assert hotline_runs.rd(road) < shipped.rd(road) / 2
     assert f"falls only from {shipped.p()} to {hotline_runs.p()}" in text
-    warnings = hotline_runs.roads.caused_share.idxmax()
-    assert warnings == "warnings" and "most of the wars left need the warnings road" in text
-    assert hotline_runs.roads.loc["warnings", "caused_share"] > 0.5
+    largest = hotline_runs.roads.caused_share.idxmax()
+    assert largest == "attacks" and "most of the wars left need a deliberate attack" in text
+    assert hotline_runs.roads.loc["attacks", "caused_share"] > 0.5
     quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
     assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
     assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
