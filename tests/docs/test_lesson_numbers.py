@@ -116,15 +116,18 @@ def test_lesson_1_numbers(ensemble):
     assert f"With no troops, {limited[0].split()[0]} of runs end in a limited war" in text
     assert f"(95% interval {limited[0].split(' (')[1][:-1]})" in text
     assert f"with 2,000 per guarantor, {limited[1]}; with 5,000, {limited[2]}" in text
-    # "do not deter": the limited war is no rarer with troops than without.
-    limited_shares = [e.outcomes.loc["limited war", "share"] for e in (none, few, shipped)]
-    assert min(limited_shares[1:]) >= limited_shares[0]
+    # "do not deter": with troops the limited war lies inside the no-troops interval.
+    low, high = none.outcomes.loc["limited war", ["low", "high"]]
+    assert all(low <= e.outcomes.loc["limited war", "share"] <= high for e in (few, shipped))
     assert "the troops do not deter the limited war" in text
-    # "no more than chance": the attacks twin's interval without troops holds zero.
-    assert none.roads.loc["attacks", "rd_low"] < 0 < none.roads.loc["attacks", "rd_high"]
+    # "the deliberate offensive is there": the attacks twin's interval lies above zero, and
+    # the attacks road is the largest, with troops or without.
+    for e in (none, few, shipped):
+        assert e.roads.loc["attacks", "rd_low"] > 0
+        assert e.roads.caused_share.idxmax() == "attacks"
     changes = none.difference("attacks").replace(" (", " percentage points (")
-    assert f"changes P(escalation) by {changes}: no more than chance" in text
-    assert f"although {none.caused('attacks')} of the wars had a deliberate attack" in text
+    assert f"changes P(escalation) by {changes}" in text
+    assert f"{none.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
         f"With 2,000 troops the risk difference is {few.difference('attacks')}".replace(
             " (", " points ("
@@ -139,11 +142,12 @@ def test_lesson_1_numbers(ensemble):
     assert f"with 2,000 per guarantor {few.share('wider war').replace(' (', ' do (')}" in text
     assert f"with 5,000, {shipped.share('wider war')}" in text
     shares = [e.outcomes.loc["wider war", "share"] for e in (none, few, shipped)]
-    assert shares[0] <= min(shares[1:]) and shares[1] == shares[2]  # "no rarer ... no likelier"
-    rising = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
-    assert rising == sorted(rising)
-    escalation = [pct(share) for share in rising]
-    assert f"rises, from {escalation[0]} to {escalation[1]} and {escalation[2]}" in text
+    assert shares[0] <= min(shares[1:])  # "no rarer with troops"
+    overall = [e.attribution.loc["P(escalation)", "share"] for e in (none, few, shipped)]
+    low, high = none.attribution.loc["P(escalation)", ["low", "high"]]
+    assert all(low <= share <= high for share in overall[1:])  # "barely moves"
+    escalation = [pct(share) for share in overall]
+    assert f"barely moves: {escalation[0]}, {escalation[1]} and {escalation[2]}" in text
     assert f"With no troops, {int(wider['count'])} runs still end in a wider war" in text
 
 
@@ -165,22 +169,25 @@ def test_lesson_2_numbers(ensemble):
     assert f"misread more of them ({many.runs['n_misread'].mean():.2f} a run)" in text
     assert f"{many.caused('missteps')} of the wars with 8,000 troops needed a misstep" in text
     assert f"against {few.caused('missteps')} with 1,000" in text
-    assert many.roads.caused_share.idxmax() == "warnings"  # "most wars still need warnings"
-    assert many.roads.loc["warnings", "caused_share"] > 0.5
+    assert many.roads.caused_share.idxmax() == "attacks"  # "most wars need a deliberate attack"
+    assert many.roads.loc["attacks", "caused_share"] > 0.5
     assert f"risk difference is {calm[0].difference('missteps')}".replace(" (", " points (") in text
     assert f"{calm[1].difference('missteps')} with 8,000" in text
     assert calm[1].rd("missteps") < many.rd("missteps")  # "less"
     assert calm[1].roads.loc["missteps", "rd_high"] > many.roads.loc["missteps", "rd_low"]
     assert f"calm actors misread {calm[1].runs['n_misread'].mean():.2f} incidents" in text
-    for e in spiral:  # "both below zero beyond chance"
-        assert e.roads.loc["attacks", "rd_high"] < 0
+    for e in spiral:  # "the deliberate road is the largest"
+        assert e.roads.loc["attacks", "rd_low"] > 0
+        assert e.roads.caused_share.idxmax() == "attacks"
+    assert spiral[1].rd("attacks") >= spiral[0].rd("attacks")  # "more troops do not shrink it"
     attacks = [points(e.rd("attacks")) for e in spiral]
     assert f"is {attacks[0]} points with 1,000 and {attacks[1]} with 8,000" in text
     escalation = [e.attribution.loc["P(escalation)", "share"] for e in spiral]
     assert escalation[1] > escalation[0]
     assert f"P(escalation) rises from {pct(escalation[0])} to {pct(escalation[1])}" in text
     calm_p = calm[0].attribution.loc["P(escalation)", "share"]
-    assert calm_p > escalation[0]
+    low, high = few.attribution.loc["P(escalation)", ["low", "high"]]
+    assert low <= calm_p <= high  # "fear itself barely changes the risk"
     assert (
         f"P(escalation) is {pct(calm_p)} among calm actors and {pct(escalation[0])} among "
         "fearful ones" in text
@@ -293,13 +300,16 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     for timeline in (
         r"Day 149: Russia launches an offensive against United Kingdom's troops",
         r"Day 250: Russia launches an offensive against France's troops",
-        r"Outcome: wider war \(Russia and France at open war from day 278",
+        r"Days 149-158: United Kingdom offers Russia de-escalation",
+        r"Days 251-259: France offers Russia de-escalation",
+        r"Outcome: crisis contained",
     ):
         assert re.search(timeline, other), timeline
+    assert "are at open war" not in other
     assert (
         "offensives against British troops on day 149 and against French troops on day 250" in text
     )
-    assert "France are at open war from day 278 (a *wider war*)" in text
+    assert "yet each ends before it becomes a war: the guarantor offers a ceasefire at once" in text
     hotline = told["hotline"]
     assert re.search(
         r"Day 145: A misstep: an incident between Russia and United Kingdom kills 8 of Russia's "
@@ -334,9 +344,9 @@ def test_lesson_3_story_and_numbers(ensemble, tmp_path):
     for road in ("missteps", "misreading"):  # "closes most of the inadvertent road"
         assert hotline_runs.rd(road) < shipped.rd(road) / 2
     assert f"falls only from {shipped.p()} to {hotline_runs.p()}" in text
-    warnings = hotline_runs.roads.caused_share.idxmax()
-    assert warnings == "warnings" and "most of the wars left need the warnings road" in text
-    assert hotline_runs.roads.loc["warnings", "caused_share"] > 0.5
+    largest = hotline_runs.roads.caused_share.idxmax()
+    assert largest == "attacks" and "most of the wars left need a deliberate attack" in text
+    assert hotline_runs.roads.loc["attacks", "caused_share"] > 0.5
     quiet = [e.attribution.loc["P(escalation | no misstep)"] for e in (shipped, hotline_runs)]
     assert quiet[0]["count"] == quiet[1]["count"] and quiet[0].of == quiet[1].of
     assert f"is {int(quiet[0]['count'])} of {int(quiet[0].of)} runs in both ensembles" in text
@@ -397,15 +407,16 @@ def test_lesson_4_numbers(ensemble):
     )
     long = free["crisis_days"] >= 300
     assert f"at c = 0, {pct(long.mean())} of runs spend 300 days or more in crisis" in text
-    assert free[long].escalated.mean() < 0.2  # "few of those become a war"
+    assert free[long].escalated.mean() > 0.5  # "most of those are wars that last"
     strikes = [f"{e.runs['n_strike'].mean():.1f}" for e in runs[:2]]
     assert f"strikes rise from {strikes[0]} a run to {strikes[1]}" in text
     attacks = [points(e.rd("attacks")) for e in runs]
-    assert runs[0].rd("attacks") < 0
+    rds = [e.rd("attacks") for e in runs]
+    assert rds == sorted(rds) and rds[0] > 0  # "the more, the higher the audience cost"
     assert f"is {attacks[0]} at c = 0, {attacks[1]} points at 0.3" in text
     assert f"{attacks[2]} at 0.6 and {attacks[3]} at 1.2" in text
     misstep = runs[3].attribution.loc["P(escalation | misstep)", "share"]
-    assert 0.25 < misstep < 0.4 and f"misstep)*: {pct(misstep)})" in text  # "about a third"
+    assert 0.4 < misstep < 0.6 and f"misstep)*: {pct(misstep)})" in text  # "about half"
     assert f"At c = 1.2, {runs[3].caused('warnings')} of the wars needed the warnings" in text
 
 
@@ -416,10 +427,12 @@ def test_lesson_5_numbers(ensemble):
     assert f"P(escalation) is {p} (95% interval {interval}, no war widens" in text
     assert baseline.outcomes.loc["wider war", "count"] == 0
     attacks = baseline.roads.loc["attacks"]
-    assert attacks.rd_low < 0 < attacks.rd_high  # "no more than chance"
+    assert attacks.rd_low > 0  # "the deliberate road opens most wars"
+    assert baseline.roads.caused_share.idxmax() == "attacks"
+    assert baseline.roads.loc["attacks", "caused_share"] > 0.5
     changes = baseline.difference("attacks").replace(" (", " points (")
-    assert f"changes P(escalation) by {changes}, no more than chance" in text
-    assert f"although {baseline.caused('attacks')} of the wars had a deliberate attack" in text
+    assert f"changes P(escalation) by {changes}:" in text
+    assert f"{baseline.caused('attacks')} of the wars had a deliberate attack" in text
     assert (
         f"The warnings road caused {baseline.caused('warnings')} of the wars and slips "
         f"{baseline.caused('slips')}; missteps caused {baseline.caused('missteps')}." in text
@@ -444,7 +457,8 @@ def test_lesson_5_numbers(ensemble):
         f"road, {korea.caused('face')} the face road, {korea.caused('slips')} a slip, and "
         f"{korea.caused('attacks')} a deliberate attack" in text
     )
-    assert korea.roads.loc["attacks", "rd_high"] < 0  # "more likely", beyond chance
+    assert korea.roads.loc["attacks", "caused_share"] < 0.5  # "no road carries most wars"
+    assert korea.roads.caused_share.max() < 0.5
     assert (
         f"(risk difference {korea.difference('attacks').replace(' (', ' points, ')[:-1]})" in text
     )
