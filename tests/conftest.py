@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -226,14 +227,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class _Compiler(event.Listener):
-    """Counts the times numba takes its compiler's lock: it does for every compilation and
-    every load of machine code from its cache."""
+    """Counts the times numba takes its compiler's lock in this thread (not in a thread another
+    test left running): it does for every compilation and every load of machine code from its
+    cache."""
 
     def __init__(self) -> None:
+        self.thread = threading.get_ident()
         self.taken = 0
 
     def on_start(self, ev: event.Event) -> None:
-        self.taken += 1
+        self.taken += threading.get_ident() == self.thread
 
     def on_end(self, ev: event.Event) -> None:
         pass
