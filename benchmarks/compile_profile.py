@@ -86,11 +86,17 @@ def main() -> None:
     ranked = sorted(profile.functions.items(), key=lambda kv: -kv[1][0])
     own = sum(v[0] for v in profile.functions.values())
     print(
-        f"\n{len(ranked)} functions, {sum(v[1] for v in profile.functions.values())} "
+        f"\n{len(ranked)} functions, {sum(v[1] for v in profile.functions.values()):.0f} "
         f"compilations, {own:.1f} s CPU in them (each its own share, callees excluded):"
     )
     for name, (seconds, count) in ranked[: args.top]:
-        print(f"  {seconds:7.2f} s  {count:2d}x  {name}")
+        print(f"  {seconds:7.2f} s  {count:2.0f}x  {name}")
+    several = {k: v for k, v in profile.signatures.items() if len(v) > 1}
+    print(f"\n{len(several)} functions compiled for more than one signature:")
+    for name, signatures in sorted(several.items()):
+        print(f"  {name}:")
+        for signature in sorted(signatures):
+            print(f"    {signature}")
     print("\ncompiler passes (their own share):")
     for name, seconds in sorted(profile.passes.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"  {seconds:7.2f} s  {name}")

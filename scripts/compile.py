@@ -3,10 +3,11 @@
 Inlining the day's phases into the ensemble's loop made a cold compile cost about a minute
 and a half; paid here, it is not paid inside the first command, the teaching app's first
 click or a test with a timeout. Both engines and the twins are compiled, the Mesa engine in
-a second process when there are two cores: the ensemble engine takes about 100 s of CPU, the Mesa
+a second process when there are two cores: the ensemble engine takes about 60 s of CPU, the Mesa
 engine's phases 36 s alone (17 s after the ensemble, with which it shares the rules), so side
 by side the compile should take about the ensemble's time on two free cores (CPU times
-measured on a cold cache, NUMBA_CACHE_DIR).
+measured on a cold cache, NUMBA_CACHE_DIR). `make test` runs its early tests meanwhile
+(scripts/setup.sh --early-tests).
 """
 
 import os

@@ -2,7 +2,9 @@
 # Set up the project on a fresh machine: find Python >= 3.12, make .venv, install the
 # project and its teaching app (with the test tools when called with --test), and put the
 # app's front-end files in place for offline use. Safe to run again: it reinstalls only when
-# pyproject.toml has changed.
+# pyproject.toml has changed. With --test --early-tests (`make test`), the lint and the tests
+# that never run the model (marker `early`) run while the model compiles, on the core the
+# compile leaves idle much of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,8 @@ find_python() {
 
 extras="[app]"
 [ "${1:-}" = "--test" ] && extras="[test]"
+early=0
+[ "${1:-}" = "--test" ] && [ "${2:-}" = "--early-tests" ] && early=1
 
 # Debian packages: npm (the app's offline front-end files) and, for the tests, chromium (the
 # browser tests drive Debian's build; Playwright's own download is not reachable here).
@@ -82,17 +86,34 @@ fi
 # set-up with its exit status, the fetch's first.
 .venv/bin/python scripts/solara_offline.py &
 offline=$!
+if [ "$early" = 1 ]; then
+    ( .venv/bin/ruff check . && .venv/bin/ruff format --check . \
+        && .venv/bin/python -m pytest -q -p no:xdist -m early ) &
+    beside=$!
+fi
 compiled=0
 .venv/bin/python scripts/compile.py || compiled=$?
 fetched=0
 wait "$offline" || fetched=$?
-took "app's front-end files and compile, side by side"
+tested=0
+steps="app's front-end files and compile"
+if [ "$early" = 1 ]; then
+    wait "$beside" || tested=$?
+    steps="app's front-end files, compile, lint and early tests"
+fi
+took "$steps, side by side"
 if [ "$fetched" != 0 ]; then
     echo "error: the app's front-end files could not be put in place" \
         "(scripts/solara_offline.py exited with $fetched)" >&2
-    exit "$fetched"
 fi
 if [ "$compiled" != 0 ]; then
     echo "error: compiling the model failed (scripts/compile.py exited with $compiled)" >&2
-    exit "$compiled"
 fi
+if [ "$tested" != 0 ]; then
+    echo "error: the lint or the tests run beside the compile (marker early) failed" \
+        "(exit status $tested; see above)" >&2
+fi
+for status in "$fetched" "$compiled" "$tested"; do
+    [ "$status" != 0 ] && exit "$status"
+done
+exit 0

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from filelock import FileLock
 from hypothesis import settings
+from numba.core import event
 
 from sim.model.ensemble import pack, simulate_runs
 from sim.model.outcomes import MAX_RUNG
@@ -187,9 +189,76 @@ CHECK_TESTS = {
 }
 
 
+# `make test` runs these files' tests (marker `early`) beside the first compile of a clean
+# set-up (scripts/setup.sh --early-tests), on the core the compile leaves idle, and the rest
+# after it. None runs the model's compiled code: the documentation and its site, the
+# record's data, codings, statistics, patterns and calibration files, the architecture,
+# scenario files, results folders and the answers' tables. A test of theirs that makes numba
+# compile or load machine code in the test's process fails (`_early_tests_run_no_machine_code`;
+# the commands a test starts are not watched: only the docs site's build, which imports none).
+EARLY = {
+    "tests/test_architecture.py",
+    "tests/docs/test_site.py",
+    "tests/docs/test_docs.py",
+    "tests/docs/test_front_door.py",
+    "tests/record/test_dataset.py",
+    "tests/record/test_coding.py",
+    "tests/record/test_statistics.py",
+    "tests/record/test_classes.py",
+    "tests/record/test_patterns.py",
+    "tests/record/test_calibrate.py",
+    "tests/app/test_lesson_files.py",
+    "tests/model/test_scenario.py",
+    "tests/analysis/test_answers.py",
+    "tests/experiments/test_folders.py",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of `make check` (marker `check`, registered in pyproject.toml)."""
+    """Mark the tests of `make check` (marker `check`) and those run beside the first compile
+    (marker `early`), both registered in pyproject.toml."""
     root = config.rootpath
     for item in items:
-        if item.path.relative_to(root).as_posix() in CHECK or item.nodeid in CHECK_TESTS:
+        path = item.path.relative_to(root).as_posix()
+        if path in CHECK or item.nodeid in CHECK_TESTS:
             item.add_marker(pytest.mark.check)
+        if path in EARLY:
+            item.add_marker(pytest.mark.early)
+
+
+class _Compiler(event.Listener):
+    """Counts the times numba takes its compiler's lock in this thread (not in a thread another
+    test left running): it does for every compilation and every load of machine code from its
+    cache."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+        self.taken = 0
+
+    def on_start(self, ev: event.Event) -> None:
+        self.taken += threading.get_ident() == self.thread
+
+    def on_end(self, ev: event.Event) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def _early_tests_run_no_machine_code(request: pytest.FixtureRequest):
+    """A test marked `early` fails if numba compiles or loads machine code during it: beside
+    the first compile it would compete with it, or compile the same code twice. (In a process
+    that already holds that code numba takes no lock, so the check bites in the early pass,
+    where nothing is loaded yet.)"""
+    if request.node.get_closest_marker("early") is None:
+        yield
+        return
+    compiler = _Compiler()
+    event.register("numba:compiler_lock", compiler)
+    try:
+        yield
+    finally:
+        event.unregister("numba:compiler_lock", compiler)
+    if compiler.taken:
+        pytest.fail(
+            "this test ran numba's compiler: it cannot run beside the first compile; "
+            "take its file out of EARLY in tests/conftest.py"
+        )
