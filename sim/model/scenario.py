@@ -299,8 +299,9 @@ class Mechanisms(_Strict):
         True, description="The threat that leaves something to chance: rungs 3-4 slip out of "
         "control, wars with nuclear-armed states can go nuclear unbidden.")  # fmt: skip
     termination: bool = Field(
-        True, description="Strategic rule: wars end by bargaining, a ceasefire offered once a day "
-        "of war costs more than it may win.")  # fmt: skip
+        True, description="Strategic rule: wars end as wars of attrition, a side yielding "
+        "once a day of war costs it more than the opponent's falling hazard of quitting may "
+        "win.")  # fmt: skip
 
 
 class Scenario(_Strict):

@@ -29,15 +29,16 @@ from sim.model.rules.hostility import felt_shock
 
 from sim.model.state import (  # isort: skip  (one screen, not one name a line)
     A_CHOICE, A_DEATHS, A_MOBILISED, A_RESOLVE, A_SIGNAL, A_TARGET, A_TROOPS, ANGER, ARMED,
-    ATTACK, AUDIENCE, CONTEXT_WIDTH, D_OFF_BY, D_RUNG, D_SETTLED, DEESCALATE, DIVERGED,
-    FIRST_STRIKE, FORCES, GUARANTOR, HARM, HOLD, LOCK_IN, LOG_ACTION, MOB_GAIN, MOB_WEIGHT,
-    MOBILISE, MOVE_COST, NUCLEAR, NUCLEAR_COST, O_HIGH, O_LOW, O_UTILITY, O_WARNINGS, P_BELIEF,
-    P_COMMIT, P_HARM, P_HOST, P_RISK3, P_RISK4, P_RISK_WAR, PEACE, PRECISION, PROBE,
-    PROBE_WEIGHT, RESOLVE, RETALIATION, S_STRIKE, SPREAD, STAKES, STRIKE, STRIKE_COST,
-    SW_BELIEFS, SW_DELIBERATE, SW_LOCK_IN, SW_LOOKAHEAD, SW_RETALIATION, SW_TERMINATION,
-    SW_TRIPWIRE, SW_TYPES, SW_WARNING, SW_WITHDRAWAL, TOLERANCE, WAR_COST, WARN, WARN_WEIGHT,
-    WITHDRAW, actor_at, context_at, diverge, dyad_at, dyad_of, helper, jit, joined_at, logging,
-    opponent, opponent_count, pair_at, strength, unowned, write,
+    ATTACK, AUDIENCE, C_COMBAT,
+    CONTEXT_WIDTH, D_BATTLE, D_OFF_BY, D_RUNG, D_SETTLED, DEESCALATE, DIVERGED, FIRST_STRIKE,
+    FORCES, GUARANTOR, HARM, HOLD, LOCK_IN, LOG_ACTION, MOB_GAIN, MOB_WEIGHT, MOBILISE, MOVE_COST,
+    NUCLEAR, NUCLEAR_COST, O_HIGH, O_LOW, O_UTILITY, O_WARNINGS, OFF_DAYS, P_BELIEF, P_COMMIT,
+    P_HARM, P_HOST, P_RISK3, P_RISK4, P_RISK_WAR, PEACE, PRECISION, PROBE, PROBE_WEIGHT, RESOLVE,
+    RETALIATION, S_STRIKE, SPREAD, STAKES, STRIKE, STRIKE_COST, SW_BELIEFS, SW_DELIBERATE,
+    SW_LOCK_IN, SW_LOOKAHEAD, SW_RETALIATION, SW_TERMINATION, SW_TRIPWIRE, SW_TYPES, SW_WARNING,
+    SW_WITHDRAWAL, TOLERANCE, WAR_COST, WARN, WARN_WEIGHT, WITHDRAW, actor_at, context_at, diverge,
+    dyad_at, dyad_of, helper, jit, joined_at, logging, opponent, opponent_count, pair_at, strength,
+    unowned, write,
 )  # fmt: skip
 
 # Columns of a context row: what i knows of opponent j before pricing its options.
@@ -234,6 +235,23 @@ def warning_game(P, W, SW, S, i, j, day, no_warnings, scratch):
     return q_warn, q_silent, w_high, w_low
 
 
+@helper
+def concession(P, W, SW, S, i, j, d):
+    """What j's quitting may win i over the war ahead: j's hazard at the attrition equilibrium,
+    its marginal type after the war's battle deaths so far (Hendricks, Weiss & Wilson 1988)."""
+    spread = P[j, SPREAD] if SW[SW_TYPES] else 0.0
+    low = types.drawn_resolve(P[j, RESOLVE], spread, 0.0)
+    high = types.drawn_resolve(P[j, RESOLVE], spread, 1.0)
+    days, cost = W[OFF_DAYS], W[WAR_COST]
+    n = P.shape[0]
+    elapsed = termination.attrition_time(
+        S[dyad_at(n, d, D_BATTLE)], W[C_COMBAT], cost, days, P[j, STAKES]
+    )
+    marginal = termination.marginal_type(low, high, elapsed)
+    hazard = termination.quit_hazard(marginal, cost, days, P[j, STAKES])
+    return termination.concession_gain(hazard, P[i, STAKES], days)
+
+
 @jit
 def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     """What i knows of opponent j before pricing its options, into the context row that starts
@@ -264,11 +282,10 @@ def fill_context(P, W, SW, S, i, j, day, no_warnings, scratch, c):
     scratch[c + C_RETALIATION] = retaliation(P, W, SW, S, i, j) if rung >= 3.0 else 0.0
     at_war = rung >= 5.0 or off_by >= 0.0
     scratch[c + C_AT_WAR] = 1.0 if at_war else 0.0
-    # The chance j quits, as i expects it: the attrition equilibrium.
+    # The chance j quits today, as i expects it: the attrition equilibrium.
     scratch[c + C_CONCESSION] = 0.0
     if at_war and SW[SW_TERMINATION] and SW[SW_LOOKAHEAD]:
-        mean_cost = termination.fighting_cost(P[i, RESOLVE], W[WAR_COST])
-        scratch[c + C_CONCESSION] = termination.concession_gain(scratch[c + C_BELIEF], mean_cost)
+        scratch[c + C_CONCESSION] = concession(P, W, SW, S, i, j, d)
     scratch[c + C_Q_WARN] = scratch[c + C_Q_SILENT] = 0.0
     scratch[c + C_WAR_HIGH] = scratch[c + C_WAR_LOW] = 0.0
     if SW[SW_WARNING] and SW[SW_LOOKAHEAD] and warned < 0.0:

@@ -4,6 +4,7 @@ where a rule is exact; closed forms from the literature where a rule reproduces 
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,11 +145,51 @@ def test_a_winning_side_may_gain_ground_and_a_losing_one_none():
     assert termination.fighting_worth(0.4, 3.0) == 0.0
 
 
-def test_at_even_belief_the_average_type_is_indifferent_the_attrition_equilibrium():
-    # (1 − b)·2·c̄: at b = ½ fighting on may win exactly what it costs the average type
-    assert termination.concession_gain(0.5, 3.0) == pytest.approx(3.0)
-    assert termination.concession_gain(1.0, 3.0) == 0.0  # sure it is resolute: it won't quit
-    assert termination.concession_gain(0.0, 3.0) == pytest.approx(6.0)
+def test_the_attrition_clock_is_battle_deaths_in_days_of_combat_over_the_prize():
+    # 1,000 deaths at 40 a day: 25 days; κ = 6/60 = 0.1 a day; V = 2: τ = 25·0.1/2
+    assert termination.attrition_time(1000.0, 40.0, 6.0, 60, 2.0) == pytest.approx(1.25)
+    assert termination.attrition_time(0.0, 40.0, 6.0, 60, 2.0) == 0.0
+    assert termination.attrition_time(500.0, 0.0, 6.0, 60, 2.0) == 0.0  # no combat: no clock
+    assert termination.attrition_time(500.0, 40.0, 6.0, 60, 0.0) >= 1e9  # no prize: quit now
+
+
+def quitting_time(x: float, low: float, high: float) -> float:
+    """T(x)·κ/V = ∫ₐˣ f/((1 − F)(1 − y)) dy for types uniform on [a, b], by quadrature."""
+    y = np.linspace(low, x, 200_001)
+    integrand = 1.0 / ((high - y) * (1.0 - y))
+    return float(np.sum((integrand[1:] + integrand[:-1]) / 2 * np.diff(y)))
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.65, 0.95), (0.45, 0.95), (0.0, 0.6)])
+def test_the_marginal_type_inverts_the_attrition_equilibriums_quitting_time(low, high):
+    # Hendricks, Weiss & Wilson (1988): T′(x) = V·f/((1 − F)(1 − x)κ), T(a) = 0; the closed
+    # form must invert the quadrature of that ODE
+    for x in (low + 0.1 * (high - low), (low + high) / 2, low + 0.9 * (high - low)):
+        tau = quitting_time(x, low, high)
+        assert termination.marginal_type(low, high, tau) == pytest.approx(x, abs=1e-6)
+
+
+def test_the_marginal_type_starts_at_the_lowest_and_rises_smoothly_to_the_highest():
+    assert termination.marginal_type(0.65, 0.95, 0.0) == pytest.approx(0.65, abs=1e-12)
+    path = [termination.marginal_type(0.65, 0.95, t) for t in np.linspace(0.0, 200.0, 401)]
+    assert np.all(np.diff(path) > 0.0) and path[-1] < 0.95
+    assert termination.marginal_type(0.65, 0.95, 1e9) == pytest.approx(0.95)
+    # a range reaching 1 (b = 1): x = 1 − 1/(1/(1 − a) + τ)
+    assert termination.marginal_type(0.5, 1.0, 2.0) == pytest.approx(1.0 - 1.0 / 4.0)
+    # complete information (a = b): every type alike, the same type quits at every time
+    assert termination.marginal_type(0.7, 0.7, 50.0) == 0.7
+
+
+def test_the_quit_hazard_is_the_marginal_types_daily_cost_over_its_prize():
+    # (1 − x)·C_w/(Dₒ·V): x = 0.6, κ = 0.1, V = 2 → 0.02 a day
+    assert termination.quit_hazard(0.6, 6.0, 60, 2.0) == pytest.approx(0.02)
+    assert termination.quit_hazard(1.0, 6.0, 60, 2.0) == 0.0  # the most resolute never quits
+    assert termination.quit_hazard(0.0, 6.0, 60, 0.0) == 1.0  # nothing at stake: quits today
+
+
+def test_the_opponents_quitting_is_worth_its_hazard_times_the_prize_over_the_war_ahead():
+    assert termination.concession_gain(0.02, 3.0, 60) == pytest.approx(3.6)
+    assert termination.concession_gain(0.0, 3.0, 60) == 0.0
 
 
 def test_a_side_yields_once_fighting_on_costs_more_than_it_may_win():
