@@ -4,9 +4,10 @@ use of force or war (docs/model.md §3.13), split by what killed in them, at sev
 
 Each use-of-force dispute falls in one row: an offensive was under way (offensives kill every
 day they last, whatever ℓ_f), else battle deaths from strikes or slips (the only deaths ℓ_f
-thins), else deaths in incidents only (which make a dispute a use of force by MID's coding,
-so ℓ, not ℓ_f, governs them), else bloodless. The runs are paired over ℓ_f (same seeds, every
-stream the same draws), as `escalation ensemble SCENARIO --runs N --seed S` runs them:
+thins), else deaths in incidents only (clashes that killed, which ℓ and Cₘ govern, not ℓ_f),
+else bloodless; the last column gives the bloodless ones that are a use of force only by a
+clash that killed no one (docs/model.md §3.13). The runs are paired over ℓ_f (same seeds,
+every stream the same draws), as `escalation ensemble SCENARIO --runs N --seed S` runs them:
 
     .venv/bin/python benchmarks/force_deaths.py docs/calibration/calibrated.toml \
         --runs 3000 --seed 1 --force-lethality 0 0.5 1
@@ -31,7 +32,7 @@ def main() -> None:
     base = load_scenario(args.scenario)
     print(f"{base.name}, {args.runs:,} runs, seed {args.seed}; shares of use-of-force disputes")
     print("ℓ_f   | deathless | use of force | offensive | strike/slip deaths | incident deaths "
-          "only | bloodless | deaths given use of force")  # fmt: skip
+          "only | bloodless | deaths given use of force | bloodless by a clash only")  # fmt: skip
     for ell in args.force_lethality:
         spec = base.with_changes(world={"force_lethality": ell})
         runs = run_many(spec, args.runs, args.seed, chunk_size=500, twins=False)
@@ -49,9 +50,10 @@ def main() -> None:
             ~dead,
         ]
         shares = [float((row & force).sum() / force.sum()) for row in rows]
+        by_clash = ~dead & (coded["rung_level"].to_numpy() < 4) & force
         print(f"{ell:<5.3g} | {np.mean(~dead):9.1%} | {force.mean():12.1%} | "
               + " | ".join(f"{s:.1%}" for s in shares)
-              + f" | {dead[force].mean():.1%}")  # fmt: skip
+              + f" | {dead[force].mean():.1%} | {by_clash.sum() / force.sum():.1%}")  # fmt: skip
 
 
 if __name__ == "__main__":

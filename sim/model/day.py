@@ -518,12 +518,11 @@ def suffer_incidents(v, P, W, SW, S, dkey, day, suppress, log):
         if uniform_at(dkey, Stream.MISSTEP, slot) >= chance:
             continue
         diverge(S, Road.MISSTEPS, day)
-        deaths = combat.incident_deaths(
-            W[C_MISSTEP], W[LETHALITY], uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
-        )
+        u = uniform_at(dkey, Stream.MISSTEP_CASUALTIES, slot)
+        deaths = combat.incident_deaths(W[C_MISSTEP], W[LETHALITY], u)
         S[actor_at(v, A_DEATHS)] += deaths
         d = dyad_of(v, j)
-        note_incident(S, dyad_metric_at(n, d, 0), day, deaths)
+        note_incident(S, dyad_metric_at(n, d, 0), day, deaths, combat.is_clash(W[LETHALITY], u))
         misread = False
         if SW[SW_MISREADING]:
             chance = incidents.misread_probability(P[v, TAU], W[HOTLINE])

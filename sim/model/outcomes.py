@@ -94,9 +94,9 @@ RUNAWAY = 2.0  # metrics[TERMINATED] of a run so stopped (or, in the runs table,
 (
     DM_MAX_RUNG, DM_WAR_DAY, DM_ATTACK_DAY, DM_BATTLE_DEATHS, DM_COMBAT_DAYS,
     DM_INCIDENT_DEATHS, DM_FIRST_ACTIVE, DM_LAST_ACTIVE, DM_ACT_CHALLENGER, DM_ACT_OTHER,
-    DM_WAR_END, DM_SETTLED,
-) = range(12)  # fmt: skip
-N_DYAD_METRICS = 12
+    DM_WAR_END, DM_SETTLED, DM_CLASHES,
+) = range(13)  # fmt: skip
+N_DYAD_METRICS = 13
 
 METRIC_NAMES: tuple[str, ...] = (
     *(f"first_{e.name.lower()}_day" for e in Event),
@@ -111,7 +111,7 @@ METRIC_NAMES: tuple[str, ...] = (
 DYAD_METRIC_NAMES = (
     "max_rung", "war_day", "attack_day", "battle_deaths", "combat_days", "incident_deaths",
     "first_active_day", "last_active_day", "first_act_day_challenger", "first_act_day_other",
-    "war_end_day", "settled",
+    "war_end_day", "settled", "clashes",
 )  # fmt: skip
 
 
@@ -162,11 +162,12 @@ def note_act(state: np.ndarray, row: int, by_challenger: bool, day: int) -> None
 
 
 @njit(cache=True)
-def note_incident(state: np.ndarray, row: int, day: int, deaths: float) -> None:
-    """Count an incident's deaths in a dyad (metrics from `row`); a deadly incident is
-    militarized activity."""
+def note_incident(state: np.ndarray, row: int, day: int, deaths: float, clash: bool) -> None:
+    """Count an incident's deaths in a dyad (metrics from `row`), and the incident if it was a
+    clash; a clash (deadly or not) is militarized activity."""
     state[row + DM_INCIDENT_DEATHS] += deaths
-    if deaths > 0:
+    if clash:
+        state[row + DM_CLASHES] += 1.0
         note_active(state, row, day)
 
 

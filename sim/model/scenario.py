@@ -220,11 +220,11 @@ class World(_Strict):
         2.0, "Sₒ", "Hostility shock of an attack on the actor attacked.",
         "Powell (2006)", ge=0, le=100)  # fmt: skip
     misstep_casualties: float = param(
-        4.0, "Cₘ", "Mean deaths in one incident (uniform on 0..2Cₘ).",
+        4.0, "Cₘ", "Mean deaths in one clash (uniform on 0..2Cₘ); other incidents kill no one.",
         "brief M3", ge=0, le=1e6)  # fmt: skip
     incident_lethality: float = param(
-        1.0, "ℓ", "Share of incidents that can kill; the rest are bloodless (no deaths drawn).",
-        "Frear, Kulesa & Kearns (2014); Gibler, Miller & Little (2016)", ge=0, le=1)  # fmt: skip
+        1.0, "ℓ", "Share of incidents that are clashes (forces fire: a use of force, can kill).",
+        "Frear, Kulesa & Kearns (2014); Jones, Bremer & Singer (1996)", ge=0, le=1)  # fmt: skip
     strike_casualties: float = param(
         20.0, "C_st", "Mean deaths in one limited strike (uniform on 0..2C).",
         "brief M9", ge=0, le=1e6)  # fmt: skip

@@ -217,9 +217,12 @@ def load_calibration(path: str | Path) -> Setup:
 
 
 def _fingerprint(calibration: Calibration, base: Scenario, fitted: object) -> str:
-    """A digest of what decides the posterior (the predictive check's draws may change)."""
+    """A digest of what decides the generations' path. Not where it stops (`generations`,
+    `tolerance`): every generation is seeded by its number alone, so the same file with more
+    generations goes on from a finished fit's last one; nor the predictive check's draws."""
+    stops = {"predictive_draws", "generations", "tolerance"}
     payload = {
-        "calibration": calibration.model_dump(mode="json", exclude={"predictive_draws"}),
+        "calibration": calibration.model_dump(mode="json", exclude=stops),
         "base": base.model_dump(mode="json"),
         "patterns": fitted,
     }

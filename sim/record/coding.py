@@ -14,7 +14,7 @@ run) and the columns of `CODED`:
 - `outcome`: the MID outcome grouped as `OUTCOMES`, missing where it cannot be coded.
 
 How a run is coded, code by code, and why, is docs/model.md §3.13. A run is one dispute; its
-first militarized act is the first day some dyad saw one (a threat or more, a deadly or
+first militarized act is the first day some dyad saw one (a threat or more, a clash or a
 misread incident, combat), and its end the last such day.
 """
 
@@ -35,10 +35,10 @@ RECORD_OUTCOMES = {1: "victory", 2: "victory", 3: "yield", 4: "yield", 5: "stale
                    6: "compromise", 7: "other", 8: "other", 9: "other"}  # fmt: skip
 # The MID level of each rung, as the ladder states it ("4 use of force" -> 4).
 RUNG_LEVEL = np.array([int(rung.mid_level.split()[0]) for rung in LADDER])
-FORCE_LEVEL = 4  # use of force: every fatal incident is one in the MID codebook
+FORCE_LEVEL = 4  # use of force: every clash, deadly or not, is one in the MID codebook
 CALM_DAYS = World.model_fields["calm_days"].default
 # Per-dyad columns the coding reads (sim.model.outcomes.DYAD_METRIC_NAMES).
-DYAD_COLUMNS = ("max_rung", "battle_deaths", "incident_deaths", "first_active_day",
+DYAD_COLUMNS = ("max_rung", "battle_deaths", "incident_deaths", "clashes", "first_active_day",
                 "last_active_day", "first_act_day_challenger", "first_act_day_other")  # fmt: skip
 RUN_COLUMNS = ("end_day", "terminated", "n_ceasefire")
 
@@ -48,11 +48,13 @@ def fatality_band(deaths: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.asarray(FATALITY_FLOORS), np.asarray(deaths), side="right")
 
 
-def hostility_level(max_rung: np.ndarray, deaths: np.ndarray) -> np.ndarray:
-    """The MID hostility level: the highest rung's level, and at least use of force (4) when
-    someone died, as MID codes every fatal incident a use of force."""
+def hostility_level(max_rung: np.ndarray, deaths: np.ndarray, clashes: np.ndarray) -> np.ndarray:
+    """The MID hostility level: the highest rung's level, and at least use of force (4) after
+    a clash or a death, as MID codes a clash (action 17) a use of force whether or not it kills
+    and records deaths only from uses of force (Jones, Bremer & Singer 1996)."""
     level = RUNG_LEVEL[np.asarray(max_rung, dtype=np.int64)]
-    return np.where(np.asarray(deaths) > 0, np.maximum(level, FORCE_LEVEL), level)
+    forced = (np.asarray(deaths) > 0) | (np.asarray(clashes) > 0)
+    return np.where(forced, np.maximum(level, FORCE_LEVEL), level)
 
 
 def code_disputes(disputes: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +141,7 @@ def code_runs(runs: pd.DataFrame, calm_days: int = CALM_DAYS) -> pd.DataFrame:
     names = actors(runs)
     deaths = runs[[f"casualties_{a}" for a in names]].to_numpy(dtype=np.float64).sum(axis=1)
     max_rung = _per_dyad(runs, "max_rung").max(axis=1, initial=0)
-    level = hostility_level(max_rung, deaths)
+    level = hostility_level(max_rung, deaths, _per_dyad(runs, "clashes").sum(axis=1))
     first = _first(_per_dyad(runs, "first_active_day"))
     last = _per_dyad(runs, "last_active_day").max(axis=1, initial=-1.0)
     by_challenger = _first(_per_dyad(runs, "first_act_day_challenger"))
@@ -190,7 +192,8 @@ def code_dyads(runs: pd.DataFrame, calm_days: int = CALM_DAYS) -> pd.DataFrame:
     recorded per run, not per dyad, so compromise is not coded here."""
     names, labels = actors(runs), dyads(runs)
     deaths = _per_dyad(runs, "battle_deaths") + _per_dyad(runs, "incident_deaths")
-    level = hostility_level(_per_dyad(runs, "max_rung").astype(np.int64), deaths)
+    max_rung = _per_dyad(runs, "max_rung").astype(np.int64)
+    level = hostility_level(max_rung, deaths, _per_dyad(runs, "clashes"))
     first, last = _per_dyad(runs, "first_active_day"), _per_dyad(runs, "last_active_day")
     by_challenger = _per_dyad(runs, "first_act_day_challenger")
     by_other = _per_dyad(runs, "first_act_day_other")

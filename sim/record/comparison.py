@@ -145,9 +145,10 @@ def remarks(scenario: Scenario, coded_runs: pd.DataFrame) -> list[str]:
     raised = (disputes["hostility"] > disputes["rung_level"]).mean() if len(disputes) else 0.0
     if raised > 0:
         out.append(
-            f"{raised:.1%} of the disputes are coded use of force only because someone died in "
-            "an incident below rung 3: MID codes every fatal incident a use of force (by the "
-            "highest rung alone they would be threats or displays of force)."
+            f"{raised:.1%} of the disputes are coded use of force only because of a clash (an "
+            "incident in which forces fired, deadly or not) or a death below rung 3: MID codes "
+            "every clash a use of force (by the highest rung alone they would be threats or "
+            "displays of force)."
         )
     return out
 

@@ -101,7 +101,7 @@ def test_validate_with_a_class_writes_the_comparison_and_the_coded_runs(tmp_path
     text = " ".join(result.stdout.split())
     assert "reassurance against the record: since-1946 (300 disputes of 300 runs)" in text
     assert "Every run is a dispute: Russia stands by a public warning" in text
-    assert "are coded use of force only because someone died in an incident" in text
+    assert "are coded use of force only because of a clash (an incident in which" in text
     assert "outcome_victory: by construction or bounded, not a finding" in text
     assert "Pattern no-nuclear-use (no data set)" in text
     assert "Hand-typed patterns left to the data here: few-disputes-reach-war" in text

@@ -33,6 +33,29 @@ def test_at_zero_lethality_incidents_happen_and_kill_no_one(by_lethality):
     assert (incident_deaths(table) == 0).all()
 
 
+def test_a_share_lethality_of_incidents_are_clashes_and_only_clashes_kill(by_lethality):
+    for ell, table in by_lethality.items():
+        clashes = table.filter(like="_clashes").sum(axis=1).to_numpy()
+        incidents = table["n_misstep"].to_numpy()
+        assert (clashes <= incidents).all()
+        assert (incident_deaths(table)[clashes == 0] == 0).all()
+        # Each incident is a clash with chance ℓ on its own draw: binomial, so the share over
+        # the (several hundred) incidents is within 4 standard errors of ℓ.
+        share, n = clashes.sum() / incidents.sum(), incidents.sum()
+        assert n > 200
+        assert abs(share - ell) <= 4 * (ell * (1 - ell) / n) ** 0.5 + 1e-12
+
+
+def test_a_bloodless_clash_makes_a_use_of_force_dispute_without_deaths(by_lethality):
+    table = by_lethality[0.3]
+    coded = code_runs(table)
+    bloodless_clash = (table.filter(like="_clashes").sum(axis=1).to_numpy() > 0) & (
+        coded["fatality"].to_numpy() == 0
+    )
+    assert bloodless_clash.sum() > 0
+    assert (coded["hostility"].to_numpy()[bloodless_clash] >= 4).all()
+
+
 def test_the_deathless_share_of_disputes_falls_as_lethality_rises(by_lethality):
     shares = []
     for ell in (0.0, 0.3, 1.0):

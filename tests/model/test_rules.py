@@ -477,6 +477,18 @@ def test_incident_deaths_spare_a_share_one_minus_lethality_and_rescale_the_same_
     assert (counts == 0).mean() == pytest.approx(expected, abs=2 / 9000)
 
 
+@pytest.mark.parametrize("lethality", [0.0, 0.1, 0.5, 1.0])
+def test_a_clash_is_the_share_lethality_of_incidents_and_the_only_one_that_kills(lethality):
+    grid = (np.arange(9000) + 0.5) / 9000
+    clash = np.array([combat.is_clash(lethality, u) for u in grid])
+    deaths = np.array([combat.incident_deaths(4.0, lethality, u) for u in grid])
+    assert clash.mean() == pytest.approx(lethality, abs=1 / 9000)  # the grid's step
+    assert (deaths[~clash] == 0).all()
+    # A clash can still spare everyone: a share 1/(2Cₘ + 1) of them kill no one.
+    if lethality > 0:
+        assert (deaths[clash] == 0).mean() == pytest.approx(1 / 9, abs=2 / clash.sum())
+
+
 def test_the_attacker_bears_the_defenders_share_of_battle_deaths():
     assert combat.attacker_share(1.0, 1.0) == 0.5
     assert combat.attacker_share(3.0, 1.0) == 0.25

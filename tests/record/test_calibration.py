@@ -225,6 +225,17 @@ def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(t
     assert sorted(drawn["run"]) == list(range(2000))  # each draw its own block of runs
     assert sorted(runs.loc[runs["draw"] == -1, "run"]) == list(range(2000))
 
+    # More generations only move where the fit stops: the same folder goes on from its last
+    # generation (seeded by its number alone), the earlier ones kept to the last bit.
+    longer = CALIBRATION.format(extra="").replace("generations = 3", "generations = 4")
+    result = runner.invoke(
+        app, ["calibrate", str(write(tmp_path, "c.toml", longer)), "--out", str(resumed)]
+    )
+    assert result.exit_code == 0, result.output
+    assert populations(resumed) == 4
+    steps = pd.read_csv(resumed / "thresholds.csv")
+    assert len(steps) == 4 and steps.iloc[:3].equals(pd.read_csv(whole / "thresholds.csv"))
+
 
 def test_each_threshold_is_the_weighted_median_of_the_last_generations_distances(tmp_path):
     """The rule of docs/model.md §3.12, read back from the history: a threshold frozen at

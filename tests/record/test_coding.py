@@ -22,10 +22,11 @@ def test_fatality_bands_have_the_mid_boundaries():
     assert fatality_band(np.array(deaths)).tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
 
 
-def test_rungs_map_to_the_ladders_mid_levels_and_deaths_mean_use_of_force():
-    rungs = np.arange(7)
-    assert hostility_level(rungs, np.zeros(7)).tolist() == [1, 2, 3, 4, 4, 5, 5]
-    assert hostility_level(rungs, np.ones(7)).tolist() == [4, 4, 4, 4, 4, 5, 5]
+def test_rungs_map_to_the_ladders_mid_levels_and_deaths_or_clashes_mean_use_of_force():
+    rungs, none = np.arange(7), np.zeros(7)
+    assert hostility_level(rungs, none, none).tolist() == [1, 2, 3, 4, 4, 5, 5]
+    assert hostility_level(rungs, np.ones(7), none).tolist() == [4, 4, 4, 4, 4, 5, 5]
+    assert hostility_level(rungs, none, np.ones(7)).tolist() == [4, 4, 4, 4, 4, 5, 5]
 
 
 NAMES = ("A", "B", "C")
@@ -67,6 +68,7 @@ PLANTED = runs_table(
         warned("A-C", last=360)
         | {
             "A-C_incident_deaths": 3,
+            "A-C_clashes": 1,
             "casualties_C": 3,
             "A-C_first_act_day_other": 10,
         },  # 3: a deadly incident; still going at the horizon
@@ -138,6 +140,16 @@ def test_each_dyad_is_coded_on_its_own():
     run3 = dyads[dyads["run"] == 3].set_index("dyad")
     assert run3.loc["A-C", "hostility"] == 4 and run3.loc["A-C", "fatality"] == 1
     assert bool(run3.loc["A-C", "censored"])
+
+
+def test_a_bloodless_clash_is_a_use_of_force_without_deaths():
+    clash = {"A-C_clashes": 1, "A-C_first_active_day": 7, "A-C_last_active_day": 7}
+    table = runs_table([warned("A-B") | clash, warned("A-B")])
+    coded = code_runs(table)
+    assert coded["hostility"].tolist() == [4, 2] and coded["fatality"].tolist() == [0, 0]
+    assert coded["duration"].tolist() == [8, 1]  # from the warning of day 0 to the clash
+    dyads = code_dyads(table).set_index(["run", "dyad"])
+    assert dyads.loc[(0, "A-C"), "hostility"] == 4 and dyads.loc[(0, "A-B"), "hostility"] == 2
 
 
 def test_a_withdrawal_is_a_yield_in_the_withdrawing_actors_dyad_only():

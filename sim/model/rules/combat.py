@@ -26,12 +26,17 @@ def casualty_count(mean, u):
 
 
 @rule
+def is_clash(lethality, u):
+    """An incident is a clash (forces fire: MID action 17) if u ≥ 1 − ℓ (Jones et al. 1996)."""
+    return u >= 1.0 - lethality
+
+
+@rule
 def incident_deaths(mean, lethality, u):
-    """Only if u ≥ 1 − ℓ an incident kills, ⌊u′·(2Cₘ+1)⌋ at u′ = (u−1+ℓ)/ℓ (Frear et al. 2014)."""
-    spared = 1.0 - lethality
-    if u < spared:
+    """Only a clash kills, ⌊u′·(2Cₘ+1)⌋ at u′ = (u−1+ℓ)/ℓ, 0 included (Frear et al. 2014)."""
+    if not is_clash(lethality, u):
         return 0
-    return casualty_count(mean, (u - spared) / lethality)
+    return casualty_count(mean, (u - (1.0 - lethality)) / lethality)
 
 
 @rule
