@@ -144,14 +144,14 @@ def slider_note(name: str, value: float, default: float) -> str:
             return (
                 "Very noisy choices: actors often pick options far from their best, so crises "
                 "climb to strikes and combat and last most of the year, but offensives are "
-                "called off as randomly as they start, and open war is rare."
+                "called off as randomly as they start, so open war is less likely than with "
+                "the scenario's sharper choices."
             )
         case "audience_cost" if value >= 1:
             return (
                 "Backing down costs more than the dispute is worth: once warned, actors "
-                "rarely back down, and war becomes several times likelier than at the "
-                "scenario's price. Lesson 4 finds such costs outside the range where the "
-                "model is plausible."
+                "rarely back down, and war becomes likelier than at the scenario's price. "
+                "Lesson 4 finds such costs outside the range where the model is plausible."
             )
         case "misstep_rate" if value == 0:
             return "No incidents happen: no war can start by accident."

@@ -215,18 +215,23 @@ def test_the_notes_beside_extreme_settings_say_what_the_model_then_does(base):
         return many_runs(scenario_of(settings), 1, 300)
 
     # The strategic rule at precision 0 (seed 1, 300 runs): every run reaches rung 4 and stays
-    # in crisis ~364 days, none reaches open war (random offensives end in random ceasefires).
+    # in crisis ~364 days, none reaches open war (random offensives end in random ceasefires);
+    # at precision 1, 10% do, against 25% at the scenario's precision (attrition rule).
     assert "Every run then climbs to strikes and combat" in slider_note("precision", 0.0, 8.0)
     assert "rarely if ever reach open war" in slider_note("precision", 0.0, 8.0)
+    war = {}
     for precision, words in ((0.0, "stays in crisis nearly all year"), (1.0, "most of the year")):
         assert words in slider_note("precision", precision, 8.0)
         noisy = run_table(scenario_of(with_value(start, "precision", precision)), 1, 300)
         assert (noisy["max_rung"] >= 4).mean() > 0.5 and noisy["crisis_days"].mean() > 0.5 * 365
-        assert noisy["escalated"].mean() < 0.05  # 'rare': under 5% of runs reach open war
-    assert "open war is rare" in slider_note("precision", 1.0, 8.0)
-    assert "several times likelier" in slider_note("audience_cost", 1.0, 0.3)
+        war[precision] = noisy["escalated"].mean()
+    assert war[0.0] < 0.05  # 'rarely if ever': under 5% of runs reach open war
+    assert 0 < war[1.0] < runs().escalated  # 'less likely than with sharper choices'
+    assert "open war is less likely" in slider_note("precision", 1.0, 8.0)
+    # 'likelier': 1.65 times on these exact runs under the attrition rule (over 3 before it)
+    assert "war becomes likelier" in slider_note("audience_cost", 1.0, 0.3)
     ratio = runs(audience_cost=1.0).escalated / runs().escalated
-    assert ratio >= 3, ratio
+    assert ratio >= 1.3, ratio
     assert "no incident is ever misread" in slider_note("hotline_quality", 1.0, 0.3)
     assert run_table(scenario_of({**start, "hotline_quality": 1.0}), 1, 300)["n_misread"].sum() == 0
     calm = {f"{who}_threat_perception": 0.0 for who in ("challenger", "protege", "guarantor")}

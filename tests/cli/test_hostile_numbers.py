@@ -28,6 +28,9 @@ def runaway_scenario(folder: Path, name: str = "runaway") -> Path:
     path = folder / "runaway.toml"
     text = RUNAWAY_TEXT.replace('name = "baseline"', f"name = {json.dumps(name)}", 1)
     text = text.replace("[[actors]]", "[[actors]]\nreactivity = 1.0\nrestraint = 0.0")
+    # No nuclear arms: a run that reaches nuclear use ends there, before its hostility can
+    # leave the finite range (3 of validate's 100 runs did under the attrition rule).
+    text = text.replace("nuclear_armed = true", "nuclear_armed = false")
     path.write_text(text)
     return path
 

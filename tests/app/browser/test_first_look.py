@@ -119,6 +119,8 @@ def test_bad_input_gets_a_message_beside_it_and_settings_apply_at_once(open_page
     button(tab, "Reset").click()  # a bad seed, then Reset: the old seed
     expect(tab.locator(".restart-notice")).to_contain_text("Reset: the run restarted at day 0")
     assert "seed 1," in body(tab)
+    # Reset writes the old seed back into the field: typing before it lands gave "13" (CI).
+    expect(seed).to_have_value("1")
     seed.fill("3")
     seed.press("Enter")
     expect(tab.locator(".seed-error")).to_be_empty(timeout=10_000)
