@@ -3,8 +3,8 @@
 # project and its teaching app (with the test tools when called with --test), and put the
 # app's front-end files in place for offline use. Safe to run again: it reinstalls only when
 # pyproject.toml has changed. With --test --early-tests (`make test`), the lint and the tests
-# that never run the model (marker `early`) run while the model compiles, on the core the
-# compile leaves idle much of the time.
+# that never run the model (marker `early`) run while the model compiles (measured: 73 s side
+# by side against 63 s for the compile alone, whose two processes keep both cores busy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
