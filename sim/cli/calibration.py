@@ -63,11 +63,11 @@ def calibrate(
     population, the generations (or a final tolerance) and the seed. Each generation is kept
     in history.db (pyabc's SQLite record): after Ctrl-C or kill -9 the same command resumes
     from it, and gives the posterior an uninterrupted run gives; with more generations in the
-    file it goes on from the last one; a file changed otherwise is refused. Writes
-    posterior.parquet (the last generation's particles and weights), posterior_summary.csv,
-    thresholds.csv, posterior.png, thresholds.png, predictive.md/.csv (the check on posterior
-    draws; predictive_draws.csv too for a class), calibrated.toml
-    (the base scenario at the posterior medians) and report.md.
+    file it goes on from the last one; fewer generations, or a file changed otherwise, is
+    refused. Writes posterior.parquet (the last generation's particles and weights),
+    posterior_summary.csv, thresholds.csv, posterior.png, thresholds.png, predictive.md/.csv
+    (the check on posterior draws; predictive_draws.csv too for a class), calibrated.toml (the
+    base scenario at the posterior medians) and report.md.
 
     Example: escalation calibrate experiments/calibration/reassurance.toml
     """

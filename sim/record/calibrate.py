@@ -445,12 +445,32 @@ def run_calibration(
         check_fittable(history, [p.name for p in setup.patterns])
         last = history.get_all_populations()
         last = last[last["t"] >= 0]
+        _check_not_past_the_end(out_dir, last, c)
         done = history.max_t + 1 >= c.generations
         if done or (len(last) and float(last["epsilon"].iloc[-1]) <= c.tolerance):
             return history
         if on_generation is not None:
             on_generation(history.max_t + 1, c.generations)
         abc.run(max_nr_populations=1)
+
+
+def _check_not_past_the_end(out_dir: Path, populations: pd.DataFrame, c: Calibration) -> None:
+    """Refuse a history that went past where this file stops (fewer generations, or a
+    tolerance an earlier generation already met): its posterior would not be this file's."""
+    if populations.empty:
+        return
+    held = int(populations["t"].max()) + 1
+    if held > c.generations:
+        raise ScenarioError(
+            f"{out_dir}: holds {held} generations, more than the file's {c.generations}; "
+            f"set generations = {held} or more, or give another --out"
+        )
+    met = populations.loc[populations["epsilon"] <= c.tolerance, "t"]
+    if len(met) and int(met.min()) + 1 < held:
+        raise ScenarioError(
+            f"{out_dir}: its generation {int(met.min())} already met the tolerance "
+            f"{c.tolerance:g}, and later ones were run; lower the tolerance, or give another --out"
+        )
 
 
 PROVENANCE_KEY = b"escalation"

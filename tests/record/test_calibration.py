@@ -236,6 +236,16 @@ def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(t
     steps = pd.read_csv(resumed / "thresholds.csv")
     assert len(steps) == 4 and steps.iloc[:3].equals(pd.read_csv(whole / "thresholds.csv"))
 
+    # Fewer generations than the folder holds: its posterior would not be the file's.
+    def written() -> dict[str, int]:  # the results, not the folder's lock (.escalation)
+        return {f.name: f.stat().st_mtime_ns for f in resumed.iterdir() if f.name[0] != "."}
+
+    before = written()
+    result = runner.invoke(app, ["calibrate", str(write(tmp_path, "c.toml", CALIBRATION.format(
+        extra=""))), "--out", str(resumed)])  # fmt: skip
+    assert result.exit_code == 2 and "holds 4 generations, more than the file's 3" in result.output
+    assert written() == before
+
 
 def test_each_threshold_is_the_weighted_median_of_the_last_generations_distances(tmp_path):
     """The rule of docs/model.md §3.12, read back from the history: a threshold frozen at
