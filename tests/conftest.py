@@ -190,8 +190,8 @@ CHECK_TESTS = {
 
 
 # `make test` runs these files' tests (marker `early`) beside the first compile of a clean
-# set-up (scripts/setup.sh --early-tests), on the core the compile leaves idle, and the rest
-# after it. None runs the model's compiled code: the documentation and its site, the
+# set-up (scripts/setup.sh --early-tests), sharing the two cores with it, and the rest after
+# it. None runs the model's compiled code: the documentation and its site, the
 # record's data, codings, statistics, patterns and calibration files, the architecture,
 # scenario files, results folders and the answers' tables. A test of theirs that makes numba
 # compile or load machine code in the test's process fails (`_early_tests_run_no_machine_code`;
