@@ -124,7 +124,7 @@ def calibrate(
                 raise
             progress.update(bar, description="predictive check")
             table = posterior(history, setup)
-            steps = thresholds(history)
+            steps = thresholds(history, setup)
             if setup.targets is not None:
                 draws, check = record_predictive_check(
                     setup, table, workers if pool is None else 1, pool
@@ -146,24 +146,6 @@ def calibrate(
     _print_calibration(out_dir, setup, table, steps, check)
 
 
-PREDICTIVE = (
-    "Each pattern's model value and its 95% interval pool every run of the posterior draws, "
-    "and the verdict compares that interval with the target; the draws' own 5-95% range and "
-    "the share of draws whose value lies inside the target say how much of the posterior "
-    "meets the pattern."
-)
-
-
-RECORD_PREDICTIVE = (
-    "Each posterior draw runs a replicate of the fitted class (as many runs as the class has "
-    "disputes), coded as MID disputes; the model column is the median over draws and the "
-    "2.5-97.5% range of the draws' values (parameter spread and the sampling noise of a "
-    "record of that size). Verdict: inside (the range holds the record's value), overlaps "
-    "(it meets the record's bootstrap interval only), too high or too low. Out-of-sample rows "
-    "were not fitted."
-)
-
-
 def _write_calibration(out_dir, setup, table, steps, check, draws=None) -> None:
     """A finished calibration's files, each landing whole (sim.experiments.results.staging)."""
     import hashlib
@@ -172,6 +154,7 @@ def _write_calibration(out_dir, setup, table, steps, check, draws=None) -> None:
     from sim.experiments.results import staging
     from sim.record.calibrated import calibrated_scenario, scenario_toml, summary, write_posterior
     from sim.record.plots import plot_posterior, plot_thresholds
+    from sim.record.writeup import calibration_report, predictive_md
 
     c = setup.calibration
     with staging(out_dir) as scratch:
@@ -200,82 +183,8 @@ def _write_calibration(out_dir, setup, table, steps, check, draws=None) -> None:
             "few patterns of the record, not a forecast."
         )
         (scratch / "calibrated.toml").write_text(scenario_toml(scenario, header))
-        (scratch / "predictive.md").write_text(_predictive_md(setup, check))
-        (scratch / "report.md").write_text(_calibration_report(setup, stats, steps, check))
-
-
-def _predictive_md(setup, check) -> str:
-    """The predictive check as Markdown: against the record's class, or against patterns."""
-    from sim.record.fit import predictive_markdown
-    from sim.record.validate import markdown
-
-    title = f"Posterior-predictive check of {setup.calibration.name}"
-    if setup.targets is not None:
-        return predictive_markdown(check, title, RECORD_PREDICTIVE)
-    return markdown(check, title, PREDICTIVE)
-
-
-def _fitted_to(setup) -> str:
-    """What the calibration fitted, in words."""
-    if setup.targets is None:
-        return "patterns fitted: " + ", ".join(f"`{p.name}`" for p in setup.patterns)
-    fit = setup.targets.fit
-    size = setup.targets.sizes[fit.reference]
-    return (
-        f"fitted to the reference class `{fit.reference}` ({size:,} disputes; statistics "
-        + ", ".join(f"`{n}`" for n in fit.statistics)
-        + ")"
-    )
-
-
-def _calibration_report(setup, stats, steps, check) -> str:
-    """A short write-up: what the patterns pin down and what they leave free."""
-    from sim.analysis.timeline import NOT_A_FORECAST
-
-    c = setup.calibration
-    lines = [
-        f"# Calibration {c.name}",
-        "",
-        f"Base scenario `{setup.base.name}`; {_fitted_to(setup)}. ABC-SMC (pyabc), "
-        f"population {c.population}, {len(steps)} generations, "
-        f"{c.runs:,} runs a simulation, seed {c.seed}; "
-        f"{int(steps['simulations'].sum()):,} simulations "
-        f"({int(steps['simulations'].sum()) * c.runs:,} model runs).",
-        "",
-        "| parameter | prior | posterior median | 90% interval | width against the prior's |",
-        "|---|---|---|---|---|",
-    ]
-    for row in stats.itertuples():
-        verdict = (
-            "pinned down" if row.width_of_prior < 0.5
-            else ("left free" if row.width_of_prior > 0.8 else "narrowed")
-        )  # fmt: skip
-        lines.append(
-            f"| `{row.parameter}` | {row.prior} | {row.median:.4g} | {row.q05:.4g} to "
-            f"{row.q95:.4g} | {row.width_of_prior:.0%} ({verdict}) |"
-        )
-    lines += [
-        "",
-        "| generation | threshold | simulations | acceptance | effective particles |",
-        "|---|---|---|---|---|",
-    ]
-    for row in steps.itertuples():
-        lines.append(
-            f"| {row.generation} | {row.threshold:.3g} | {row.simulations:,} | "
-            f"{row.acceptance:.0%} | {row.effective_particles:.0f} |"
-        )
-    lines += [
-        "",
-        "The last column is the posterior's 90% interval over the prior's own (in logs for a "
-        "log-uniform prior): near 100%, the patterns leave the parameter free, and results "
-        "that depend on it inherit the prior. The posterior holds the parameters whose runs "
-        "met the patterns within the final threshold, not exactly.",
-        "",
-        _predictive_md(setup, check).replace("# Post", "## Post", 1),
-        NOT_A_FORECAST,
-        "",
-    ]
-    return "\n".join(lines)
+        (scratch / "predictive.md").write_text(predictive_md(setup, check))
+        (scratch / "report.md").write_text(calibration_report(setup, stats, steps, check))
 
 
 def _print_calibration(out_dir, setup, table, steps, check) -> None:

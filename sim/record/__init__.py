@@ -10,6 +10,8 @@
 - `validate`: the model against a class, or against the patterns, with verdicts;
 - `calibrate`: ABC-SMC (pyabc) over scenario parameters, with its history and posterior;
 - `history`: a calibration's history database, checked to be its own before any work;
+- `calibrated`: what a calibration found (posterior, how far each generation moved it, the
+  predictive check, the calibrated scenario); `writeup`: its report in words;
 - `posterior`: runs over a calibration's posterior, carrying its uncertainty into the answers;
 - `plots`: the figures (the posterior, the thresholds, model beside record).
 """

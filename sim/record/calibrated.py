@@ -25,9 +25,18 @@ from sim.model.scenario import (
 from sim.record.calibrate import PROVENANCE_KEY, Prior, Setup, scenario_with
 from sim.record.validate import needed_columns
 
+# A generation has settled when no parameter's weighted median moved by more than this share
+# of its 90% interval, and no 90% interval narrowed below this ratio of the last one (both on
+# the sampler's scale: logs for a log-uniform prior). The first is about 4 standard errors of
+# a weighted median with 100 effective particles (1.25σ/√100 against a width of 3.3σ).
+SETTLED_SHIFT = 0.15
+SETTLED_RATIO = 0.8
 
-def thresholds(history: Any) -> pd.DataFrame:
-    """One row a generation: its threshold, simulations and acceptance rate."""
+
+def thresholds(history: Any, setup: Setup | None = None) -> pd.DataFrame:
+    """One row a generation: its threshold, simulations, acceptance rate and effective
+    particles; with the setup, also how far the posterior moved from the generation before
+    (`movement`)."""
     frame = history.get_all_populations()
     frame = frame[frame["t"] >= 0].copy()
     particles = history.get_nr_particles_per_population()
@@ -35,9 +44,42 @@ def thresholds(history: Any) -> pd.DataFrame:
     frame["acceptance"] = frame["particles"] / frame["samples"]
     frame["effective_particles"] = [effective_size(history, int(t)) for t in frame["t"]]
     columns = ["t", "epsilon", "samples", "particles", "effective_particles", "acceptance"]
-    return frame[columns].rename(
+    steps = frame[columns].rename(
         columns={"t": "generation", "epsilon": "threshold", "samples": "simulations"}
     )
+    if setup is None:
+        return steps.reset_index(drop=True)
+    return steps.reset_index(drop=True).merge(movement(history, setup), on="generation")
+
+
+def movement(history: Any, setup: Setup) -> pd.DataFrame:
+    """Per generation, how far the posterior moved from the one before: the largest shift of
+    a parameter's weighted median, in 90% widths of the generation before, and the smallest
+    ratio of a parameter's 90% width to the one before (sampler's scale), each with its
+    parameter, and whether both stay within SETTLED_SHIFT and SETTLED_RATIO."""
+    rows, before = [], None
+    for t in range(history.max_t + 1):
+        frame, weights = history.get_distribution(m=0, t=t)
+        weights = np.asarray(weights, dtype=float)
+        now = {}
+        for prior, key in setup.named():
+            values = frame[key].to_numpy(dtype=float)
+            q05, q50, q95 = (weighted_quantile(values, weights, q) for q in (0.05, 0.5, 0.95))
+            now[prior.path] = (q50, max(q95 - q05, 1e-12))
+        row: dict[str, Any] = {"generation": t}
+        if before is None:
+            row.update(largest_shift=math.nan, shifted="", narrowest_ratio=math.nan,
+                       narrowed="", settled=False)  # fmt: skip
+        else:
+            shift = {k: abs(now[k][0] - before[k][0]) / before[k][1] for k in now}
+            ratio = {k: now[k][1] / before[k][1] for k in now}
+            moved, narrowed = max(shift, key=shift.get), min(ratio, key=ratio.get)
+            settled = shift[moved] <= SETTLED_SHIFT and ratio[narrowed] >= SETTLED_RATIO
+            row.update(largest_shift=shift[moved], shifted=moved, narrowest_ratio=ratio[narrowed],
+                       narrowed=narrowed, settled=bool(settled))  # fmt: skip
+        rows.append(row)
+        before = now
+    return pd.DataFrame(rows)
 
 
 def effective_size(history: Any, t: int) -> float:
@@ -50,7 +92,7 @@ def effective_size(history: Any, t: int) -> float:
 def posterior(history: Any, setup: Setup) -> pd.DataFrame:
     """The last generation's particles: one column a parameter path, and their weights."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    table = pd.DataFrame({p.path: frame[k].to_numpy() for p, k in setup.named()})
+    table = pd.DataFrame({p.path: [p.value(x) for x in frame[k]] for p, k in setup.named()})
     table["weight"] = np.asarray(weights) / np.sum(weights)
     return table
 

@@ -25,11 +25,18 @@ from sim.record.patterns import Pattern, Target
 def test_each_prior_draws_inside_its_range_and_has_density_there(prior):
     np.random.seed(1)
     rv = prior.rv()
-    draws = np.array([rv.rvs() for _ in range(2000)])
+    sampled = np.array([rv.rvs() for _ in range(2000)])
+    draws = np.array([prior.value(x) for x in sampled])
     assert draws.min() >= prior.low and draws.max() <= prior.high
-    assert rv.pdf(0.5 * (prior.low + prior.high)) > 0 and rv.pdf(prior.high + 1) == 0
-    if prior.prior == "log-uniform":  # half the draws below the geometric mean
+    if prior.prior == "log-uniform":  # the sampler moves in logs, where the prior is flat
+        low, high = math.log(prior.low), math.log(prior.high)
+        assert sampled.min() >= low and sampled.max() <= high
+        assert rv.pdf(0.5 * (low + high)) == pytest.approx(1 / (high - low))
+        assert rv.pdf(high + 0.1) == 0 and rv.pdf(low - 0.1) == 0
+        # half the draws below the geometric mean (2000 draws: se ≈ 0.011)
         assert np.mean(draws < math.sqrt(prior.low * prior.high)) == pytest.approx(0.5, abs=0.04)
+        return
+    assert rv.pdf(0.5 * (prior.low + prior.high)) > 0 and rv.pdf(prior.high + 1) == 0
     if prior.prior == "beta":  # the mean of beta(2, 5) stretched over 2..30: 2 + 28·2/7 = 10
         assert draws.mean() == pytest.approx(10.0, abs=0.5)  # 2000 draws: se ≈ 0.11
 
@@ -99,3 +106,45 @@ def test_a_posterior_file_is_checked_before_use(tmp_path):
         frame.to_parquet(bad)
         with pytest.raises(ScenarioError, match=says):
             read_posterior(bad, base)
+
+
+class FakeHistory:
+    """Generations of particles (the sampler's scale) and their weights, as pyabc gives them."""
+
+    def __init__(self, generations: list[tuple[pd.DataFrame, np.ndarray]]):
+        self.generations = generations
+        self.max_t = len(generations) - 1
+
+    def get_distribution(self, m: int, t: int) -> tuple[pd.DataFrame, np.ndarray]:
+        return self.generations[t]
+
+
+def test_movement_measures_each_generation_against_the_one_before():
+    """A median that moves by half its 90% width, or an interval that halves, is not settled;
+    the same particles again are (shift 0, ratio 1); log-uniform parameters are measured in the
+    sampler's logs, as pyabc holds them."""
+    from types import SimpleNamespace
+
+    from sim.record.calibrated import movement
+
+    priors = [
+        Prior(path="world.war_cost", prior="log-uniform", low=2.0, high=30.0),
+        Prior(path="world.incident_lethality", low=0.0, high=1.0),
+    ]
+    setup = SimpleNamespace(named=lambda: [(p, f"p{i}") for i, p in enumerate(priors)])
+    grid = np.linspace(0.0, 1.0, 101)  # 90% width 0.9 (weighted quantiles of a flat sample)
+    flat = np.ones(101)
+    first = pd.DataFrame({"p0": np.log(2) + grid, "p1": grid})
+    moved = pd.DataFrame({"p0": np.log(2) + grid, "p1": grid + 0.45})
+    halved = pd.DataFrame({"p0": np.log(2) + 0.5 * grid, "p1": grid + 0.45})
+    history = FakeHistory([(first, flat), (first, flat), (moved, flat), (halved, flat)])
+    rows = movement(history, setup).set_index("generation")  # type: ignore[arg-type]
+    assert math.isnan(rows.loc[0, "largest_shift"]) and not rows.loc[0, "settled"]
+    assert rows.loc[1, "largest_shift"] == 0 and rows.loc[1, "narrowest_ratio"] == 1
+    assert rows.loc[1, "settled"]
+    assert rows.loc[2, "shifted"] == "world.incident_lethality"
+    assert rows.loc[2, "largest_shift"] == pytest.approx(0.5)
+    assert not rows.loc[2, "settled"]
+    assert rows.loc[3, "narrowed"] == "world.war_cost"
+    assert rows.loc[3, "narrowest_ratio"] == pytest.approx(0.5, abs=0.01)
+    assert not rows.loc[3, "settled"]
