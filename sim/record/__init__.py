@@ -9,6 +9,7 @@
 - `patterns`: the hand-typed patterns (where no data set exists), and the quantities they read;
 - `validate`: the model against a class, or against the patterns, with verdicts;
 - `calibrate`: ABC-SMC (pyabc) over scenario parameters, with its history and posterior;
+- `smc`: how its generations are sampled (seeded slots, thresholds, the kernel);
 - `history`: a calibration's history database, checked to be its own before any work;
 - `calibrated`: what a calibration found (posterior, how far each generation moved it, the
   predictive check, the calibrated scenario); `writeup`: its report in words;

@@ -26,16 +26,14 @@ import hashlib
 import json
 import logging
 import math
-import random
 import re
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
 
-import cloudpickle
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -57,6 +55,7 @@ from sim.model.scenario import (
 from sim.record.fit import RecordFit, Targets, record_targets, run_statistics, scaled_distance
 from sim.record.history import DATABASE, check_fittable, stamp
 from sim.record.patterns import Pattern, distance_to, load_patterns
+from sim.record.smc import SAMPLER, median_threshold, seeded_sampler, twice_the_covariance
 from sim.record.validate import needed_columns
 
 CALIBRATIONS_DIR = EXPERIMENTS_DIR / "calibration"
@@ -228,11 +227,6 @@ def load_calibration(path: str | Path) -> Setup:
     return Setup(calibration, base, patterns, _fingerprint(calibration, base, fitted))
 
 
-# How the generations are proposed, in the fingerprint: a folder made under another scheme
-# (before log-uniform parameters moved in logs) is refused rather than continued.
-SAMPLER = "log-uniform parameters in logs; one joint normal kernel of twice the covariance"
-
-
 def _fingerprint(calibration: Calibration, base: Scenario, fitted: object) -> str:
     """A digest of what decides the generations' path. Not where it stops (`generations`,
     `tolerance`): every generation is seeded by its number alone, so the same file with more
@@ -310,82 +304,6 @@ class PatternDistance:
     def __call__(self, x: dict[str, float], x_0: dict[str, float]) -> float:
         del x_0  # the targets are intervals, held by the patterns
         return math.sqrt(sum(distance_to(x[p.name], p.target) ** 2 for p in self.patterns))
-
-
-def slot_seed(seed: int, t: int, slot: int) -> int:
-    """The seed of one slot of one generation (t = −1 for pyabc's calibration sample)."""
-    digest = hashlib.sha256(f"{seed}:{t}:{slot}".encode()).digest()
-    return int.from_bytes(digest[:4], "little")
-
-
-def sample_slot(payload: bytes, factory: bytes, seed: int) -> tuple[Any, int]:
-    """Sample until one particle is accepted, from the slot's own seed (in a worker)."""
-    simulate_one, sample = cloudpickle.loads(payload), cloudpickle.loads(factory)()
-    np.random.seed(seed)
-    random.seed(seed)
-    evaluations = 0
-    while True:
-        particle = simulate_one()
-        evaluations += 1
-        sample.append(particle)
-        if particle.accepted:
-            return sample, evaluations
-
-
-def seeded_sampler(
-    seed: int,
-    executor: Executor | None,
-    on_particle: Callable[[int], None] | None = None,
-):
-    """A pyabc sampler whose populations depend on the seed only (see the module docstring)."""
-    from pyabc.sampler import Sampler
-
-    class SeededSampler(Sampler):
-        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
-            payload = cloudpickle.dumps(simulate_one)
-            factory = cloudpickle.dumps(self.sample_factory)
-            seeds = [slot_seed(seed, t, i) for i in range(n)]
-            results: list[Any] = [None] * n
-            if executor is None:
-                for i, s in enumerate(seeds):
-                    results[i] = sample_slot(payload, factory, s)
-                    if on_particle is not None:
-                        on_particle(1)
-            else:
-                futures = {executor.submit(sample_slot, payload, factory, s): i
-                           for i, s in enumerate(seeds)}  # fmt: skip
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    if on_particle is not None:
-                        on_particle(1)
-            sample = self._create_empty_sample()
-            for part, _ in results:  # in slot order, whatever order they finished in
-                sample += part
-            self.nr_evaluations_ = sum(count for _, count in results)
-            return sample
-
-    return SeededSampler()
-
-
-def median_threshold() -> Any:
-    """Threshold ∞ at generation 0, then the weighted median of the last generation's distances,
-    always read from the history: a resumed run computes it as an uninterrupted one does
-    (pyabc's QuantileEpsilon would restart from its initial value)."""
-    import pyabc
-
-    class MedianThreshold(pyabc.QuantileEpsilon):
-        def initialize(self, t, get_weighted_distances, *args, **kwargs):
-            if t > 0:
-                self._update(t, get_weighted_distances())
-
-    return MedianThreshold(initial_epsilon=math.inf, alpha=0.5)
-
-
-def twice_the_covariance(effective_particles: float, dimension: int) -> float:
-    """The kernel's bandwidth factor: √2, a covariance twice the population's weighted one
-    (Beaumont et al. 2009), whatever the particles and dimensions."""
-    del effective_particles, dimension
-    return math.sqrt(2)
 
 
 def new_abc(setup: Setup, sampler: Any) -> Any:

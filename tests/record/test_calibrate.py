@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from sim.model.scenario import ScenarioError, list_scenario_files, load_scenario
-from sim.record.calibrate import PatternDistance, Prior, slot_seed
+from sim.record.calibrate import PatternDistance, Prior
 from sim.record.calibrated import read_posterior, scenario_toml, weighted_quantile
 from sim.record.patterns import Pattern, Target
+from sim.record.smc import slot_seed
 
 
 @pytest.mark.parametrize(
