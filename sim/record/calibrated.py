@@ -25,10 +25,11 @@ from sim.model.scenario import (
 from sim.record.calibrate import PROVENANCE_KEY, Prior, Setup, scenario_with
 from sim.record.validate import needed_columns
 
-# A generation has settled when no parameter's weighted median moved by more than this share
+# A generation moved little when no parameter's weighted median moved by more than this share
 # of its 90% interval, and no 90% interval narrowed below this ratio of the last one (both on
-# the sampler's scale: logs for a log-uniform prior). The first is about 4 standard errors of
-# a weighted median with 100 effective particles (1.25σ/√100 against a width of 3.3σ).
+# the sampler's scale: logs for a log-uniform prior); the fit has settled when two generations
+# in a row moved little (one can, between two that move). The first bound is about 4 standard
+# errors of a weighted median with 100 effective particles (1.25σ/√100 against a width of 3.3σ).
 SETTLED_SHIFT = 0.15
 SETTLED_RATIO = 0.8
 
@@ -56,7 +57,8 @@ def movement(history: Any, setup: Setup) -> pd.DataFrame:
     """Per generation, how far the posterior moved from the one before: the largest shift of
     a parameter's weighted median, in 90% widths of the generation before, and the smallest
     ratio of a parameter's 90% width to the one before (sampler's scale), each with its
-    parameter, and whether both stay within SETTLED_SHIFT and SETTLED_RATIO."""
+    parameter; whether both stay within SETTLED_SHIFT and SETTLED_RATIO (`little`), and
+    whether this generation and the one before did (`settled`)."""
     rows, before = [], None
     for t in range(history.max_t + 1):
         frame, weights = history.get_distribution(m=0, t=t)
@@ -69,14 +71,15 @@ def movement(history: Any, setup: Setup) -> pd.DataFrame:
         row: dict[str, Any] = {"generation": t}
         if before is None:
             row.update(largest_shift=math.nan, shifted="", narrowest_ratio=math.nan,
-                       narrowed="", settled=False)  # fmt: skip
+                       narrowed="", little=False, settled=False)  # fmt: skip
         else:
             shift = {k: abs(now[k][0] - before[k][0]) / before[k][1] for k in now}
             ratio = {k: now[k][1] / before[k][1] for k in now}
             moved, narrowed = max(shift, key=shift.get), min(ratio, key=ratio.get)
-            settled = shift[moved] <= SETTLED_SHIFT and ratio[narrowed] >= SETTLED_RATIO
+            little = bool(shift[moved] <= SETTLED_SHIFT and ratio[narrowed] >= SETTLED_RATIO)
+            settled = little and bool(rows[-1]["little"])
             row.update(largest_shift=shift[moved], shifted=moved, narrowest_ratio=ratio[narrowed],
-                       narrowed=narrowed, settled=bool(settled))  # fmt: skip
+                       narrowed=narrowed, little=little, settled=settled)  # fmt: skip
         rows.append(row)
         before = now
     return pd.DataFrame(rows)

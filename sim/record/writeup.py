@@ -104,17 +104,18 @@ def calibration_report(
 
 
 def settled(steps: pd.DataFrame) -> str:
-    """Whether the last generation moved the posterior, in words (sim.record.calibrated)."""
+    """Whether the posterior has stopped moving, in words (sim.record.calibrated.movement)."""
     rule = (
-        f"a generation settles when no weighted median moves by more than {SETTLED_SHIFT:.0%} "
-        f"of its 90% interval and no interval narrows below {SETTLED_RATIO:.0%} of the last "
-        "(logs for a log-uniform prior)"
+        f"a generation moves little when no weighted median moves by more than "
+        f"{SETTLED_SHIFT:.0%} of its 90% interval and no interval narrows below "
+        f"{SETTLED_RATIO:.0%} of the last (logs for a log-uniform prior); the fit has settled "
+        "when two generations in a row move little"
     )
-    if len(steps) < 2:
-        return f"**Not known whether the posterior has settled**: one generation ({rule})."
+    if len(steps) < 3:
+        return f"**Not known whether the posterior has settled**: too few generations ({rule})."
     last = steps.iloc[-1]
     if last["settled"]:
-        return f"**Settled**: the last generation moved the posterior within the rule ({rule})."
+        return f"**Settled**: the last two generations moved the posterior little ({rule})."
     return (
         f"**Still moving**: the last generation moved `{last['shifted']}`'s median by "
         f"{last['largest_shift']:.2f} of its interval and narrowed `{last['narrowed']}`'s to "

@@ -142,10 +142,12 @@ def test_movement_measures_each_generation_against_the_one_before():
     rows = movement(history, setup).set_index("generation")  # type: ignore[arg-type]
     assert math.isnan(rows.loc[0, "largest_shift"]) and not rows.loc[0, "settled"]
     assert rows.loc[1, "largest_shift"] == 0 and rows.loc[1, "narrowest_ratio"] == 1
-    assert rows.loc[1, "settled"]
+    assert rows.loc[1, "little"] and not rows.loc[1, "settled"]  # settled: two in a row
     assert rows.loc[2, "shifted"] == "world.incident_lethality"
     assert rows.loc[2, "largest_shift"] == pytest.approx(0.5)
     assert not rows.loc[2, "settled"]
     assert rows.loc[3, "narrowed"] == "world.war_cost"
     assert rows.loc[3, "narrowest_ratio"] == pytest.approx(0.5, abs=0.01)
     assert not rows.loc[3, "settled"]
+    again = FakeHistory([(first, flat), (first, flat), (first, flat)])
+    assert list(movement(again, setup)["settled"]) == [False, False, True]  # type: ignore[arg-type]
