@@ -73,7 +73,6 @@ fi
 stamp=".venv/.installed${extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "Installing the project${extras:+ with its test tools} into .venv"
-    .venv/bin/python -m pip install --quiet --upgrade pip
     # --no-compile: pip would turn all ~13,000 installed modules into bytecode (about 35 s
     # of CPU); Python does it for the few it imports, on first import (and keeps it: the
     # Makefile unexports PYTHONDONTWRITEBYTECODE).

@@ -162,16 +162,26 @@ def populations(folder: Path) -> int:
         return 0
 
 
-def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(tmp_path):
+def uninterrupted(shared) -> Path:
+    """The small calibration run whole by the command on one worker, once in the session
+    (the resumed calibration and the thresholds' rule are checked against it)."""
+
+    def make(out: Path) -> None:
+        path = write(out.parent, f"{out.name}.toml", CALIBRATION.format(extra=""))
+        done = subprocess.run(
+            [ESCALATION, "calibrate", str(path), "--out", str(out), "--workers", "1"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    return shared.folder("calibration-small", make)
+
+
+def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(tmp_path, shared):
     """kill -9 after the first generation, then the same command (on 2 workers instead of
     1): the posterior is identical, number for number, and a changed file is refused."""
     path = write(tmp_path, "c.toml", CALIBRATION.format(extra=""))
-    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
-    done = subprocess.run(
-        [ESCALATION, "calibrate", str(path), "--out", str(whole), "--workers", "1"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    whole, resumed = uninterrupted(shared), tmp_path / "resumed"
     process = subprocess.Popen(
         [ESCALATION, "calibrate", str(path), "--out", str(resumed), "--workers", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -247,14 +257,13 @@ def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(t
     assert written() == before
 
 
-def test_each_threshold_is_the_weighted_median_of_the_last_generations_distances(tmp_path):
+def test_each_threshold_is_the_weighted_median_of_the_last_generations_distances(tmp_path, shared):
     """The rule of docs/model.md §3.12, read back from the history: a threshold frozen at
     generation 1's (a bug once) or computed from the wrong generation fails here."""
     import pyabc
 
     setup = load_calibration(write(tmp_path, "c.toml", CALIBRATION.format(extra="")))
-    (tmp_path / "out").mkdir()
-    history = run_calibration(setup, tmp_path / "out")
+    history = run_calibration(setup, uninterrupted(shared))  # finished: read, not run
     assert history.max_t == 2
     for t in (1, 2):
         previous = history.get_weighted_distances(t=t - 1)
