@@ -19,7 +19,8 @@ import cloudpickle
 import numpy as np
 
 # How the generations are proposed, in the fingerprint: a folder made under another scheme
-# (before log-uniform parameters moved in logs) is refused rather than continued.
+# (before log-uniform parameters moved in logs and the kernel took twice the covariance) is
+# refused rather than continued.
 SAMPLER = "log-uniform parameters in logs; one joint normal kernel of twice the covariance"
 
 

@@ -115,7 +115,12 @@ def settled(steps: pd.DataFrame) -> str:
         return f"**Not known whether the posterior has settled**: too few generations ({rule})."
     last = steps.iloc[-1]
     if last["settled"]:
-        return f"**Settled**: the last two generations moved the posterior little ({rule})."
+        return (
+            f"**Moved little in the last two generations** ({rule}). A sign, not a proof: a "
+            "fit can pause and move again while its threshold is still well above the distance "
+            "the model's own noise gives a parameter that fits (simulate the best particles "
+            "again to find it)."
+        )
     return (
         f"**Still moving**: the last generation moved `{last['shifted']}`'s median by "
         f"{last['largest_shift']:.2f} of its interval and narrowed `{last['narrowed']}`'s to "

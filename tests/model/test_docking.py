@@ -32,7 +32,7 @@ def test_engines_agree_run_by_run_on_every_shipped_scenario(name):
     then the first 50 again with their six twins, which must leave the runs as they were. The
     Mesa engine runs each twin from day 0, thirteen times the cost of the run alone (1.9 s
     against 0.14 s of CPU for 20 runs of reassurance), so the twins are docked on fewer seeds;
-    tests/model/test_roads.py and the random scenarios below dock them too."""
+    the random scenarios and the hardline runs below dock them too."""
     spec = load_scenario(name).with_changes(world={"days": 180})
     table = assert_docked(spec, 2026, 200, twins=False)
     assert table["n_misstep"].sum() > 0
