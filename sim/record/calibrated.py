@@ -27,9 +27,10 @@ from sim.record.validate import needed_columns
 
 # A generation moved little when no parameter's weighted median moved by more than this share
 # of its 90% interval, and no 90% interval narrowed below this ratio of the last one (both on
-# the sampler's scale: logs for a log-uniform prior); the fit has settled when two generations
-# in a row moved little (one can, between two that move). The first bound is about 4 standard
-# errors of a weighted median with 100 effective particles (1.25σ/√100 against a width of 3.3σ).
+# the sampler's scale: logs for a log-uniform prior); `settled` marks two generations in a row
+# that did, a sign, not a proof (two can, between generations that move: docs/model.md §3.12).
+# The first bound is about 4 standard errors of a weighted median with 100 effective particles
+# (1.25σ/√100 against a width of 3.3σ).
 SETTLED_SHIFT = 0.15
 SETTLED_RATIO = 0.8
 
