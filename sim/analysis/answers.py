@@ -245,14 +245,14 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
     if pooled == "none":
         return (
             f"not robust: averaged over the priors there is no clear sign (pooled difference "
-            f"{_points(result.pooled)}); by point estimate it {expect} at "
-            f"{result.share_expected:.0%} of the {n} design rows and {_other(expect)} at "
+            f"{points_words(result.pooled)}); by point estimate it {expect} at "
+            f"{result.share_expected:.0%} of the {n} design rows and {other_sign(expect)} at "
             f"{result.share_opposite:.0%}.{decided}"
         )
     # The answer is the pooled sign: 'yes' if it is the one asked about, else 'no'. It is
     # robust unless more rows than chance gives lie beyond their interval on the other side.
     answer = "yes" if pooled == expect else "no"
-    other = _other(pooled)
+    other = other_sign(pooled)
     if pooled == expect:
         against, share_for, share_against = (
             result.significant_opposite,
@@ -267,7 +267,7 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
             result.share_expected,
         )
         box = result.hold_box
-    head = f"averaged over the priors it {pooled} ({_points(result.pooled)})"
+    head = f"averaged over the priors it {pooled} ({points_words(result.pooled)})"
     if against <= chance:
         beyond = (
             f"at none of the {n} design rows is its opposite ({other}) beyond the 95% interval"
@@ -292,16 +292,21 @@ def verdict(result: Sensitivity, expect: str, design: Experiment, pinned: dict[s
     )
 
 
-def _other(expect: str) -> str:
+def other_sign(expect: str) -> str:
     return "rises" if expect == "falls" else "falls"
 
 
-def _points(d: tuple[float, float, float]) -> str:
+def points_words(d: tuple[float, float, float]) -> str:
     """A difference and its interval in percentage points."""
     return f"{100 * d[0]:+.2f} points, 95% CI {100 * d[1]:+.2f} to {100 * d[2]:+.2f}"
 
 
-def _pct(p: float, low: float, high: float) -> str:
+def difference_cell(d: tuple[float, float, float]) -> str:
+    """A difference and its interval in points, for a table's cell: '+1.20 (+0.50 to +1.90)'."""
+    return points_words(d).replace(" points, 95% CI ", " (") + ")"
+
+
+def percent_words(p: float, low: float, high: float) -> str:
     return f"{100 * p:.2f}% ({100 * low:.2f}-{100 * high:.2f})"
 
 
@@ -324,9 +329,9 @@ def markdown(
     for rule, row in rules.iterrows():
         diff = (row["difference"], row["difference_low"], row["difference_high"])
         lines.append(
-            f"| {rule} | {_pct(row['p_from'], row['p_from_low'], row['p_from_high'])} | "
-            f"{_pct(row['p_to'], row['p_to_low'], row['p_to_high'])} | "
-            f"{_points(diff).replace(' points, 95% CI ', ' (')}) | {row['verdict']} |"
+            f"| {rule} | {percent_words(row['p_from'], row['p_from_low'], row['p_from_high'])} | "
+            f"{percent_words(row['p_to'], row['p_to_low'], row['p_to_high'])} | "
+            f"{difference_cell(diff)} | {row['verdict']} |"
         )
     lines += ["", f"Over the priors: {words}" if result is not None else "", "", sizes]
     return "\n".join(lines) + "\n"

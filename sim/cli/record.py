@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,10 +28,10 @@ from sim.cli.common import (
 )
 from sim.cli.disputes import ClassesOpt, ResamplesOpt, validate_class
 from sim.experiments.folders import claim, folder_name
-from sim.model.scenario import (
-    Scenario,
-    ScenarioError,
-)
+from sim.model.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @app.command(rich_help_panel="The record")
@@ -160,6 +160,31 @@ def validate(
     say(f"Wrote {out_dir}/: validation.md, validation.csv")
 
 
+def constructed(tasks: list) -> dict[str, str]:
+    """Per road, why its twin is certain by construction in some draw's scenario, or ''."""
+    from sim.analysis.summaries import by_construction
+    from sim.model.outcomes import Road
+
+    found = {road.label: "" for road in Road}
+    for scenario in {id(t.scenario): t.scenario for t in tasks}.values():
+        for road in Road:
+            found[road.label] = found[road.label] or by_construction(scenario, road)
+    return found
+
+
+def say_posterior_notes(table: pd.DataFrame, spec: Scenario) -> None:
+    """Print what a reader of runs over a posterior should know: its horizon, and whether it
+    was fitted on this scenario (sim.record.calibrated.carried_over)."""
+    made = table.attrs.get("provenance", {})
+    if made.get("days") not in (None, spec.world.days):
+        say(
+            f"Note: the posterior was fitted on {made['days']}-day runs; these runs last "
+            f"{spec.world.days} days (--days to match)."
+        )
+    for note in table.attrs.get("notes", []):
+        say(f"Note: {note}.")
+
+
 def posterior_ensemble(
     spec: Scenario,
     posterior: Path,
@@ -170,8 +195,10 @@ def posterior_ensemble(
     chunk_size: int,
     force: bool,
     wait: bool,
+    roads: bool = False,
 ) -> None:
-    """`escalation ensemble --posterior`: runs over posterior draws (see sim.record.posterior)."""
+    """`escalation ensemble --posterior`: runs over posterior draws (see sim.record.posterior),
+    with each run's twins and the roads to war if `roads`."""
 
     import pandas as pd
 
@@ -180,21 +207,22 @@ def posterior_ensemble(
     from sim.experiments.runs import iter_tables, stop_on_interrupt
     from sim.model.finite import kept as finite_runs
     from sim.record.calibrated import read_posterior
-    from sim.record.posterior import indicators, posterior_summary, posterior_tasks
+    from sim.record.posterior import (
+        indicators,
+        posterior_roads,
+        posterior_summary,
+        posterior_tasks,
+    )
 
     table = read_posterior(posterior, spec)
-    made = table.attrs.get("provenance", {})
-    if made.get("days") not in (None, spec.world.days):
-        say(
-            f"Note: the posterior was fitted on {made['days']}-day runs; these runs last "
-            f"{spec.world.days} days (--days to match)."
-        )
-    tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size)
+    say_posterior_notes(table, spec)
+    tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size, twins=roads)
     workers = min(worker_count(workers), len(tasks))
     out_dir = (
         out if out is not None else RESULTS / folder_name(spec.name) / f"posterior-seed-{seed}"
     )
     counts: dict[int, pd.Series] = {}
+    by_road = None
     try:
         with (
             claim(out_dir, force, wait, waiting),
@@ -213,6 +241,9 @@ def posterior_ensemble(
                 progress.advance(bar, len(part))
             frame = posterior_summary(pd.DataFrame(counts).T)
             frame.to_csv(scratch / "posterior_outcomes.csv", index=False)
+            by_road = posterior_roads(pd.DataFrame(counts).T) if roads else None
+            if by_road is not None:
+                by_road.to_csv(scratch / "posterior_roads.csv", index=False)
     except KeyboardInterrupt:
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
@@ -234,10 +265,41 @@ def posterior_ensemble(
     say(
         "The posterior interval is the 2.5-97.5% range over posterior draws of each draw's own "
         f"P ({runs // max(draws, 1):,} runs each): the parameters' uncertainty and the runs' "
-        "noise together. The interval at the medians holds the runs' noise only. No twins "
-        "are run here (run `escalation ensemble` on calibrated.toml for the roads)."
+        "noise together. The interval at the medians holds the runs' noise only."
+        + ("" if roads else " No twins are run here (--roads runs them).")
     )
+    if by_road is not None:
+        print_posterior_roads(by_road, constructed(tasks))
     say(NOT_A_FORECAST)
     say(
         f"Wrote {out_dir}/: runs.parquet (a column 'draw'; -1: the medians), posterior_outcomes.csv"
+        + (", posterior_roads.csv" if roads else "")
     )
+
+
+def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> None:
+    """The roads to war over the posterior, as a table and a sentence on how to read it."""
+    view = PlainTable("Roads to war over the posterior: each run against its twin without it")
+    for column in ("road", "caused", "over draws", "difference", "over draws ", "at medians"):
+        view.add_column(column, justify="left" if column == "road" else "right", no_wrap=True)
+    for row in frame.itertuples():
+        view.add_row(
+            row.road + (" *" if constructed.get(row.road) else ""),
+            f"{row.caused_share:.0%}",
+            f"{row.share_low:.0%}-{row.share_high:.0%}",
+            f"{100 * row.risk_difference:+.2f}",
+            f"{100 * row.rd_draws_low:+.2f} to {100 * row.rd_draws_high:+.2f}",
+            f"{row.point_share:.0%}, {100 * row.point_rd:+.2f}",
+        )
+    console.print(view)
+    first = frame.iloc[0]
+    say(
+        "Caused: the share of wars that escalated while their twin did not, pooled over every "
+        f"draw's runs, and its 2.5-97.5% range over the {first.draws_with_war} of "
+        f"{first.draws} draws with a war. Difference: P(war) minus P(war in the twin) in "
+        "points, pooled (posterior_roads.csv has its paired 95% interval), and its range over "
+        "the draws. At medians: both at the posterior medians. One war can need several roads."
+    )
+    for road, why in constructed.items():
+        if why:
+            say(f"* {road}: by construction in some draw, not a finding: {why}.")

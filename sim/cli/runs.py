@@ -206,10 +206,19 @@ def ensemble(
             "--posterior",
             help="A posterior sample (posterior.parquet from escalation calibrate): share the "
             "runs out over posterior draws and report P with an interval that holds the "
-            "parameters' uncertainty too, beside P at the posterior medians (no twins).",
+            "parameters' uncertainty too, beside P at the posterior medians (no twins "
+            "unless --roads).",
             show_default=False,
         ),
     ] = None,
+    roads: Annotated[
+        bool,
+        typer.Option(
+            "--roads",
+            help="With --posterior: run each run's six twins too and give the roads to war "
+            "over the posterior (seven times the runs).",
+        ),
+    ] = False,
 ) -> None:
     """Run many runs, each with its six twins, and say which roads lead to war.
 
@@ -249,13 +258,17 @@ def ensemble(
             f"--runs {runs:,} in chunks of {chunk_size:,} makes more than {MAX_CHUNKS:,} "
             "chunks; give a larger --chunk-size"
         )
+    if roads and posterior is None:
+        raise ScenarioError("--roads goes with --posterior (without it every run has its twins)")
     spec = scenario_of(scenario, days)
     if posterior is not None:
         if engine != "ensemble":
             raise ScenarioError("--posterior runs on the ensemble engine only")
         from sim.cli.record import posterior_ensemble
 
-        posterior_ensemble(spec, posterior, runs, seed, out, workers, chunk_size, force, wait)
+        posterior_ensemble(
+            spec, posterior, runs, seed, out, workers, chunk_size, force, wait, roads
+        )
         return
     tasks = chunks(spec, runs, seed, chunk_size, engine)  # type: ignore[arg-type]
     workers = min(worker_count(workers), len(tasks))

@@ -281,11 +281,18 @@ def load_question(path: str | Path) -> tuple[Question, Scenario, str]:
     return question, base, text
 
 
-def plan(question: Question, base: Scenario) -> tuple[pd.DataFrame, list[Scenario]]:
+# Points given from outside instead of the prior box: their rows (each with its run indices
+# first_run..last_run−1) and scenarios. Over a posterior: sim.record.posterior.question_points.
+Extra = tuple[list[dict[str, Any]], list[Scenario]]
+
+
+def plan(
+    question: Question, base: Scenario, extra: Extra | None = None
+) -> tuple[pd.DataFrame, list[Scenario]]:
     """Every point of the question: its row in points.parquet and its scenario.
 
     Rule points come first (rule by rule, the two settings), then the design's rows (each
-    at the two settings); a point's number is its row.
+    at the two settings), or instead the extra points given; a point's number is its row.
     """
     rows, scenarios = [], []
     for rule in question.rules:
@@ -293,7 +300,10 @@ def plan(question: Question, base: Scenario) -> tuple[pd.DataFrame, list[Scenari
         for setting, value in enumerate(question.settings):
             rows.append({"part": "rule", "rule": rule, "row": -1, "setting": setting})
             scenarios.append(with_values(ruled, {question.lever: value}))
-    priors = resolved_priors(question, base)
+    priors = [] if extra else resolved_priors(question, base)
+    if extra:
+        rows += extra[0]
+        scenarios += extra[1]
     if priors:
         design = points(design_of(question, priors))
         if len(design) * 2 > MAX_DESIGN_POINTS:
@@ -319,10 +329,12 @@ def tasks_for(question: Question, scenarios: list[Scenario], table: pd.DataFrame
     """Each point's runs cut into chunks; every point runs the run indices 0..n−1 under the
     question's seed, so the two settings of a pair share every random number."""
     tasks = []
-    for point, (scenario, part) in enumerate(zip(scenarios, table["part"], strict=True)):
-        n = question.runs if part == "rule" else question.sensitivity.runs
-        size = min(question.chunk_size, n)
-        for start in range(0, n, size):
+    for point, (scenario, (_, row)) in enumerate(zip(scenarios, table.iterrows(), strict=True)):
+        first, n = 0, question.runs if row["part"] == "rule" else question.sensitivity.runs
+        if row["part"] == "posterior":
+            first, n = int(row["first_run"]), int(row["last_run"])
+        size = min(question.chunk_size, n - first)
+        for start in range(first, n, size):
             chunk = Chunk(
                 scenario, question.seed, start, min(start + size, n), twins=question.twins
             )
@@ -330,19 +342,29 @@ def tasks_for(question: Question, scenarios: list[Scenario], table: pd.DataFrame
     return tasks
 
 
-def fingerprint(question: Question, base: Scenario) -> str:
-    """A hash of everything that decides the runs: the question and its base scenario."""
+def fingerprint(question: Question, base: Scenario, extra: str = "") -> str:
+    """A hash of everything that decides the runs: the question, its base scenario and what
+    made the extra points (a posterior file's hash and runs)."""
     payload = {"question": question.model_dump(mode="json"), "base": base.model_dump(mode="json")}
+    if extra:
+        payload["extra"] = extra
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def prepare(out_dir: Path, question: Question, base: Scenario, text: str) -> dict:
+def prepare(
+    out_dir: Path,
+    question: Question,
+    base: Scenario,
+    text: str,
+    extra: Extra | None = None,
+    extra_mark: str = "",
+) -> dict:
     """Create or check a question's folder; refuse one made for a different question."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "chunks").mkdir(exist_ok=True)
     mark_folder(out_dir)
     clean_leftovers(out_dir)
-    mark = fingerprint(question, base)
+    mark = fingerprint(question, base, extra_mark)
     if (out_dir / "manifest.json").exists():
         manifest = read_manifest(out_dir)
         if manifest.get("fingerprint") != mark or manifest.get("kind") != "question":
@@ -351,7 +373,7 @@ def prepare(out_dir: Path, question: Question, base: Scenario, text: str) -> dic
                 "scenario); give another --out, or delete that folder to start again"
             )
         return manifest
-    table, _ = plan(question, base)
+    table, _ = plan(question, base, extra)
     manifest = {
         "kind": "question",
         "question": question.name,
@@ -359,7 +381,9 @@ def prepare(out_dir: Path, question: Question, base: Scenario, text: str) -> dic
         "experiment_file": text,
         "base_scenario": base.model_dump(mode="json"),
         "seed": question.seed,
-        "runs": "0..n-1 at every point (common random numbers)",
+        "over": extra_mark or "the prior box",
+        "runs": "0..n-1 at every point (common random numbers); over a posterior, each draw "
+        "its block first_run..last_run-1 at both settings",
         "chunk_ledger": f"{ledger.LEDGER}: each chunk's point, runs, size and SHA-256",
         "versions": versions(),
         "started": now(),

@@ -18,10 +18,7 @@ import pandas as pd
 from sim.experiments.experiment import read_path
 from sim.experiments.runs import chunks, iter_tables
 from sim.model.chance import MAX_SEED
-from sim.model.scenario import (
-    Scenario,
-    ScenarioError,
-)
+from sim.model.scenario import Scenario, ScenarioError, World
 from sim.record.calibrate import PROVENANCE_KEY, Prior, Setup, scenario_with
 from sim.record.validate import needed_columns
 
@@ -197,16 +194,42 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
     ]
     if wrong:
         raise ScenarioError(f"{path}: garbled provenance ({', '.join(wrong)} of the wrong type)")
-    if made and made.get("scenario", "").split("-")[0] != base.name.split("-")[0]:
-        raise ScenarioError(
-            f"{path}: a posterior of scenario {made.get('scenario')!r}, not of {base.name!r} "
-            "(give the scenario it was calibrated on)"
-        )
+    notes = carried_over(paths, base, made.get("scenario", base.name), path)
     table = table.copy()
     weights = weights / weights.max()  # first to at most 1: a sum of huge weights stays finite
     table["weight"] = weights / weights.sum()
     table.attrs["provenance"] = made
+    table.attrs["notes"] = notes
     return table
+
+
+def carried_over(paths: list[str], base: Scenario, fitted_on: str, path: Path) -> list[str]:
+    """Whether a posterior of `paths`, fitted on scenario `fitted_on`, may run on `base`, and
+    the notes to print: it replaces the base's values of those paths, so a scenario of another
+    family (name before its first '-') must leave each at the schema's default (a value it
+    sets would be silently lost) and may not have actor paths (fitted to other actors)."""
+    family = fitted_on.split("-")[0] == base.name.split("-")[0]
+    world = base.model_dump(mode="json")["world"]
+    moved = [
+        p
+        for p in paths
+        if p.startswith("world.") and world[p[6:]] != World.model_fields[p[6:]].default
+    ]
+    if family:
+        return (
+            [f"the posterior replaces what {base.name!r} sets: {', '.join(moved)}"] if moved else []
+        )
+    actors = [p for p in paths if not p.startswith("world.")]
+    if actors or moved:
+        raise ScenarioError(
+            f"{path}: a posterior fitted on {fitted_on!r} would replace what {base.name!r} "
+            f"sets ({', '.join(actors or moved)}); give a scenario that leaves the calibrated "
+            "parameters at their defaults, or one of the family it was calibrated on"
+        )
+    return [
+        f"the posterior was fitted with the actors of {fitted_on!r}; {base.name!r} gets its "
+        "world parameters, carried over, not fitted to this scenario"
+    ]
 
 
 def _check_column(base: Scenario, column: str, values: np.ndarray) -> None:

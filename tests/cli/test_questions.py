@@ -141,3 +141,92 @@ def test_help_gives_an_example():
     result = runner.invoke(app, ["question", "--help"])
     assert result.exit_code == 0
     assert "escalation question troops_war troops_wider_war" in result.stdout
+
+
+def tiny_posterior(path: Path) -> Path:
+    """Five particles of two world parameters (no provenance: taken as fitted on the base)."""
+    pd.DataFrame(
+        {"world.war_cost": [3.0, 5.0, 6.0, 8.0, 12.0], "world.precision": [10.0, 20, 25, 40, 60],
+         "weight": [1.0, 2, 3, 2, 1]}
+    ).to_parquet(path)  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def over_posterior(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, str]:
+    folder = tmp_path_factory.mktemp("posterior")
+    path = write_question(folder, TINY.replace("chunk_size = 10", "chunk_size = 1000"))
+    posterior, out = tiny_posterior(folder / "p.parquet"), folder / "o"
+    command = ["question", str(path), "--posterior", str(posterior), "--posterior-runs", "1000",
+               "--workers", "1", "--out", str(out)]  # fmt: skip
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    return path, posterior, out, result.stdout
+
+
+def test_over_a_posterior_each_draw_runs_both_settings_on_its_own_block_of_runs(over_posterior):
+    _, _, out, stdout = over_posterior
+    assert "| strategic |" in stdout and "Over the posterior:" in stdout
+    assert "Over the priors" not in stdout and "not a forecast" in stdout
+    for name in ("answer.md", "answer.json", "rules.csv", "draws.csv"):
+        assert (out / name).stat().st_size > 0
+    assert not (out / "gsa.csv").exists()
+    draws = pd.read_csv(out / "draws.csv")
+    # 1,000 runs a setting over 40 draws: 25 each, in blocks 0-24, 25-49, ... (no draw shares
+    # a random number with another), each draw's values among the posterior's particles.
+    assert len(draws) == 40 and (draws["n"] == 25).all()
+    assert draws["first_run"].tolist() == list(range(0, 1000, 25))
+    assert set(draws["world.war_cost"]) <= {3.0, 5.0, 6.0, 8.0, 12.0}
+    summary = json.loads((out / "answer.json").read_text())["posterior"]
+    assert summary["draws"] == 40 and summary["runs"] == 1000
+    assert set(summary["spearman"]) == {"world.war_cost", "world.precision"}
+
+
+def test_a_draws_runs_are_those_of_the_ensemble_over_the_same_posterior(over_posterior, tmp_path):
+    """Docking: at the base's own setting (5,000 troops), draw d's runs are the runs of draw d
+    of `ensemble --posterior` with the same seed and runs, one for one."""
+    path, posterior, out, _ = over_posterior
+    ensemble = ["ensemble", str(path.parent / "base.toml"), "--posterior", str(posterior),
+                "--runs", "1000", "--seed", "2", "--days", "30", "--workers", "1",
+                "--out", str(tmp_path / "e")]  # fmt: skip
+    result = runner.invoke(app, ensemble)
+    assert result.exit_code == 0, result.output
+    runs = pd.read_parquet(tmp_path / "e" / "runs.parquet")
+    held = (runs["outcome"] == "ceasefire held").groupby(runs["draw"]).sum()
+    draws = pd.read_csv(out / "draws.csv").set_index("row")
+    assert draws["hits_to"].tolist() == held.loc[range(40)].tolist()
+    assert held.loc[-1] == json.loads((out / "answer.json").read_text())["posterior"]["medians"][
+        "p_to"] * 1000  # fmt: skip
+
+
+def test_over_a_posterior_the_same_command_resumes_and_other_runs_are_refused(over_posterior):
+    path, posterior, out, stdout = over_posterior
+    command = ["question", str(path), "--posterior", str(posterior), "--workers", "1",
+               "--out", str(out)]  # fmt: skip
+    again = runner.invoke(app, [*command, "--posterior-runs", "1000"])
+    assert again.exit_code == 0 and "are already done (verified)" in again.stdout, again.output
+    assert (out / "answer.md").read_text() in stdout
+    other = runner.invoke(app, [*command, "--posterior-runs", "2000"])
+    assert other.exit_code == 2 and "holds results of something else" in other.output
+
+
+@pytest.mark.parametrize(
+    ("frame", "extra", "message"),
+    [
+        ({"guarantor.troops": [1.0, 2.0]}, [], "the lever guarantor.troops is a parameter"),
+        ({"world.war_cost": [3.0, 5.0]}, ["--trajectories", "3"], "--posterior replaces it"),
+        ({"world.war_cost": [3.0, 5.0]}, ["--posterior-runs", "999"], "greater than or equal"),
+    ],
+)
+def test_bad_input_over_a_posterior_gets_one_line_and_nothing_written(
+    tmp_path, frame, extra, message
+):
+    path = write_question(tmp_path)
+    posterior = tmp_path / "p.parquet"
+    pd.DataFrame({**frame, "weight": [1.0, 1.0]}).to_parquet(posterior)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["question", str(path), "--posterior", str(posterior), *extra,
+                                 "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not out.exists()

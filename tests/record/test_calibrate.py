@@ -109,6 +109,29 @@ def test_a_posterior_file_is_checked_before_use(tmp_path):
             read_posterior(bad, base)
 
 
+def test_a_posterior_runs_on_another_scenario_only_where_it_replaces_nothing_that_one_sets(
+    tmp_path,
+):
+    """The family (name before '-') takes it; another scenario takes its world parameters
+    with a note, unless it sets one of them (its value would be lost) or they are an actor's."""
+    from sim.record.calibrated import carried_over
+
+    reassurance, korea = load_scenario("reassurance"), load_scenario("korea")
+    path = tmp_path / "p.parquet"
+    assert carried_over(["world.war_cost"], reassurance, "reassurance", path) == []
+    family = reassurance.with_changes(name="reassurance-calm", world={"war_cost": 9.0})
+    assert carried_over(["world.war_cost"], family, "reassurance", path) == [
+        "the posterior replaces what 'reassurance-calm' sets: world.war_cost"
+    ]
+    [note] = carried_over(["world.war_cost"], korea, "reassurance", path)
+    assert "carried over, not fitted" in note and "'korea'" in note
+    with pytest.raises(ScenarioError, match=r"replace what 'korea' sets \(world.precision\)"):
+        carried_over(["world.precision"], korea.with_changes(world={"precision": 9.0}),
+                     "reassurance", path)  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"challenger\.resolve"):
+        carried_over(["challenger.resolve"], korea, "reassurance", path)
+
+
 class FakeHistory:
     """Generations of particles (the sampler's scale) and their weights, as pyabc gives them."""
 
