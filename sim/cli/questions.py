@@ -78,6 +78,7 @@ def question(
         int,
         typer.Option(
             min=1000,
+            max=10_000_000,
             help="With --posterior: runs per setting, shared over the draws (one draw per "
             "1,000 runs, at least 40), and as many at the posterior medians.",
         ),

@@ -277,6 +277,11 @@ def posterior_ensemble(
     )
 
 
+def share(value: float) -> str:
+    """A share of wars as a percentage, or 'no war' where there was none to share."""
+    return "no war" if value != value else f"{value:.0%}"  # nan: no war at all
+
+
 def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> None:
     """The roads to war over the posterior, as a table and a sentence on how to read it."""
     view = PlainTable("Roads to war over the posterior: each run against its twin without it")
@@ -285,11 +290,11 @@ def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> N
     for row in frame.itertuples():
         view.add_row(
             row.road + (" *" if constructed.get(row.road) else ""),
-            f"{row.caused_share:.0%}",
-            f"{row.share_low:.0%}-{row.share_high:.0%}",
+            share(row.caused_share),
+            "no war" if row.draws_with_war == 0 else f"{row.share_low:.0%}-{row.share_high:.0%}",
             f"{100 * row.risk_difference:+.2f}",
             f"{100 * row.rd_draws_low:+.2f} to {100 * row.rd_draws_high:+.2f}",
-            f"{row.point_share:.0%}, {100 * row.point_rd:+.2f}",
+            f"{share(row.point_share)}, {100 * row.point_rd:+.2f}",
         )
     console.print(view)
     first = frame.iloc[0]

@@ -63,3 +63,16 @@ def test_each_roads_share_and_difference_over_draws_on_planted_counts():
     assert row["draws_with_war"] == 1 and row["risk_difference"] == pytest.approx(3 / 200)
     assert row["rd_draws_low"] == pytest.approx(np.quantile([0.03, 0.0], 0.025))
     assert row["point_share"] == 0.25 and row["point_rd"] == pytest.approx(5 / 200)
+
+
+def test_with_no_war_in_any_draw_the_shares_are_undefined_and_print_as_no_war(tmp_path):
+    from sim.cli.record import share
+
+    counts = pd.DataFrame(0, index=[0, 1, -1], columns=["runs", "escalated"] + [
+        f"{kind}_{road}" for road in ROAD_LABELS for kind in ("caused", "only_twin")
+    ])  # fmt: skip
+    counts["runs"] = 100
+    row = posterior_roads(counts).set_index("road").loc["attacks"]
+    assert row["draws_with_war"] == 0 and np.isnan(row["caused_share"])
+    assert np.isnan(row["point_share"]) and row["risk_difference"] == 0
+    assert share(row["caused_share"]) == "no war" and share(0.25) == "25%"
