@@ -8,28 +8,38 @@ runs 0..n−1. From those pairs:
 - each setting's **posterior-predictive P**, pooled over every draw's runs, with its
   **posterior interval**: the 2.5-97.5% range over draws of each draw's own P (the
   parameters' uncertainty and the runs' noise together, as `ensemble --posterior`);
-- the **paired difference** pooled over every run, with its paired 95% interval (the runs'
-  noise of that average only), and the 2.5-97.5% range over draws of each draw's difference;
-- **the sign by draw**: how many draws' differences fall, rise or stay at 0 by point estimate,
-  and how many lie beyond their own paired 95% interval on each side;
-- **what decides it**: Spearman's ρ between each draw's difference and each parameter.
+- the **difference** P(to) − P(from) pooled over every run, with two intervals: over the
+  draws (mean ± t·sd/√n of the draws' differences: the parameters' spread and the runs'
+  noise, which decides its sign) and the paired one (Agresti 2013, §11.1: the runs' noise
+  only); and the 2.5-97.5% range of the draws' differences;
+- **the sign by draw**: how many draws' differences fall, rise or stay at 0 by point estimate;
+  whether more than half the draws have the average's sign (a one-sided sign test, ties
+  counted against); and how many draws go each way beyond chance on their own (an exact
+  McNemar test on the draw's discordant runs, two-sided 5%);
+- **what its size follows**: Spearman's ρ between each draw's difference and each parameter,
+  and between the parameters it names (a posterior can tie two together).
 
-The verdict treats draws as `sim.analysis.answers` treats design rows: the pooled sign is
-the answer, robust unless more draws than chance gives lie beyond their interval on the
-other side. An answer whose sign differs between draws is not a finding of the calibrated
-model; the parameters it follows are named, for the reader to see whether the record pins
-them down (the calibration's posterior_summary.csv).
+The verdict: *robust over the posterior* when the average has a clear sign, more than half
+the draws share it, no more draws than chance gives go the other way on their own, and the
+medians do not either; *not a finding* when the answer goes both ways, holds on average only,
+or the medians go the other way; *no clear sign* when the draws' average spans 0. Robustness
+needs evidence for the sign (the average and the sign test lose power with fewer runs), not
+only the absence of evidence against it. However robust, it is a finding of the calibrated
+model: the record constrains the world the calibration ran, not the difference a change of
+the lever makes, which comes from the model's rules.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
+from scipy.stats import binom, spearmanr
+from scipy.stats import t as student
 
 from sim.analysis.answers import (
     chance_flips,
@@ -54,15 +64,28 @@ FOLLOWS = 0.5  # |Spearman ρ| from which the verdict names a parameter the sign
 class OverDraws:
     """The answer over the posterior's draws."""
 
-    draws: pd.DataFrame  # one row a draw: its values, P at each setting, difference, sign
+    draws: pd.DataFrame  # one row a draw: its values, P at each setting, difference, exact p
     medians: pd.Series  # the same at the posterior medians
     p_from: tuple[float, float, float]  # pooled P at the first setting, its posterior interval
     p_to: tuple[float, float, float]
-    pooled: tuple[float, float, float]  # the paired difference over every run, its 95% interval
+    pooled: tuple[float, float, float]  # the difference over every run, its paired interval
+    between: tuple[float, float, float]  # the draws' mean difference, mean ± t·sd/√n
     spread: tuple[float, float]  # 2.5-97.5% over draws of each draw's difference
     by_estimate: dict[str, int]  # draws whose difference falls, rises, or is 0
-    beyond: dict[str, int]  # draws whose 95% interval lies below 0 ('falls') or above ('rises')
+    beyond: dict[str, int]  # draws that fall / rise beyond chance (exact McNemar, 5%)
     spearman: pd.DataFrame  # parameter, rho: each draw's difference against its value
+    tied: pd.DataFrame  # first, second, rho: Spearman's ρ between parameters in the draws
+
+
+def exact_p(only_to: int, only_from: int) -> float:
+    """Two-sided exact McNemar p of a draw's discordant runs: 1 when there are none."""
+    n = only_to + only_from
+    return 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_to, only_from), n, 0.5)))
+
+
+def sign_test(k: int, n: int) -> float:
+    """One-sided p that k or more of n draws share a sign when each does with chance 1/2."""
+    return float(binom.sf(k - 1, n, 0.5))
 
 
 def over_draws(pairs: pd.DataFrame, params: list[str]) -> OverDraws:
@@ -70,33 +93,56 @@ def over_draws(pairs: pd.DataFrame, params: list[str]) -> OverDraws:
     with its differences (sim.analysis.answers.with_differences), the draws' parameters named."""
     part = pairs[pairs["part"] == "posterior"]
     draws = part[part["row"] >= 0].sort_values("row").reset_index(drop=True)
+    draws["exact_p"] = [exact_p(b, c) for b, c in zip(draws["only_to"], draws["only_from"],
+                                                       strict=True)]  # fmt: skip
     medians = part[part["row"] == -1].iloc[0]
     pooled = paired_difference(
         int(draws["only_to"].sum()), int(draws["only_from"].sum()), int(draws["n"].sum())
     )
     difference = draws["difference"].to_numpy()
-    rho = []
-    for p in params:
-        values = draws[p].to_numpy(dtype=float)
-        same = np.ptp(values) == 0 or np.ptp(difference) == 0
-        rho.append(np.nan if same else float(spearmanr(values, difference).statistic))
-    spearman = pd.DataFrame({"parameter": params, "rho": rho})
-    spearman = spearman.reindex(spearman["rho"].abs().sort_values(ascending=False).index)
+    n = len(difference)
+    half = student.ppf(0.975, n - 1) * difference.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+    mean = float(difference.mean())
+    significant = draws["exact_p"] < 0.05
+    spearman = _ranked(params, lambda p: _rho(draws[p].to_numpy(dtype=float), difference))
+    named = list(spearman["parameter"][spearman["rho"].abs() >= FOLLOWS][:3])
+    tied = pd.DataFrame(
+        [(a, b, _rho(draws[a].to_numpy(dtype=float), draws[b].to_numpy(dtype=float)))
+         for i, a in enumerate(named) for b in named[i + 1 :]],
+        columns=["first", "second", "rho"],
+    )  # fmt: skip
     return OverDraws(
         draws=draws,
         medians=medians,
         p_from=_pooled(draws, "from"),
         p_to=_pooled(draws, "to"),
         pooled=pooled,
+        between=(mean, mean - half, mean + half),
         spread=tuple(np.quantile(difference, [0.025, 0.975])),
         by_estimate={
             "falls": int((difference < 0).sum()),
             "rises": int((difference > 0).sum()),
             "stays": int((difference == 0).sum()),
         },
-        beyond={s: int((draws["sign"] == s).sum()) for s in ("falls", "rises")},
-        spearman=spearman.reset_index(drop=True),
+        beyond={
+            "falls": int((significant & (difference < 0)).sum()),
+            "rises": int((significant & (difference > 0)).sum()),
+        },
+        spearman=spearman,
+        tied=tied,
     )
+
+
+def _rho(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's ρ, or nan when either does not vary."""
+    return np.nan if np.ptp(x) == 0 or np.ptp(y) == 0 else float(spearmanr(x, y).statistic)
+
+
+def _ranked(params: list[str], rho: Callable[[str], float]) -> pd.DataFrame:
+    """Each parameter's ρ, the largest |ρ| first."""
+    table = pd.DataFrame({"parameter": params, "rho": [rho(p) for p in params]})
+    order = table["rho"].abs().sort_values(ascending=False).index
+    return table.reindex(order).reset_index(drop=True)
 
 
 def _pooled(draws: pd.DataFrame, side: str) -> tuple[float, float, float]:
@@ -106,63 +152,86 @@ def _pooled(draws: pd.DataFrame, side: str) -> tuple[float, float, float]:
 
 
 def verdict(result: OverDraws, expect: str) -> str:
-    """The answer over the posterior in words: 'robust over the posterior (yes)' or '(no)'
-    (the pooled sign, against which no more draws than chance gives lie beyond their interval
-    and the medians do not go the other way), 'not a finding' (they do) or 'no clear sign'."""
+    """The answer over the posterior in words (see the module docstring): 'robust over the
+    posterior (yes)' or '(no)', 'not a finding' (both ways, on average only, or the medians
+    the other way) or 'no clear sign'."""
     n = len(result.draws)
-    est, chance = result.by_estimate, chance_flips(n)
-    half = 50 * (result.draws["difference_high"] - result.draws["difference_low"]).median()
+    est, chance, m = result.by_estimate, chance_flips(n), result.medians
     counts = (
         f"by point estimate it falls in {est['falls']}, rises in {est['rises']} and does not "
-        f"change in {est['stays']} of {n} draws, and lies beyond its own 95% interval "
-        f"(± {half:.2f} points, median) below 0 in {result.beyond['falls']} and above 0 in "
-        f"{result.beyond['rises']}"
+        f"change in {est['stays']} of {n} draws; on its own (exact McNemar test, 5%) a draw "
+        f"falls in {result.beyond['falls']} and rises in {result.beyond['rises']}"
     )
-    m = result.medians
     at_medians = f"at the posterior medians {points_words(tuple(m[_DIFF]))}"
+    few = int(result.draws["n"].median())
+    caveat = (
+        f" Each draw has only {few:,} runs a setting: a draw can rarely show its own sign."
+        if few < 1000
+        else ""
+    )
+    follows = _follows(result) + caveat
+    average = sign(*result.between[1:])
+    if average == "none":
+        return (
+            f"no clear sign over the posterior: the draws' differences average "
+            f"{_between(result)}, which spans 0; {counts}; {at_medians}.{follows}"
+        )
+    other = other_sign(average)
+    plural = {"falls": "fall", "rises": "rise"}[other]
+    k = est[average]
+    p = sign_test(k, n)
+    head = f"over the posterior it {average} on average ({_between(result)})"
+    if result.beyond[other] > chance:
+        return (
+            f"not a finding, it goes both ways: {head}, but {result.beyond[other]} of {n} draws "
+            f"{plural} on their own (chance alone gives up to {chance}); {counts}; "
+            f"{at_medians}.{follows}"
+        )
+    if p >= 0.05:
+        return (
+            f"not a finding, on average only: {head}, but not in most draws ({k} of {n}, sign "
+            f"test p = {p:.2g}); {counts}; {at_medians}.{follows}"
+        )
+    if m["sign"] == other:
+        return (
+            f"not a finding: {head} and in most draws ({k} of {n}, sign test p = {p:.2g}), but "
+            f"at the posterior medians it {other} ({points_words(tuple(m[_DIFF]))}); "
+            f"{counts}.{follows}"
+        )
+    answer = "yes" if average == expect else "no"
+    return (
+        f"robust over the posterior ({answer}): {head} and in most draws ({k} of {n}, sign test "
+        f"p = {p:.2g}), no more draws {plural} on their own than chance gives (up to "
+        f"{chance}), nor do the medians; {counts}; {at_medians}.{follows}"
+    )
+
+
+def _between(result: OverDraws) -> str:
+    """The draws' mean difference and its interval over the draws, in points."""
+    d, low, high = result.between
+    return f"{100 * d:+.2f} points, 95% over draws {100 * low:+.2f} to {100 * high:+.2f}"
+
+
+def _follows(result: OverDraws) -> str:
+    """Which parameters the difference's size follows across draws, and which move together."""
     named = [
         f"{r.parameter} (Spearman {r.rho:+.2f})"
         for r in result.spearman.itertuples()
         if abs(r.rho) >= FOLLOWS
     ][:3]
-    follows = (
-        f" Across draws the difference follows {', '.join(named)}: whether the record pins "
-        "these down, see the calibration's posterior_summary.csv."
-        if named
-        else f" No parameter's |Spearman ρ| with the difference reaches {FOLLOWS}."
+    if not named:
+        return f" No parameter's |Spearman ρ| with the difference reaches {FOLLOWS}."
+    tied = [
+        f"{r.first} and {r.second} move together in the draws (ρ {r.rho:+.2f})"
+        for r in result.tied.itertuples()
+        if abs(r.rho) >= FOLLOWS
+    ]
+    return (
+        f" Across draws the size of the difference follows {', '.join(named)}"
+        + (f"; {'; '.join(tied)}, so the draws cannot tell them apart" if tied else "")
+        + f". Whether the record pins {'them' if len(named) > 1 else 'it'} down: the "
+        "calibration's posterior_summary.csv."
     )
-    pooled = sign(*result.pooled[1:])
-    if pooled == "none":
-        return (
-            f"no clear sign over the posterior (pooled difference {points_words(result.pooled)}); "
-            f"{counts}; {at_medians}.{follows}"
-        )
-    other = other_sign(pooled)
-    against = result.beyond[other]
-    head = (
-        f"over the posterior it {pooled} on average ({points_words(result.pooled)}; each draw's "
-        f"difference from {100 * result.spread[0]:+.2f} to {100 * result.spread[1]:+.2f} "
-        "points, 2.5-97.5%)"
-    )
-    if against <= chance and m["sign"] != other:
-        answer = "yes" if pooled == expect else "no"
-        beyond = (
-            "no draw"
-            if against == 0
-            else f"only {against} of {n} draws (chance alone gives up to {chance})"
-        )
-        return (
-            f"robust over the posterior ({answer}): {head}, and {beyond} {other} beyond its "
-            f"95% interval; {counts}; {at_medians}.{follows}"
-        )
-    why = (
-        f"in {against} of {n} draws it {other} beyond its 95% interval (chance alone gives "
-        f"up to {chance})"
-        if against > chance
-        else f"at the posterior medians it {other} ({points_words(tuple(m[_DIFF]))})"
-    )
-    tail = counts if against <= chance else f"{counts}; {at_medians}"
-    return f"not a finding: {head}, but {why}; {tail}.{follows}"
 
 
 _DIFF = ["difference", "difference_low", "difference_high"]
@@ -177,7 +246,9 @@ def section(result: OverDraws, labels: tuple[str, str], words: str) -> str:
         f"| over | P at {labels[0]} | P at {labels[1]} | difference, points (95%) |",
         "|---|---|---|---|",
         f"| the posterior ({n} draws; posterior interval) | {percent_words(*result.p_from)} | "
-        f"{percent_words(*result.p_to)} | {difference_cell(result.pooled)} paired; draws "
+        f"{percent_words(*result.p_to)} | {difference_cell(result.between)} over draws; "
+        f"runs' noise only {100 * result.pooled[1]:+.2f} to {100 * result.pooled[2]:+.2f}; "
+        "the draws' own "
         f"{100 * result.spread[0]:+.2f} to {100 * result.spread[1]:+.2f} |",
         f"| the posterior medians (Wilson) | {p_from} | {p_to} | "
         f"{difference_cell(tuple(m[_DIFF]))} paired |",
@@ -186,7 +257,10 @@ def section(result: OverDraws, labels: tuple[str, str], words: str) -> str:
         "",
         "| parameter | Spearman ρ with the draw's difference |",
         "|---|---|",
-        *(f"| {r.parameter} | {r.rho:+.2f} |" for r in result.spearman.itertuples()),
+        *(
+            f"| {r.parameter} | {'—' if np.isnan(r.rho) else f'{r.rho:+.2f}'} |"
+            for r in result.spearman.itertuples()
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -204,13 +278,16 @@ def answer(out_dir: Path, spec: Question, base_name: str, params: list[str], run
         spec.description or f"Does P({spec.outcome}) {spec.expect} from {labels[0]} to {labels[1]}?"
     )
     n = len(result.draws)
+    distinct = len(result.draws[params].drop_duplicates())
     sizes = (
         f"Sizes: {spec.runs:,} runs per rule and setting (seed {spec.seed}); over the posterior, "
-        f"{runs:,} runs per setting shared over {n} draws ({runs // n:,} each, its own run "
+        f"{runs:,} runs per setting shared over {n} draws ({distinct} distinct: drawn by weight "
+        f"with replacement; {runs // n:,} runs each, its own run "
         f"indices, the same at both settings) of the calibration fitted on {base_name!r}, "
         f"and {runs:,} at its medians. The rules' rows keep the scenario's illustrative values; "
-        "the posterior's rows give its calibrated parameters their fitted values. An "
-        "exploration, not a forecast."
+        "the posterior's rows give its calibrated parameters their fitted values. The record "
+        "constrains the world the calibration ran, not the difference a change of "
+        f"{spec.lever} makes: that comes from the model's rules. An exploration, not a forecast."
     )
     text = markdown(title, rules, None, "", "", labels).rstrip("\n") + "\n\n"
     text += section(result, labels, words) + "\n" + sizes + "\n"
@@ -234,13 +311,15 @@ def answer(out_dir: Path, spec: Question, base_name: str, params: list[str], run
             "p_from": list(result.p_from),
             "p_to": list(result.p_to),
             "pooled_difference": list(result.pooled),
+            "between_draws": list(result.between),
             "draws_difference_range": list(result.spread),
             "by_estimate": result.by_estimate,
-            "beyond_interval": result.beyond,
+            "on_their_own": result.beyond,
             "medians": {k: float(result.medians[k]) for k in ("p_from", "p_to", *_DIFF)},
-            "spearman": dict(
-                zip(result.spearman["parameter"], result.spearman["rho"], strict=True)
-            ),
+            "spearman": {
+                p: None if np.isnan(r) else r
+                for p, r in zip(result.spearman["parameter"], result.spearman["rho"], strict=True)
+            },
         },
     }
     write_atomically(out_dir, "answer.json", lambda p: p.write_text(json.dumps(summary, indent=1)))

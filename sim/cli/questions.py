@@ -75,14 +75,16 @@ def question(
         ),
     ] = None,
     posterior_runs: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=1000,
             max=10_000_000,
             help="With --posterior: runs per setting, shared over the draws (one draw per "
-            "1,000 runs, at least 40), and as many at the posterior medians.",
+            "1,000 runs, at least 40; under 40,000 a draw has fewer than 1,000), and as many "
+            "at the posterior medians. Default: 40,000.",
+            show_default=False,
         ),
-    ] = 40_000,
+    ] = None,
     force: ForceOpt = False,
     wait: WaitOpt = False,
 ) -> None:
@@ -112,13 +114,16 @@ def question(
 
     if out is not None and len(question_files) > 1:
         raise ScenarioError("--out takes one question; give the questions one at a time")
+    if posterior is None and posterior_runs is not None:
+        raise ScenarioError("--posterior-runs goes with --posterior")
     if posterior is not None and (trajectories or gsa_runs):
         raise ScenarioError("--trajectories and --gsa-runs size the prior box; --posterior "
                             "replaces it")  # fmt: skip
     # Every file checked before anything runs: bad input writes nothing.
     loaded = [load_question(name) for name in question_files]
     loaded = [(resized(spec, runs, trajectories, gsa_runs), b, t) for spec, b, t in loaded]
-    over = [over_posterior(spec, b, posterior, posterior_runs) for spec, b, _ in loaded]
+    size = posterior_runs or 40_000
+    over = [over_posterior(spec, b, posterior, size) for spec, b, _ in loaded]
     for (spec, base, text), extra in zip(loaded, over, strict=True):
         name = folder_name(spec.name + ("-posterior" if posterior else ""))
         out_dir = out if out is not None else RESULTS / "questions" / name
@@ -133,6 +138,7 @@ class Over(NamedTuple):
     params: list[str]
     fitted_on: str
     runs: int
+    notes: list[str]
 
 
 def over_posterior(
@@ -143,17 +149,17 @@ def over_posterior(
         return None
     import hashlib
 
-    from sim.cli.record import say_posterior_notes
+    from sim.cli.record import posterior_notes
     from sim.record.calibrated import read_posterior
     from sim.record.posterior import question_points
 
     table = read_posterior(posterior, base)
-    say_posterior_notes(table, base)
+    notes = posterior_notes(table, base, match="the question file's days")
     points = question_points(spec.lever, spec.settings, base, table, runs, spec.seed)
     digest = hashlib.sha256(Path(posterior).read_bytes()).hexdigest()
-    fitted_on = table.attrs["provenance"].get("scenario", "?")
+    fitted_on = table.attrs["provenance"].get("scenario", base.name)
     params = [c for c in table.columns if c != "weight"]
-    return Over(points, f"posterior {digest}, {runs} runs", params, fitted_on, runs)
+    return Over(points, f"posterior {digest}, {runs} runs", params, fitted_on, runs, notes)
 
 
 def _answer(
@@ -206,6 +212,8 @@ def _answer(
         manifest = read_manifest(out_dir)
         manifest["finished"] = now()
         write_manifest(out_dir, manifest)
+    for note in over.notes if over else []:  # after the work: a refusal above stays one line
+        say(note)
     say(report)
     files = "draws.csv" if over else "gsa.csv, morris.csv"
     say(f"Written: {out_dir}/answer.md, answer.json, rules.csv, {files}")

@@ -172,17 +172,17 @@ def constructed(tasks: list) -> dict[str, str]:
     return found
 
 
-def say_posterior_notes(table: pd.DataFrame, spec: Scenario) -> None:
-    """Print what a reader of runs over a posterior should know: its horizon, and whether it
-    was fitted on this scenario (sim.record.calibrated.carried_over)."""
-    made = table.attrs.get("provenance", {})
+def posterior_notes(table: pd.DataFrame, spec: Scenario, match: str = "--days") -> list[str]:
+    """What a reader of runs over a posterior should know: its horizon, and whether it was
+    fitted on this scenario (sim.record.calibrated.carried_over); `match` says how to match
+    the horizon."""
+    made, notes = table.attrs.get("provenance", {}), []
     if made.get("days") not in (None, spec.world.days):
-        say(
+        notes.append(
             f"Note: the posterior was fitted on {made['days']}-day runs; these runs last "
-            f"{spec.world.days} days (--days to match)."
+            f"{spec.world.days} days ({match} to match)."
         )
-    for note in table.attrs.get("notes", []):
-        say(f"Note: {note}.")
+    return notes + [f"Note: {note}." for note in table.attrs.get("notes", [])]
 
 
 def posterior_ensemble(
@@ -215,7 +215,7 @@ def posterior_ensemble(
     )
 
     table = read_posterior(posterior, spec)
-    say_posterior_notes(table, spec)
+    notes = posterior_notes(table, spec)
     tasks, owners, _ = posterior_tasks(spec, table, runs, seed, chunk_size, twins=roads)
     workers = min(worker_count(workers), len(tasks))
     out_dir = (
@@ -247,6 +247,8 @@ def posterior_ensemble(
     except KeyboardInterrupt:
         say(f"Interrupted: nothing was written to {out_dir}.", err=True)
         raise typer.Exit(130) from None
+    for note in notes:  # after the work: a refusal above stays one line
+        say(note)
     draws = int(frame["draws"].iloc[0])
     view = PlainTable(
         f"{spec.name} over the posterior {posterior} ({runs:,} runs over {draws} draws, "
@@ -284,6 +286,8 @@ def share(value: float) -> str:
 
 def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> None:
     """The roads to war over the posterior, as a table and a sentence on how to read it."""
+    from sim.record.posterior import MIN_WARS
+
     view = PlainTable("Roads to war over the posterior: each run against its twin without it")
     for column in ("road", "caused", "over draws", "difference", "over draws ", "at medians"):
         view.add_column(column, justify="left" if column == "road" else "right", no_wrap=True)
@@ -291,7 +295,9 @@ def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> N
         view.add_row(
             row.road + (" *" if constructed.get(row.road) else ""),
             share(row.caused_share),
-            "no war" if row.draws_with_war == 0 else f"{row.share_low:.0%}-{row.share_high:.0%}",
+            "too few wars"
+            if row.draws_with_wars == 0
+            else f"{row.share_low:.0%}-{row.share_high:.0%}",
             f"{100 * row.risk_difference:+.2f}",
             f"{100 * row.rd_draws_low:+.2f} to {100 * row.rd_draws_high:+.2f}",
             f"{share(row.point_share)}, {100 * row.point_rd:+.2f}",
@@ -300,8 +306,9 @@ def print_posterior_roads(frame: pd.DataFrame, constructed: dict[str, str]) -> N
     first = frame.iloc[0]
     say(
         "Caused: the share of wars that escalated while their twin did not, pooled over every "
-        f"draw's runs, and its 2.5-97.5% range over the {first.draws_with_war} of "
-        f"{first.draws} draws with a war. Difference: P(war) minus P(war in the twin) in "
+        f"draw's runs, and its 2.5-97.5% range over the {first.draws_with_wars} of "
+        f"{first.draws} draws with at least {MIN_WARS} wars (it holds their runs' noise too). "
+        "Difference: P(war) minus P(war in the twin) in "
         "points, pooled (posterior_roads.csv has its paired 95% interval), and its range over "
         "the draws. At medians: both at the posterior medians. One war can need several roads."
     )

@@ -369,8 +369,8 @@ def prepare(
         manifest = read_manifest(out_dir)
         if manifest.get("fingerprint") != mark or manifest.get("kind") != "question":
             raise ScenarioError(
-                f"{out_dir} holds results of something else (another question, sizes or base "
-                "scenario); give another --out, or delete that folder to start again"
+                f"{out_dir} holds results of something else (another question, sizes, base "
+                "scenario or posterior); give another --out, or delete that folder to start again"
             )
         return manifest
     table, _ = plan(question, base, extra)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.experiment import read_path
+from sim.experiments.question import DEFINITIONS  # the outcome's and horizon's definitions
 from sim.experiments.runs import chunks, iter_tables
 from sim.model.chance import MAX_SEED
 from sim.model.scenario import Scenario, ScenarioError, World
@@ -144,6 +145,8 @@ def draws(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 MAX_POSTERIOR_BYTES = 200_000_000  # calibrate's largest (100,000 particles × 20) is ~20 MB
 MAX_POSTERIOR_ROWS = 1_000_000  # ten times calibrate's largest population
 PROVENANCE_TYPES = {"calibration": str, "scenario": str, "days": int, "fingerprint": str}
+MAX_DAYS = 36_500  # the schema's longest horizon
+MAX_NAME = 100  # the schema's longest scenario name
 
 
 def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
@@ -190,10 +193,14 @@ def read_posterior(path: Path, base: Scenario) -> pd.DataFrame:
         _check_column(base, column, table[column].to_numpy(dtype=float))
     made = provenance(path)
     wrong = [
-        k for k, kind in PROVENANCE_TYPES.items() if k in made and not isinstance(made[k], kind)
+        k
+        for k, kind in PROVENANCE_TYPES.items()
+        if k in made and (not isinstance(made[k], kind) or isinstance(made[k], bool))
     ]
     if wrong:
         raise ScenarioError(f"{path}: garbled provenance ({', '.join(wrong)} of the wrong type)")
+    if not 1 <= made.get("days", 1) <= MAX_DAYS or len(made.get("scenario", "")) > MAX_NAME:
+        raise ScenarioError(f"{path}: garbled provenance (days or scenario name out of range)")
     notes = carried_over(paths, base, made.get("scenario", base.name), path)
     table = table.copy()
     weights = weights / weights.max()  # first to at most 1: a sum of huge weights stays finite
@@ -220,10 +227,16 @@ def carried_over(paths: list[str], base: Scenario, fitted_on: str, path: Path) -
             [f"the posterior replaces what {base.name!r} sets: {', '.join(moved)}"] if moved else []
         )
     actors = [p for p in paths if not p.startswith("world.")]
-    if actors or moved:
+    if actors:
+        raise ScenarioError(
+            f"{path}: a posterior fitted on {fitted_on!r} sets actors' parameters "
+            f"({', '.join(actors)}), fitted to its actors, not to those of {base.name!r}; give "
+            "a scenario of the family it was calibrated on"
+        )
+    if moved:
         raise ScenarioError(
             f"{path}: a posterior fitted on {fitted_on!r} would replace what {base.name!r} "
-            f"sets ({', '.join(actors or moved)}); give a scenario that leaves the calibrated "
+            f"sets ({', '.join(moved)}); give a scenario that leaves the calibrated "
             "parameters at their defaults, or one of the family it was calibrated on"
         )
     return [
@@ -235,6 +248,8 @@ def carried_over(paths: list[str], base: Scenario, fitted_on: str, path: Path) -
 def _check_column(base: Scenario, column: str, values: np.ndarray) -> None:
     """Refuse a posterior column that is no parameter path, or has a value out of its range
     (its extremes are checked: a range check holds between them); a switch takes 0 or 1."""
+    if column in DEFINITIONS:
+        raise ScenarioError(f"{column!r} defines the outcome or the horizon: no posterior sets it")
     _, info = read_path(base.model_dump(mode="json"), column)  # a bad path says so
     if info.annotation is bool and not np.isin(values, (0.0, 1.0)).all():
         raise ScenarioError(f"{column!r} is a switch: its posterior values must be 0 or 1")

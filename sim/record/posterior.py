@@ -13,10 +13,13 @@ treatment (`posterior_roads`): which road caused how many wars, over the posteri
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
 from sim.analysis.summaries import paired_difference, wilson_interval
+from sim.experiments.experiment import apply_path
 from sim.experiments.runs import Chunk, chunks
 from sim.model.outcomes import OUTCOME_LABELS, ROAD_LABELS
 from sim.model.scenario import Scenario, ScenarioError
@@ -27,6 +30,7 @@ RUNS_PER_DRAW = 1_000  # enough for each draw's P to carry little noise of its o
 MIN_DRAWS = 40  # so the 2.5-97.5% range over draws is more than their minimum and maximum
 MIN_RUNS_PER_DRAW = 25
 QUANTITIES = ("escalated", "widened", *OUTCOME_LABELS)
+MIN_WARS = 10  # a draw's share of wars a road caused enters its range from this many wars
 
 
 def draw_count(runs: int) -> int:
@@ -80,8 +84,11 @@ def question_points(
     """A question's points over the posterior: each draw (its block of run indices, as
     `posterior_tasks` gives it) and the medians (row −1, runs 0..runs−1), each at the lever's
     two settings; the rows of points.parquet (with the draw's values) and their scenarios."""
-    if lever in table.columns:
-        raise ScenarioError(f"the lever {lever} is a parameter of the posterior; move another")
+    for column in table.columns.drop("weight"):
+        if overlaps(base, lever, settings[0], column, table[column]):
+            raise ScenarioError(
+                f"the lever {lever} sets what the posterior's {column} sets; move another"
+            )
     chosen, bounds = shares(table, runs, seed)
     named = [(d, row.to_dict(), bounds[d], bounds[d + 1]) for d, (_, row) in
              enumerate(chosen.iterrows())]  # fmt: skip
@@ -92,6 +99,20 @@ def question_points(
                          "first_run": int(first), "last_run": int(last), **values})  # fmt: skip
             scenarios.append(scenario_with(base, {**values, lever: value}))
     return rows, scenarios
+
+
+def overlaps(base: Scenario, lever: str, value: float, column: str, values: pd.Series) -> bool:
+    """Whether setting the lever after a posterior column would overwrite some of what that
+    column set (the same field of the same actor, whatever the paths' spellings)."""
+    for theirs in (values.min(), values.max()):
+        data = base.model_dump(mode="json")
+        apply_path(data, lever, value)
+        apply_path(data, column, float(theirs))
+        again = copy.deepcopy(data)
+        apply_path(again, lever, value)
+        if again != data:
+            return True
+    return False
 
 
 def indicators(table: pd.DataFrame) -> pd.DataFrame:
@@ -111,12 +132,13 @@ def indicators(table: pd.DataFrame) -> pd.DataFrame:
 
 def posterior_roads(counts: pd.DataFrame) -> pd.DataFrame:
     """From per-draw counts with twins (see posterior_summary), per road: the share of wars it
-    caused pooled over the draws and its 2.5-97.5% range over the draws with a war; the
+    caused pooled over the draws and its 2.5-97.5% range over the draws with at least MIN_WARS
+    wars (fewer make a share mostly noise); the
     paired risk difference P(war) − P(war in its twin), pooled with its paired interval and
     its range over draws; and both at the posterior medians."""
     draws_only = counts[counts.index >= 0]
     point = counts.loc[-1]
-    warred = draws_only[draws_only["escalated"] > 0]
+    warred = draws_only[draws_only["escalated"] >= MIN_WARS]
     rows = []
     for road in ROAD_LABELS:
         caused, only = f"caused_{road}", f"only_twin_{road}"
@@ -134,7 +156,7 @@ def posterior_roads(counts: pd.DataFrame) -> pd.DataFrame:
         total = draws_only["escalated"].sum()
         rows.append({
             "road": road, "caused_share": draws_only[caused].sum() / total if total else np.nan,
-            "share_low": share_low, "share_high": share_high, "draws_with_war": len(warred),
+            "share_low": share_low, "share_high": share_high, "draws_with_wars": len(warred),
             "risk_difference": d, "rd_low": d_low, "rd_high": d_high,
             "rd_draws_low": float(np.quantile(each, 0.025)),
             "rd_draws_high": float(np.quantile(each, 0.975)),

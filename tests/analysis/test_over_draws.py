@@ -1,7 +1,8 @@
 """A question's answer over a posterior's draws, on pairs with planted answers (no model run).
 
-Each draw's difference P(to) − P(from) is a known function of its parameter x, carried by
-exact discordant counts, so the pooled values, the counts by sign and Spearman's ρ are known.
+Each draw's difference P(to) − P(from) is a known function of its parameters, carried by
+exact discordant counts, so the averages, the counts by sign, the tests and Spearman's ρ are
+known.
 """
 
 import numpy as np
@@ -9,52 +10,77 @@ import pandas as pd
 import pytest
 
 from sim.analysis.answers import with_differences
-from sim.analysis.over_draws import over_draws, verdict
+from sim.analysis.over_draws import exact_p, over_draws, sign_test, verdict
 
 N = 1_000  # runs a draw and setting
 
 
-def pairs_from(differences: list[float], at_medians: float, n_medians: int = 40_000):
-    """Draws 0.. with these differences (the parameter x is the draw's number) and the
-    medians' row −1: the runs that hit only at one setting number |d|·n, on a base of 50."""
+def pairs_from(differences: list[float], at_medians: float, n: int = N, n_medians: int = 40_000):
+    """Draws 0.. with these differences (the parameter x is the draw's number, z twice it, y
+    alternates) and the medians' row −1: the runs that hit only at one setting number |d|·n,
+    on a base of a twentieth of the runs that hit at both."""
     rows = []
     for row, d in [*enumerate(differences), (-1, at_medians)]:
-        n = N if row >= 0 else n_medians
-        only = round(abs(d) * n)
+        size = n if row >= 0 else n_medians
+        only = round(abs(d) * size)
         only_from, only_to = (only, 0) if d < 0 else (0, only)
         rows.append(
             {"part": "posterior", "rule": "posterior", "row": row, "x": float(row),
-             "y": float(row % 2), "n": n, "hits_from": 50 + only_from, "hits_to": 50 + only_to,
-             "only_from": only_from, "only_to": only_to}
+             "z": 2.0 * row, "y": float(row % 2), "n": size, "hits_from": size // 20 + only_from,
+             "hits_to": size // 20 + only_to, "only_from": only_from, "only_to": only_to}
         )  # fmt: skip
     return with_differences(pd.DataFrame(rows))
 
 
-def test_a_difference_that_follows_a_parameter_is_not_a_finding_and_names_it():
-    """Forty draws, the difference rising with x from −20 to +19 points: the pooled difference
-    falls, 19 draws rise beyond their interval (chance gives up to 3), ρ(x) is exactly +1."""
-    differences = [(x - 20) / 100 for x in range(40)]
-    result = over_draws(pairs_from(differences, -0.001), ["x", "y"])
-    assert result.by_estimate == {"falls": 20, "rises": 19, "stays": 1}
-    assert result.beyond["rises"] == 19 and result.beyond["falls"] == 20
-    assert result.spearman.iloc[0].tolist() == ["x", pytest.approx(1.0)]
-    assert result.pooled[0] == pytest.approx(np.mean(differences))
-    # Each setting pooled over every draw's runs, with the 2.5-97.5% range of the draws' P.
-    p_to = (50 + 1000 * np.clip(differences, 0, None)) / N
-    assert result.p_to[0] == pytest.approx(p_to.mean())
-    assert result.p_to[1:] == pytest.approx(tuple(np.quantile(p_to, [0.025, 0.975])))
-    words = verdict(result, "falls")
-    assert words.startswith("not a finding:") and "in 19 of 40 draws it rises beyond" in words
-    assert "world" not in words and "x (Spearman +1.00)" in words and "y (" not in words
+def test_each_draw_is_tested_exactly_and_the_draws_by_a_sign_test():
+    """4 discordant runs against 0 is not beyond chance (exact p = 1/8), 8 against 0 is (1/128);
+    28 of 40 draws on one side is more than half beyond chance (p < 0.01), 24 of 40 is not."""
+    assert exact_p(4, 0) == pytest.approx(0.125) and exact_p(0, 8) == pytest.approx(2 / 256)
+    assert exact_p(0, 0) == 1.0
+    assert sign_test(28, 40) < 0.01 < 0.05 < sign_test(24, 40)
 
 
 def test_a_sign_that_holds_in_every_draw_and_at_the_medians_is_robust():
-    result = over_draws(pairs_from([-0.05 - x / 1000 for x in range(40)], -0.06), ["x"])
+    result = over_draws(pairs_from([-0.2 + x / 200 for x in range(40)], -0.06), ["x", "y", "z"])
     words = verdict(result, "falls")
     assert words.startswith("robust over the posterior (yes):")
-    assert "no draw rises beyond its 95% interval" in words
+    assert "in most draws (40 of 40" in words and "nor do the medians" in words
     assert "falls in 40, rises in 0 and does not change in 0 of 40 draws" in words
     assert verdict(result, "rises").startswith("robust over the posterior (no):")
+    # The size follows x (and z, which moves with it: named as such); y is left out.
+    assert result.spearman["parameter"].iloc[:2].tolist() in (["x", "z"], ["z", "x"])
+    assert "x and z move together in the draws (ρ +1.00)" in words and "y (" not in words
+    # The average over draws is the draws' mean with a t interval; the paired one is narrower.
+    differences = result.draws["difference"]
+    assert result.between[0] == pytest.approx(differences.mean())
+    half = 2.0226909117347285 * differences.std(ddof=1) / np.sqrt(40)  # t(0.975, 39)
+    assert result.between[2] - result.between[0] == pytest.approx(half)
+    assert result.pooled[2] - result.pooled[1] < result.between[2] - result.between[1]
+    # Each setting pooled over every draw's runs, with the 2.5-97.5% range of the draws' P.
+    p_from = result.draws["p_from"]
+    assert result.p_from[0] == pytest.approx(p_from.mean())
+    assert result.p_from[1:] == pytest.approx(tuple(np.quantile(p_from, [0.025, 0.975])))
+
+
+def test_draws_that_go_both_ways_on_their_own_are_not_a_finding():
+    """30 draws fall by 5 points, 10 rise by 5: the average falls clearly, but 10 draws rise
+    on their own where chance gives up to 3."""
+    result = over_draws(pairs_from([-0.05] * 30 + [0.05] * 10, -0.03), ["x"])
+    assert result.beyond == {"falls": 30, "rises": 10} and result.between[2] < 0
+    words = verdict(result, "falls")
+    assert (
+        words.startswith("not a finding, it goes both ways:")
+        and "10 of 40 draws rise on their own" in words
+    )
+
+
+def test_an_average_carried_by_a_minority_of_draws_is_on_average_only():
+    """15 draws fall by 10 points and 25 do not change: the average falls clearly, but not in
+    most draws."""
+    result = over_draws(pairs_from([-0.10] * 15 + [0.0] * 25, 0.0), ["x"])
+    assert result.between[2] < 0
+    words = verdict(result, "falls")
+    assert words.startswith("not a finding, on average only:") and "(15 of 40, sign test" in words
 
 
 def test_medians_that_go_the_other_way_make_it_not_a_finding():
@@ -66,7 +92,9 @@ def test_medians_that_go_the_other_way_make_it_not_a_finding():
     assert "No parameter's |Spearman ρ|" in words  # every draw alike: ρ undefined, not named
 
 
-def test_no_clear_sign_on_average_says_so():
+def test_no_clear_sign_on_average_says_so_and_few_runs_a_draw_are_flagged():
     result = over_draws(pairs_from([0.0] * 40, 0.0), ["x"])
     assert verdict(result, "falls").startswith("no clear sign over the posterior")
     assert result.by_estimate == {"falls": 0, "rises": 0, "stays": 40}
+    few = over_draws(pairs_from([-0.04] * 40, -0.04, n=25), ["x"])
+    assert "Each draw has only 25 runs a setting" in verdict(few, "falls")

@@ -161,10 +161,14 @@ def test_huge_posterior_weights_are_normalised_without_overflow(tmp_path):
     assert read["weight"].tolist() == [0.5, 0.5, 0.0]
 
 
-@pytest.mark.parametrize("scenario", [3, None, ["baseline"]])
-def test_a_posterior_whose_provenance_is_garbled_is_refused_in_one_line(tmp_path, scenario):
+@pytest.mark.parametrize(
+    ("scenario", "days"),
+    [(3, 5), (None, 5), (["baseline"], 5), ("baseline", True), ("baseline", -5),
+     ("baseline", 10**60), ("b" * 101, 5)],
+)  # fmt: skip
+def test_a_posterior_whose_provenance_is_garbled_is_refused_in_one_line(tmp_path, scenario, days):
     table = pd.DataFrame({"world.war_cost": [3.0], "weight": [1.0]})
-    path = posterior_file(tmp_path / "p.parquet", table, {"scenario": scenario, "days": 5})
+    path = posterior_file(tmp_path / "p.parquet", table, {"scenario": scenario, "days": days})
     out = tmp_path / "out"
     result = invoke("ensemble", "baseline", "--posterior", str(path), "--runs", "1000",
                     "--out", str(out))  # fmt: skip

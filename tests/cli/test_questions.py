@@ -213,7 +213,12 @@ def test_over_a_posterior_the_same_command_resumes_and_other_runs_are_refused(ov
 @pytest.mark.parametrize(
     ("frame", "extra", "message"),
     [
-        ({"guarantor.troops": [1.0, 2.0]}, [], "the lever guarantor.troops is a parameter"),
+        ({"guarantor.troops": [1.0, 2.0]}, [], "the lever guarantor.troops sets what"),
+        # The same field spelled by an actor's name, or for every actor: the lever would
+        # overwrite what the posterior set, and its draws would report values that never ran.
+        ({"France.troops": [1.0, 2.0]}, [], "sets what the posterior's France.troops sets"),
+        ({"actors.troops": [1.0, 2.0]}, [], "sets what the posterior's actors.troops sets"),
+        ({"world.days": [10.0, 20.0]}, [], "defines the outcome or the horizon"),
         ({"world.war_cost": [3.0, 5.0]}, ["--trajectories", "3"], "--posterior replaces it"),
         ({"world.war_cost": [3.0, 5.0]}, ["--posterior-runs", "999"], "greater than or equal"),
     ],
@@ -230,3 +235,32 @@ def test_bad_input_over_a_posterior_gets_one_line_and_nothing_written(
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_posterior_runs_without_a_posterior_are_refused(tmp_path):
+    path = write_question(tmp_path)
+    result = runner.invoke(app, ["question", str(path), "--posterior-runs", "5000",
+                                 "--out", str(tmp_path / "o")])  # fmt: skip
+    assert result.exit_code == 2 and "--posterior-runs goes with --posterior" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_refused_folder_over_a_posterior_prints_one_line_and_no_note(over_posterior, tmp_path):
+    """The notes (here: fitted on 365-day runs, these last 30) come after the work, so a
+    refusal before it stays one line."""
+    path, posterior, out, stdout = over_posterior
+    assert "Note: the posterior was fitted" not in stdout  # no provenance in the tiny one
+    made = tmp_path / "made.parquet"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from sim.record.calibrate import PROVENANCE_KEY
+
+    arrow = pa.Table.from_pandas(pd.read_parquet(posterior), preserve_index=False)
+    meta = {**arrow.schema.metadata, PROVENANCE_KEY: b'{"scenario": "base", "days": 365}'}
+    pq.write_table(arrow.replace_schema_metadata(meta), made)
+    command = ["question", str(path), "--posterior", str(made), "--posterior-runs", "1000",
+               "--workers", "1", "--out", str(out)]  # fmt: skip
+    refused = runner.invoke(app, command)
+    assert refused.exit_code == 2 and len(refused.output.strip().splitlines()) == 1
+    assert "holds results of something else" in refused.output and "posterior" in refused.output

@@ -49,19 +49,20 @@ def test_roads_without_a_posterior_are_refused_in_one_line(tmp_path):
 
 
 def test_each_roads_share_and_difference_over_draws_on_planted_counts():
-    """Two draws: 10 wars of 100 runs (4 caused by missteps, 1 the other way) and none; the
-    medians 20 of 200 (5 caused). The share is pooled over the wars, its range over the
-    draw with a war only; the difference over all runs."""
-    counts = pd.DataFrame(0, index=[0, 1, -1], columns=["runs", "escalated"] + [
+    """Three draws: 10 wars of 100 runs (4 caused by missteps, 1 the other way), 2 wars (both
+    caused) and none; the medians 20 of 200 (5 caused). The share is pooled over the wars, its
+    range over the draw with at least 10 wars only; the difference over all runs."""
+    counts = pd.DataFrame(0, index=[0, 1, 2, -1], columns=["runs", "escalated"] + [
         f"{kind}_{road}" for road in ROAD_LABELS for kind in ("caused", "only_twin")
     ])  # fmt: skip
     counts.loc[0, ["runs", "escalated", "caused_missteps", "only_twin_missteps"]] = [100, 10, 4, 1]
-    counts.loc[1, "runs"] = 100
+    counts.loc[1, ["runs", "escalated", "caused_missteps"]] = [100, 2, 2]
+    counts.loc[2, "runs"] = 100
     counts.loc[-1, ["runs", "escalated", "caused_missteps"]] = [200, 20, 5]
     row = posterior_roads(counts).set_index("road").loc["missteps"]
-    assert row["caused_share"] == 0.4 and row["share_low"] == row["share_high"] == 0.4
-    assert row["draws_with_war"] == 1 and row["risk_difference"] == pytest.approx(3 / 200)
-    assert row["rd_draws_low"] == pytest.approx(np.quantile([0.03, 0.0], 0.025))
+    assert row["caused_share"] == 0.5 and row["share_low"] == row["share_high"] == 0.4
+    assert row["draws_with_wars"] == 1 and row["risk_difference"] == pytest.approx(5 / 300)
+    assert row["rd_draws_low"] == pytest.approx(np.quantile([0.03, 0.02, 0.0], 0.025))
     assert row["point_share"] == 0.25 and row["point_rd"] == pytest.approx(5 / 200)
 
 
@@ -73,6 +74,6 @@ def test_with_no_war_in_any_draw_the_shares_are_undefined_and_print_as_no_war(tm
     ])  # fmt: skip
     counts["runs"] = 100
     row = posterior_roads(counts).set_index("road").loc["attacks"]
-    assert row["draws_with_war"] == 0 and np.isnan(row["caused_share"])
+    assert row["draws_with_wars"] == 0 and np.isnan(row["caused_share"])
     assert np.isnan(row["point_share"]) and row["risk_difference"] == 0
     assert share(row["caused_share"]) == "no war" and share(0.25) == "25%"
