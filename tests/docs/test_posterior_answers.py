@@ -9,6 +9,7 @@ command in the answer's README line again and update the docs' numbers); and eve
 the docs quote from an answer must be the one its file holds, as formatted here.
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from sim.analysis.answers import hits
 from sim.experiments.question import QUESTIONS_DIR, load_question
 from sim.experiments.runs import Chunk, simulate_chunk
+from sim.model.scenario import parse_scenario
 from sim.record.calibrated import read_posterior
 from sim.record.posterior import question_points
 
@@ -51,9 +53,18 @@ def test_an_answers_first_draw_is_what_the_model_gives_now(name):
     assert len(draws) == summary["draws"]
     found = []
     for row, scenario in zip(rows[:2], scenarios[:2], strict=True):  # draw 0, both settings
-        chunk = Chunk(scenario, spec.seed, row["first_run"], row["last_run"], twins=spec.twins)
-        found.append(int(hits(simulate_chunk(chunk), spec.outcome).sum()))
+        content = scenario.model_dump_json(exclude={"name", "description"})
+        table = runs_of(content, spec.seed, row["first_run"], row["last_run"], spec.twins)
+        found.append(int(hits(table, spec.outcome).sum()))
     assert found == [draws.loc[0, "hits_from"], draws.loc[0, "hits_to"]]
+
+
+@functools.cache
+def runs_of(content: str, seed: int, first: int, last: int, twins: bool) -> pd.DataFrame:
+    """The runs of a scenario (its content: names change no run), computed once: the article's
+    two questions and Lesson 1's run the same scenarios and differ only in their outcome."""
+    scenario = parse_scenario(json.loads(content) | {"name": "x"})
+    return simulate_chunk(Chunk(scenario, seed, first, last, twins=twins))
 
 
 # Each answer and the docs that quote it in a part headed "**Over the calibrated posterior".
@@ -87,15 +98,17 @@ def pts(difference: float) -> str:
 def quoted_numbers(summary: dict) -> list[str]:
     """What a doc must say of an answer over the posterior, as the docs write it."""
     p, m = summary["posterior"], summary["posterior"]["medians"]
-    (d, d_low, d_high), est = p["pooled_difference"], p["by_estimate"]
-    verdict = p["verdict"].split(":")[0].split(" (")[0]
+    (d, d_low, d_high), est = p["between_draws"], p["by_estimate"]
+    own = p["on_their_own"]
+    verdict = p["verdict"].split(":")[0].split(" (")[0].split(",")[0]
     return [
         *(f"{pct(p[s][0])}" for s in ("p_from", "p_to")),
         *(f"{pct(p[s][1])} to {pct(p[s][2])}" for s in ("p_from", "p_to")),
-        f"{pts(d)} points on average (95% interval {pts(d_low)} to {pts(d_high)})",
+        f"{pts(d)} points on average (95% interval over the draws {pts(d_low)} to {pts(d_high)})",
         "differences range from {} to {}".format(*map(pts, p["draws_difference_range"])),
         f"falls in {est['falls']}, rises in {est['rises']} and does not change in "
         f"{est['stays']} of {p['draws']} draws",
+        f"on their own, {own['falls']} fall and {own['rises']} rise beyond chance",
         f"at the posterior medians it is {pts(m['difference'])} ({pts(m['difference_low'])} "
         f"to {pts(m['difference_high'])})",
         f"**{verdict[0].upper()}{verdict[1:]}",
@@ -173,5 +186,80 @@ def test_lesson_5_quotes_the_roads_over_the_posterior_as_the_files_hold_them():
             or (f"({pct(p.posterior_low)} to {pct(p.posterior_high)})" in part)
         )
     korea = shares["korea"].loc["attacks"]
-    assert f"ranges from {korea.share_low:.0%} to {korea.share_high:.0%} over the draws" in part
-    assert f"where {40 - int(korea.draws_with_war)} of 40 draws have no war" in part
+    assert f"{int(korea.draws_with_wars)} of 40 draws have ten wars or more" in part
+    assert f"share ranges from {korea.share_low:.0%} to {korea.share_high:.0%} over the draws" in (
+        part
+    )
+
+
+def test_lesson_3_quotes_the_hotlines_roads_over_the_posterior_as_the_files_hold_them():
+    text = " ".join((ROOT / "docs/lessons/3-misstep.md").read_text().split())
+    part = text[text.index("**Over the calibrated posterior") : text.index("**Questions.**")]
+    roads = {s: pd.read_csv(ROADS / s / "posterior_roads.csv").set_index("road")
+             for s in ("reassurance", "hotline")}  # fmt: skip
+    caused = {r: [f"{roads[s].loc[r, 'caused_share']:.0%}" for s in roads]
+              for r in ("missteps", "misreading")}  # fmt: skip
+    assert "Missteps caused {} of the wars in reassurance and {} with the good hotline".format(
+        *caused["missteps"]) in part  # fmt: skip
+    assert "misreadings {} and {};".format(*caused["misreading"]) in part
+    for scenario in roads:
+        row = roads[scenario].loc["misreading"]
+        assert (
+            f"{pts(row.risk_difference)} points ({pts(row.rd_draws_low)} to "
+            f"{pts(row.rd_draws_high)})" in part.replace("(its range over the draws ", "(")
+        )
+        p = pd.read_csv(ROADS / scenario / "posterior_outcomes.csv").set_index("quantity")
+        p = p.loc["escalated"]
+        assert f"{pct(p.posterior)} (" in part
+        assert f"{pct(p.posterior_low)} to {pct(p.posterior_high)})" in part
+
+
+def test_the_readme_and_the_write_up_quote_the_troops_answers_as_the_files_hold_them():
+    war = json.loads((ANSWERS / "troops_war" / "answer.json").read_text())["posterior"]
+    wider = json.loads((ANSWERS / "troops_wider_war" / "answer.json").read_text())["posterior"]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+
+    def span(p: list[float]) -> str:
+        """A P with its posterior interval as the README writes it: 13.49% (0.10–36.15%)."""
+        return f"{100 * p[0]:.2f}% ({100 * p[1]:.2f}–{100 * p[2]:.2f}%"
+
+    d, low, high = (100 * x for x in war["between_draws"])
+    assert f"no troops give {span(war['p_from'])})" in readme
+    lower = (
+        f"lower P(war) by {-d:.2f} points on average (95% interval over the draws {-high:.2f} "
+        f"to {-low:.2f}) and in most draws"
+    )
+    assert lower in readme
+    assert f"they add {100 * war['medians']['difference']:.2f} points" in readme
+    assert war["verdict"].startswith("not a finding") and "Not a finding." in readme
+    p_to = wider["p_to"]
+    assert (
+        f"({100 * p_to[0]:.2f}%, {100 * p_to[1]:.2f}–{100 * p_to[2]:.2f}%; none at all without "
+        "troops)" in readme
+    )
+    assert wider["verdict"].startswith("no clear sign")
+    assert "no clear sign over the posterior" in readme
+    draws = pd.read_csv(ANSWERS / "troops_wider_war" / "draws.csv")
+    assert draws["hits_from"].sum() == 0  # "no run without troops has one"
+    part = quoted_part(QUOTED["troops_wider_war"], "troops_wider_war")
+    assert f"the {draws['hits_to'].sum()} runs with troops that do are mostly in two draws" in part
+    assert draws["hits_to"].nlargest(2).sum() > draws["hits_to"].sum() / 2
+
+
+def test_the_readmes_words_on_the_roads_at_the_medians_are_the_files():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    roads = {s: pd.read_csv(ROADS / s / "posterior_roads.csv").set_index("road") for s in SCENARIOS}
+    attacks = [roads[s].loc["attacks", "point_share"] for s in SCENARIOS if s != "hardline"]
+    missteps = [roads[s].loc["missteps", "point_share"] for s in SCENARIOS]
+    assert (
+        f"caused {min(attacks):.0%} to {max(attacks):.0%} of the wars everywhere but hardline, "
+        f"and missteps {min(missteps):.0%} to {max(missteps):.0%}" in readme
+    )
+    hard = roads["hardline"]
+    assert hard.loc["attacks", "caused_share"] > hard.loc["slips", "caused_share"]
+    assert (
+        f"slips lead, {hard.loc['slips', 'point_share']:.0%} against "
+        f"{hard.loc['attacks', 'point_share']:.0%}" in readme
+    )
+    leads = [r["caused_share"].idxmax() for r in roads.values()]
+    assert leads == ["attacks"] * len(SCENARIOS)  # "the deliberate road leads in every scenario"
