@@ -8,25 +8,29 @@ runs 0..n−1. From those pairs:
 - each setting's **posterior-predictive P**, pooled over every draw's runs, with its
   **posterior interval**: the 2.5-97.5% range over draws of each draw's own P (the
   parameters' uncertainty and the runs' noise together, as `ensemble --posterior`);
-- the **difference** P(to) − P(from) pooled over every run, with two intervals: over the
-  draws (mean ± t·sd/√n of the draws' differences: the parameters' spread and the runs'
-  noise, which decides its sign) and the paired one (Agresti 2013, §11.1: the runs' noise
-  only); and the 2.5-97.5% range of the draws' differences;
-- **the sign by draw**: how many draws' differences fall, rise or stay at 0 by point estimate;
-  whether more than half the draws have the average's sign (a one-sided sign test, ties
-  counted against); and how many draws go each way beyond chance on their own (an exact
-  McNemar test on the draw's discordant runs, two-sided 5%);
+- the **difference** P(to) − P(from) pooled over every run, with two intervals: the 95%
+  confidence interval of the mean over the draws (mean ± t·sd/√n of the draws' differences:
+  the parameters' spread and the runs' noise, which decides its sign) and the paired one
+  (Agresti 2013, §11.1: the runs' noise only); and the 2.5-97.5% range of the draws'
+  differences;
+- **the sign by draw**: how many draws' differences fall, rise or stay at 0 by point estimate,
+  and how many go each way clearly, on their own (an exact McNemar test on the draw's
+  discordant runs, two-sided 5%): a draw with no effect falls or rises by noise, so only the
+  clear ones count as evidence;
 - **what its size follows**: Spearman's ρ between each draw's difference and each parameter,
   and between the parameters it names (a posterior can tie two together).
 
-The verdict: *robust over the posterior* when the average has a clear sign, more than half
-the draws share it, no more draws than chance gives go the other way on their own, and the
-medians do not either; *not a finding* when the answer goes both ways, holds on average only,
-or the medians go the other way; *no clear sign* when the draws' average spans 0. Robustness
-needs evidence for the sign (the average and the sign test lose power with fewer runs), not
-only the absence of evidence against it. However robust, it is a finding of the calibrated
-model: the record constrains the world the calibration ran, not the difference a change of
-the lever makes, which comes from the model's rules.
+The verdict: *robust over the posterior* when the mean over the draws is clear of 0, more
+than half the draws show its sign clearly on their own, no more draws than chance gives go
+the other way, and the medians do not either; *not a finding* when the answer goes both ways,
+is shown in part of the posterior only (clear in half the draws or fewer: nil or too small to
+show in the rest, as when it follows a parameter no data pin down), or the medians go the
+other way; *no clear sign* when the mean spans 0; *a floor* when no run at one setting has
+the outcome, so the difference can go one way only. Robustness needs evidence for the sign
+(clear draws grow scarcer with fewer runs), not only the absence of evidence against it.
+However robust, it is a finding of the calibrated model: the record constrains the world the
+calibration ran, not the difference a change of the lever makes, which comes from the
+model's rules.
 """
 
 from __future__ import annotations
@@ -81,11 +85,6 @@ def exact_p(only_to: int, only_from: int) -> float:
     """Two-sided exact McNemar p of a draw's discordant runs: 1 when there are none."""
     n = only_to + only_from
     return 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_to, only_from), n, 0.5)))
-
-
-def sign_test(k: int, n: int) -> float:
-    """One-sided p that k or more of n draws share a sign when each does with chance 1/2."""
-    return float(binom.sf(k - 1, n, 0.5))
 
 
 def over_draws(pairs: pd.DataFrame, params: list[str]) -> OverDraws:
@@ -153,8 +152,8 @@ def _pooled(draws: pd.DataFrame, side: str) -> tuple[float, float, float]:
 
 def verdict(result: OverDraws, expect: str) -> str:
     """The answer over the posterior in words (see the module docstring): 'robust over the
-    posterior (yes)' or '(no)', 'not a finding' (both ways, on average only, or the medians
-    the other way) or 'no clear sign'."""
+    posterior (yes)' or '(no)'; 'not a finding' (both ways, shown in part of the posterior
+    only, or the medians the other way); 'no clear sign'; or 'no finding, a floor'."""
     n = len(result.draws)
     est, chance, m = result.by_estimate, chance_flips(n), result.medians
     counts = (
@@ -169,47 +168,68 @@ def verdict(result: OverDraws, expect: str) -> str:
         if few < 1000
         else ""
     )
-    follows = _follows(result) + caveat
+    tail = f"{counts}; {at_medians}.{_follows(result)}{caveat}"
+    floor = _floor(result)
+    if floor:
+        return f"no finding, a floor: {floor}; {tail}"
+    if min(result.beyond.values()) > chance:
+        return (
+            f"not a finding, it goes both ways: {result.beyond['falls']} of {n} draws fall and "
+            f"{result.beyond['rises']} rise on their own (chance alone gives up to {chance} "
+            f"each way); the mean over the draws is {_between(result)}; {tail}"
+        )
     average = sign(*result.between[1:])
     if average == "none":
         return (
-            f"no clear sign over the posterior: the draws' differences average "
-            f"{_between(result)}, which spans 0; {counts}; {at_medians}.{follows}"
+            f"no clear sign over the posterior: the mean over the draws, {_between(result)}, "
+            f"spans 0; {tail}"
         )
     other = other_sign(average)
     plural = {"falls": "fall", "rises": "rise"}[other]
-    k = est[average]
-    p = sign_test(k, n)
     head = f"over the posterior it {average} on average ({_between(result)})"
+    clear = result.beyond[average]
     if result.beyond[other] > chance:
         return (
             f"not a finding, it goes both ways: {head}, but {result.beyond[other]} of {n} draws "
-            f"{plural} on their own (chance alone gives up to {chance}); {counts}; "
-            f"{at_medians}.{follows}"
+            f"{plural} on their own (chance alone gives up to {chance}); {tail}"
         )
-    if p >= 0.05:
+    if clear <= n / 2:
         return (
-            f"not a finding, on average only: {head}, but not in most draws ({k} of {n}, sign "
-            f"test p = {p:.2g}); {counts}; {at_medians}.{follows}"
+            f"not a finding, shown in part of the posterior: {head} and clearly (on its own, "
+            f"beyond chance) in {clear} of {n} draws, but not in the rest, where it is nil or "
+            f"too small for a draw's runs to show; no more draws {plural} on their own than "
+            f"chance gives (up to {chance}); {tail}"
         )
     if m["sign"] == other:
         return (
-            f"not a finding: {head} and in most draws ({k} of {n}, sign test p = {p:.2g}), but "
-            f"at the posterior medians it {other} ({points_words(tuple(m[_DIFF]))}); "
-            f"{counts}.{follows}"
+            f"not a finding: {head} and clearly in {clear} of {n} draws, but at the posterior "
+            f"medians it {other} ({points_words(tuple(m[_DIFF]))}); {tail}"
         )
     answer = "yes" if average == expect else "no"
     return (
-        f"robust over the posterior ({answer}): {head} and in most draws ({k} of {n}, sign test "
-        f"p = {p:.2g}), no more draws {plural} on their own than chance gives (up to "
-        f"{chance}), nor do the medians; {counts}; {at_medians}.{follows}"
+        f"robust over the posterior ({answer}): {head} and clearly (on its own, beyond chance) "
+        f"in {clear} of {n} draws, no more draws {plural} on their own than chance gives (up "
+        f"to {chance}), nor do the medians; {tail}"
     )
+
+
+def _floor(result: OverDraws) -> str:
+    """Why the difference can go one way only, or '': no run at one setting, draws and
+    medians alike, has the outcome, so its P there is 0 and nothing can go below it."""
+    for side, setting, way in (("from", "first", "fall"), ("to", "second", "rise")):
+        hits = [*result.draws[f"hits_{side}"], result.medians[f"hits_{side}"]]
+        if not any(hits):
+            return (
+                f"no run at the {setting} setting has the outcome: its P there is 0, so the "
+                f"difference cannot {way}"
+            )
+    return ""
 
 
 def _between(result: OverDraws) -> str:
     """The draws' mean difference and its interval over the draws, in points."""
     d, low, high = result.between
-    return f"{100 * d:+.2f} points, 95% over draws {100 * low:+.2f} to {100 * high:+.2f}"
+    return f"{100 * d:+.2f} points, 95% CI of the mean {100 * low:+.2f} to {100 * high:+.2f}"
 
 
 def _follows(result: OverDraws) -> str:
@@ -246,7 +266,8 @@ def section(result: OverDraws, labels: tuple[str, str], words: str) -> str:
         f"| over | P at {labels[0]} | P at {labels[1]} | difference, points (95%) |",
         "|---|---|---|---|",
         f"| the posterior ({n} draws; posterior interval) | {percent_words(*result.p_from)} | "
-        f"{percent_words(*result.p_to)} | {difference_cell(result.between)} over draws; "
+        f"{percent_words(*result.p_to)} | {difference_cell(result.between)} CI of the mean "
+        "over draws; "
         f"runs' noise only {100 * result.pooled[1]:+.2f} to {100 * result.pooled[2]:+.2f}; "
         "the draws' own "
         f"{100 * result.spread[0]:+.2f} to {100 * result.spread[1]:+.2f} |",
