@@ -61,7 +61,8 @@ from sim.analysis.summaries import paired_difference
 from sim.experiments.question import Question
 from sim.experiments.sweep import write_atomically
 
-FOLLOWS = 0.5  # |Spearman ρ| from which the verdict names a parameter the sign follows
+FOLLOWS = 0.5  # |Spearman ρ| from which the verdict names a parameter the size follows
+NAMED = 3  # at most this many parameters named
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def over_draws(pairs: pd.DataFrame, params: list[str]) -> OverDraws:
     mean = float(difference.mean())
     significant = draws["exact_p"] < 0.05
     spearman = _ranked(params, lambda p: _rho(draws[p].to_numpy(dtype=float), difference))
-    named = list(spearman["parameter"][spearman["rho"].abs() >= FOLLOWS][:3])
+    named = list(_named(spearman)["parameter"])
     tied = pd.DataFrame(
         [(a, b, _rho(draws[a].to_numpy(dtype=float), draws[b].to_numpy(dtype=float)))
          for i, a in enumerate(named) for b in named[i + 1 :]],
@@ -135,6 +136,11 @@ def over_draws(pairs: pd.DataFrame, params: list[str]) -> OverDraws:
 def _rho(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman's ρ, or nan when either does not vary."""
     return np.nan if np.ptp(x) == 0 or np.ptp(y) == 0 else float(spearmanr(x, y).statistic)
+
+
+def _named(spearman: pd.DataFrame) -> pd.DataFrame:
+    """The parameters the difference's size follows: |ρ| from FOLLOWS, the NAMED largest."""
+    return spearman[spearman["rho"].abs() >= FOLLOWS][:NAMED]
 
 
 def _ranked(params: list[str], rho: Callable[[str], float]) -> pd.DataFrame:
@@ -234,11 +240,7 @@ def _between(result: OverDraws) -> str:
 
 def _follows(result: OverDraws) -> str:
     """Which parameters the difference's size follows across draws, and which move together."""
-    named = [
-        f"{r.parameter} (Spearman {r.rho:+.2f})"
-        for r in result.spearman.itertuples()
-        if abs(r.rho) >= FOLLOWS
-    ][:3]
+    named = [f"{r.parameter} (Spearman {r.rho:+.2f})" for r in _named(result.spearman).itertuples()]
     if not named:
         return f" No parameter's |Spearman ρ| with the difference reaches {FOLLOWS}."
     tied = [
